@@ -1,0 +1,65 @@
+"""Model backends: a small protocol (``base``), a registry and the built-in gguf/openai/hf kinds."""
+
+from assistant.backends.base import (
+    Backend,
+    BackendInfo,
+    CancelToken,
+    ChatMessage,
+    GenerationRequest,
+    complete,
+)
+from assistant.backends.config import BackendConfig
+from assistant.backends.errors import (
+    AuthenticationError,
+    BackendConfigError,
+    BackendConnectionError,
+    BackendError,
+    BackendTimeoutError,
+    BackendUnavailableError,
+    ContextOverflowError,
+    GenerationError,
+    GrammarError,
+    ModelLoadError,
+    NotFoundError,
+    RateLimitError,
+    RequestRejectedError,
+    ServerError,
+)
+from assistant.backends.registry import (
+    ENTRY_POINT_GROUP,
+    available_backends,
+    create_backend,
+    refresh_plugins,
+    register_backend,
+    unregister_backend,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AuthenticationError",
+    "Backend",
+    "BackendConfig",
+    "BackendConfigError",
+    "BackendConnectionError",
+    "BackendError",
+    "BackendInfo",
+    "BackendTimeoutError",
+    "BackendUnavailableError",
+    "CancelToken",
+    "ChatMessage",
+    "ContextOverflowError",
+    "GenerationError",
+    "GenerationRequest",
+    "GrammarError",
+    "ModelLoadError",
+    "NotFoundError",
+    "RateLimitError",
+    "RequestRejectedError",
+    "ServerError",
+    "available_backends",
+    "complete",
+    "create_backend",
+    "refresh_plugins",
+    "register_backend",
+    "unregister_backend",
+]

@@ -1,0 +1,291 @@
+"""Any OpenAI-compatible ``/v1/chat/completions`` server: llama.cpp's server, vLLM, Ollama, hosted APIs.
+
+Uses plain httpx with server-sent events so no vendor SDK is needed. Transient failures (connection
+errors, timeouts, 429, 5xx) are retried with bounded exponential backoff, but only before the first
+chunk arrives: a half-streamed answer is never silently restarted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from assistant.backends.base import BackendInfo, CancelToken, GenerationRequest
+from assistant.backends.config import BackendConfig
+from assistant.backends.errors import (
+    AuthenticationError,
+    BackendConfigError,
+    BackendConnectionError,
+    BackendError,
+    BackendTimeoutError,
+    ContextOverflowError,
+    NotFoundError,
+    RateLimitError,
+    RequestRejectedError,
+    ServerError,
+)
+from assistant.backends.stops import StopScanner
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BACKOFF_BASE_S = 0.5
+BACKOFF_MAX_S = 8.0
+
+
+def normalize_base_url(url: str) -> str:
+    """``http://host:8080`` becomes ``http://host:8080/v1``; a URL with a path is kept as given."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BackendConfigError(
+            f"base_url {url!r} is not an http(s) URL.", "Use something like http://127.0.0.1:8080/v1."
+        )
+    return url if parts.path else url + "/v1"
+
+
+class OpenAIBackend:
+    """A ``Backend`` over an OpenAI-compatible HTTP API."""
+
+    name = "openai"
+    supports_grammar = True  # passed through; llama.cpp-family servers honour it
+
+    def __init__(self, config: BackendConfig) -> None:
+        if not config.base_url:
+            raise BackendConfigError(
+                "The openai backend needs a server address.", "Set base_url, e.g. http://127.0.0.1:8080/v1."
+            )
+        self.config = config
+        self.base_url = normalize_base_url(config.base_url)
+        self.model = config.model or ""
+        timeout = httpx.Timeout(config.timeout, connect=min(10.0, config.timeout))
+        self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+
+    # --- protocol -------------------------------------------------------------------------------
+
+    def info(self) -> BackendInfo:
+        return BackendInfo(
+            backend=self.name,
+            model=self.model or "(server default)",
+            n_ctx=self.config.n_ctx,
+            details={"base_url": self.base_url},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def list_models(self) -> list[str]:
+        """Model ids from ``GET /models``, for a model picker."""
+        response = self._send("GET", "/models")
+        assert response is not None  # no cancel token: never abandoned
+        try:
+            data = response.json()
+            return [str(item["id"]) for item in data.get("data", [])]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ServerError(f"{self.base_url}/models returned an unexpected body.") from exc
+
+    def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
+        if not self.model:
+            models = self.list_models()
+            if not models:
+                raise BackendConfigError("The server lists no models.", "Set 'model' in the configuration.")
+            self.model = models[0]
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": request.message_dicts(),
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "stream": True,
+        }
+        if request.stop:
+            body["stop"] = list(request.stop)
+        if request.seed is not None:
+            body["seed"] = request.seed
+        if request.grammar:
+            body["grammar"] = request.grammar  # llama.cpp-family servers; others reject it with a 400
+        response = self._send("POST", "/chat/completions", body=body, stream=True, cancel=cancel)
+        if response is None:
+            return
+        scanner = StopScanner(request.stop)
+        try:
+            for text in self._events(response, cancel):
+                out = scanner.feed(text)
+                if out:
+                    yield out
+                if scanner.stopped:
+                    return
+            tail = scanner.flush()
+            if tail:
+                yield tail
+        finally:
+            response.close()  # on cancel this drops the connection, which stops the server's generation
+
+    # --- HTTP -----------------------------------------------------------------------------------
+
+    def _headers(self, stream: bool) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream" if stream else "application/json"}
+        key = self._api_key()
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _api_key(self) -> str | None:
+        env = self.config.api_key_env
+        value = os.environ.get(env, "").strip() if env else ""
+        return value or None
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        stream: bool = False,
+        cancel: CancelToken | None = None,
+    ) -> httpx.Response | None:
+        """Send with retries; returns the open response, or None if cancelled while backing off."""
+        url = self.base_url + path
+        attempts = self.config.retries + 1
+        for attempt in range(attempts):
+            retry_after: float | None = None
+            try:
+                req = self._client.build_request(method, url, json=body, headers=self._headers(stream))
+                response = self._client.send(req, stream=stream)
+            except httpx.TimeoutException as exc:
+                error: BackendError = BackendTimeoutError(
+                    f"{self.base_url} did not answer within {self.config.timeout:g} s ({type(exc).__name__})."
+                )
+            except httpx.TransportError as exc:
+                error = self._connection_error(exc)
+            else:
+                if response.status_code < 400:
+                    return response
+                if stream:
+                    response.read()
+                response.close()
+                error = self._http_error(response)
+                if response.status_code not in RETRY_STATUSES:
+                    raise error
+                retry_after = _retry_after(response)
+            if attempt == attempts - 1:
+                raise error
+            delay = min(BACKOFF_MAX_S, retry_after if retry_after is not None else BACKOFF_BASE_S * 2**attempt)
+            if cancel is not None:
+                if cancel.wait(delay):
+                    return None
+            else:
+                time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _events(self, response: httpx.Response, cancel: CancelToken | None) -> Iterator[str]:
+        """Text deltas from an SSE stream; ends at ``[DONE]``, end of stream, or cancel."""
+        try:
+            for line in response.iter_lines():
+                if cancel is not None and cancel.cancelled:
+                    return
+                if not line.startswith("data:"):
+                    continue  # blank separators, ": keep-alive" comments, "event:" lines
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    return
+                text = self._delta_text(payload)
+                if text:
+                    yield text
+        except httpx.TimeoutException as exc:
+            raise BackendTimeoutError(f"{self.base_url} stopped sending for {self.config.timeout:g} s.") from exc
+        except httpx.TransportError as exc:
+            raise BackendConnectionError(
+                f"The connection to {self.base_url} broke mid-answer ({type(exc).__name__}).",
+                "Check the server's log; then ask again.",
+            ) from exc
+
+    def _delta_text(self, payload: str) -> str | None:
+        try:
+            event = json.loads(payload)
+        except ValueError as exc:
+            raise ServerError(f"{self.base_url} sent a malformed event: {payload[:120]!r}") from exc
+        if not isinstance(event, dict):
+            raise ServerError(f"{self.base_url} sent a malformed event: {payload[:120]!r}")
+        if "error" in event:
+            raise ServerError(f"The server failed mid-answer: {_error_message(event)}")
+        choices = event.get("choices") or []
+        if not choices:
+            return None  # e.g. a final usage-only event
+        delta = choices[0].get("delta") or {}
+        content = delta.get("content")
+        return content if isinstance(content, str) else None
+
+    def _connection_error(self, exc: httpx.TransportError) -> BackendError:
+        reason = str(exc) or type(exc).__name__
+        if "refused" in reason.lower():
+            reason = "connection refused"
+        return BackendConnectionError(
+            f"Could not connect to {self.base_url}: {reason}.",
+            "Is the server running? Start it (e.g. python -m llama_cpp.server --model FILE) or fix base_url.",
+        )
+
+    def _http_error(self, response: httpx.Response) -> BackendError:
+        status = response.status_code
+        detail = _error_message(_json_or_text(response))
+        where = f"{response.request.method} {response.request.url}"
+        if status in (401, 403):
+            return AuthenticationError(
+                f"The server refused the credentials ({status}): {detail}", self._key_hint(status)
+            )
+        if status == 404:
+            return NotFoundError(
+                f"{where} returned 404: {detail}",
+                f"Check base_url (usually ending in /v1) and the model name {self.model!r}.",
+            )
+        if status == 429:
+            return RateLimitError(f"Rate limited by {self.base_url}: {detail}")
+        if status in (400, 413, 422):
+            if "context" in detail.lower() or "too long" in detail.lower():
+                return ContextOverflowError(f"The prompt is too long for the server's model: {detail}")
+            return RequestRejectedError(f"The server rejected the request ({status}): {detail}")
+        if status >= 500:
+            return ServerError(f"{self.base_url} failed with {status}: {detail}")
+        return BackendError(f"{where} returned {status}: {detail}", "Check the server's documentation and log.")
+
+    def _key_hint(self, status: int) -> str:
+        env = self.config.api_key_env
+        if not env:
+            return "This server needs an API key: set api_key_env to the variable that holds it."
+        if not self._api_key():
+            return f"Set the API key in ${env} (it is empty or unset)."
+        if status == 403:
+            return f"The key in ${env} lacks access to this model or endpoint."
+        return f"Check the API key in ${env}."
+
+
+def _json_or_text(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _error_message(body: Any) -> str:
+    """The human part of an error body, across OpenAI, FastAPI and plain-text styles."""
+    if isinstance(body, dict):
+        err = body.get("error", body.get("detail", body.get("message")))
+        if isinstance(err, dict):
+            err = err.get("message") or err
+        if isinstance(err, list):  # FastAPI validation errors
+            err = "; ".join(str(e.get("msg", e)) if isinstance(e, dict) else str(e) for e in err)
+        if err is not None:
+            return str(err)[:300]
+    text = str(body).strip()
+    return text[:300] if text else "(no details)"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None

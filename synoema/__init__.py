@@ -1,0 +1,1 @@
+"""synoema package."""

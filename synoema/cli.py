@@ -1,0 +1,195 @@
+"""`synoema` command line: run, check, eval, test, fix.
+
+Exit codes: 0 ok, 1 the program has an error, 2 usage error. Human errors look like a compiler's
+(file:line:col, the source line, a caret, the hint); `--errors json` prints machine-readable diagnostics
+on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .diagnostics import Diagnostic, render_human
+
+
+def _read_input(path: str) -> tuple[str, str | None] | None:
+    if path == "-":
+        return sys.stdin.read(), None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read(), path
+    except FileNotFoundError:
+        print(f"synoema: no such file: {path}", file=sys.stderr)
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"synoema: cannot read {path}: {e}", file=sys.stderr)
+    return None
+
+
+def _report(diags: list[Diagnostic], source: str | None, fmt: str, filename: str | None) -> None:
+    if not diags:
+        return
+    if fmt == "json":
+        print(json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2), file=sys.stderr)
+        return
+    sources: dict[str | None, str | None] = {filename: source}
+    for d in diags:
+        src = sources.get(d.file, source if d.file in (None, filename) else None)
+        if src is None and d.file and d.file not in sources:
+            try:
+                with open(d.file, encoding="utf-8") as fh:
+                    src = fh.read()
+            except OSError:
+                src = None
+            sources[d.file] = src
+        print(render_human(d, src, filename or "<stdin>"), file=sys.stderr)
+
+
+def cmd_run(ns: argparse.Namespace) -> int:
+    from .api import run_source
+    from .execute import Limits
+
+    got = _read_input(ns.file)
+    if got is None:
+        return 2
+    source, filename = got
+    stdin = "" if ns.file == "-" else (sys.stdin.read() if not sys.stdin.isatty() else "")
+    limits = Limits(timeout=ns.timeout, max_memory=None if ns.timeout is None else 1 << 31)
+    result = run_source(source, filename=filename, stdin=stdin, args=ns.args, allow_io=not ns.sandbox,
+                        limits=limits)
+    sys.stdout.write(result.stdout)
+    sys.stdout.flush()
+    _report(result.diagnostics, source, ns.errors, filename)
+    return result.exit_code
+
+
+def cmd_check(ns: argparse.Namespace) -> int:
+    from .api import check_source
+
+    got = _read_input(ns.file)
+    if got is None:
+        return 2
+    source, filename = got
+    result = check_source(source, filename)
+    if ns.json:
+        print(json.dumps({
+            "ok": result.ok,
+            "signatures": [{"name": n, "type": t} for n, t in result.signatures],
+            "diagnostics": [d.as_dict() for d in result.diagnostics],
+        }, ensure_ascii=False, indent=2))
+        return 0 if result.ok else 1
+    for name, ty in result.signatures:
+        print(f"{name} : {ty}")
+    _report(result.diagnostics, source, ns.errors, filename)
+    return 0 if result.ok else 1
+
+
+def cmd_eval(ns: argparse.Namespace) -> int:
+    from .api import eval_source
+
+    expr = " ".join(ns.expr)
+    if expr == "-":
+        expr = sys.stdin.read()
+    result = eval_source(expr)
+    if result.ok:
+        print(result.value)
+    _report(result.diagnostics, expr, ns.errors, "<eval>")
+    return result.exit_code
+
+
+def cmd_test(ns: argparse.Namespace) -> int:
+    from .testing import run_tests
+
+    return run_tests(ns.paths, fmt=ns.errors, verbose=ns.verbose)
+
+
+def cmd_fix(ns: argparse.Namespace) -> int:
+    try:
+        from .repair import repair
+    except ImportError:
+        print("synoema: `fix` is not available in this build", file=sys.stderr)
+        return 2
+    got = _read_input(ns.file)
+    if got is None:
+        return 2
+    source, filename = got
+    result = repair(source, filename=filename)
+    for edit in result.edits:
+        print(f"{filename or '<stdin>'}:{edit.span.line}:{edit.span.col}: {edit.rule}: {edit.reason}", file=sys.stderr)
+    if ns.write and filename and result.changed:
+        import os
+        import tempfile
+
+        directory = os.path.dirname(os.path.abspath(filename))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".synoema-fix-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(result.source)
+        os.replace(tmp, filename)
+    elif not ns.write:
+        sys.stdout.write(result.source)
+    _report(result.diagnostics, result.source, ns.errors, filename)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="synoema", description="The Synoema language: run, check and test programs.")
+    p.add_argument("--errors", choices=["human", "json"], default="human", help="diagnostic format (on stderr)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run a program and print main's value")
+    r.add_argument("file", help="a .sno file, or - for standard input")
+    r.add_argument("args", nargs="*", help="arguments after --, available as `args`")
+    r.add_argument("--timeout", type=float, default=None, help="wall-time limit in seconds")
+    r.add_argument("--sandbox", action="store_true", help="refuse file, network, process and env builtins")
+    r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("check", help="parse and type-check; print each definition's type")
+    c.add_argument("file")
+    c.add_argument("--json", action="store_true", help="print signatures and diagnostics as JSON")
+    c.set_defaults(func=cmd_check)
+
+    e = sub.add_parser("eval", help="evaluate an expression")
+    e.add_argument("expr", nargs="+")
+    e.set_defaults(func=cmd_eval)
+
+    t = sub.add_parser("test", help="run test declarations, properties and doc examples")
+    t.add_argument("paths", nargs="+", help="files or directories")
+    t.add_argument("-v", "--verbose", action="store_true")
+    t.set_defaults(func=cmd_test)
+
+    f = sub.add_parser("fix", help="repair common mistakes and print (or --write) the result")
+    f.add_argument("file")
+    f.add_argument("--write", action="store_true", help="rewrite the file in place")
+    f.set_defaults(func=cmd_fix)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `--errors json` may come anywhere; `--` separates program arguments
+    prog_args: list[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, prog_args = argv[:i], argv[i + 1 :]
+    parser = build_parser()
+    try:
+        ns = parser.parse_args(argv)
+    except SystemExit as e:
+        return 2 if e.code not in (0, None) else 0
+    if ns.command is None:
+        parser.print_help()
+        return 2
+    if ns.command == "run":
+        ns.args = list(ns.args) + prog_args
+    try:
+        return int(ns.func(ns))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

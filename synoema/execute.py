@@ -1,0 +1,332 @@
+"""Run compiled code under limits: wall time, recursion depth, output size, memory.
+
+The program runs in its own thread with a large stack; a watchdog in the calling thread raises an
+exception inside it when time or memory run out, so a runaway program ends with a `limit_exceeded`
+diagnostic instead of hanging or crashing the host. Capabilities (files, network, processes,
+environment) are off unless the caller allows them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import runtime as R
+from .compiler import CompiledUnit
+from .diagnostics import Diagnostic, Span
+from .stdlib import BUILTINS, DERIVED, IO
+
+STACK_SIZE = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one run. `None` disables a limit."""
+
+    timeout: float | None = 5.0  # seconds of wall time
+    max_depth: int = 200_000  # nested calls
+    max_output: int = 1 << 20  # bytes printed
+    max_memory: int | None = 1 << 30  # bytes of process memory growth
+    max_range: int = 20_000_000  # elements of one range literal
+
+
+UNLIMITED = Limits(timeout=None, max_memory=None)
+
+
+@dataclass
+class Execution:
+    output: str = ""
+    value: Any = None
+    value_text: str | None = None
+    diagnostic: Diagnostic | None = None
+    duration: float = 0.0
+
+
+class _Timeout(BaseException):
+    """Raised asynchronously in a run thread; BaseException so program code cannot swallow it."""
+
+
+class _MemoryOut(BaseException):
+    pass
+
+
+def base_namespace() -> dict[str, Any]:
+    """Runtime helpers and builtins every compiled unit refers to by name."""
+    ns: dict[str, Any] = {
+        "Con": R.Con,
+        "Record": R.Record,
+        "NoMatch": R.NoMatch,
+        "SynoemaError": R.SynoemaError,
+        "curry": R.curry,
+        "partial": R.partial,
+        "con_fn": R.con_fn,
+        "compose": R.compose,
+        "rng": R.rng,
+        "wrap": R.wrap,
+        "add": R.add,
+        "sub": R.sub,
+        "mul": R.mul,
+        "neg": R.neg,
+        "div": R.div,
+        "mod": R.mod,
+        "power": R.power,
+        "update_record": R.update_record,
+        "UNSET": _UNSET,
+        "CON_TYPES": {},
+        "type_name": type_name,
+        "undefined_global": _undefined_global,
+        "RANGE_LIMIT": 20_000_000,
+    }
+    for name, b in {**BUILTINS, **DERIVED}.items():
+        fn = R.UNCURRIED[name]
+        ns[f"B_{name}"] = fn
+        ns[f"RB_{name}"] = fn
+        if b.arity > 0:
+            ns[f"BV_{name}"] = R.curry(fn, b.arity)
+    return ns
+
+
+class _Unset:
+    __slots__ = ()
+
+
+_UNSET = _Unset()
+
+
+def _undefined_global(name: str) -> Any:
+    raise R.SynoemaError("unbound_variable", f"`{name}` is not defined")
+
+
+def type_name(v: Any, con_types: dict[str, str]) -> str:
+    t = type(v)
+    if t is bool:
+        return "Bool"
+    if t is int:
+        return "Int"
+    if t is float:
+        return "Float"
+    if t is str:
+        return "String"
+    if t is list:
+        return "List"
+    if v is None:
+        return "Unit"
+    if t is R.Record:
+        return "Record"
+    if t is R.Con:
+        return con_types.get(v.tag, "?")
+    return "Function"
+
+
+def _async_raise(thread: threading.Thread, exc: type[BaseException]) -> None:
+    tid = thread.ident
+    if tid is not None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc))
+
+
+def _rss() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_depth_lock = threading.Lock()
+
+
+def execute(
+    units: list[tuple[CompiledUnit, dict[str, Any]]],
+    entry: str | None,
+    limits: Limits = Limits(),
+    ctx: R.Context | None = None,
+    user_files: tuple[str, ...] = (),
+) -> Execution:
+    """Exec `units` (compiled code, namespace) in order, then call `entry` (a getter name) in the last.
+
+    Never raises: errors of the program become `result.diagnostic`.
+    """
+    ctx = ctx or R.Context()
+    ctx.max_output = limits.max_output
+    result = Execution()
+    done = threading.Event()
+
+    def target() -> None:
+        R.set_ctx(ctx)
+        try:
+            value = None
+            for unit, ns in units:
+                ns["RANGE_LIMIT"] = limits.max_range
+                if unit.code is not None:
+                    exec(unit.code, ns)  # noqa: S102 - our own generated code
+            if entry is not None:
+                value = units[-1][1][entry]()
+            result.value = value
+            result.value_text = R.display(value) if entry is not None else None
+        except R.SynoemaError as e:
+            result.diagnostic = _from_error(e, units, user_files)
+        except RecursionError:
+            result.diagnostic = Diagnostic(
+                "limit_exceeded",
+                f"recursion deeper than the limit ({limits.max_depth} nested calls)",
+                _innermost_span(sys.exc_info()[2], units, user_files),
+                llm_hint="Check that the recursion reaches its base case; make the recursive call the last "
+                "thing the function does (a tail call runs in constant space), or use foldl.",
+                fixability="medium",
+                data={"limit": "depth"},
+            )
+        except (MemoryError, _MemoryOut):
+            result.diagnostic = Diagnostic(
+                "limit_exceeded",
+                "the program used more memory than allowed",
+                None,
+                llm_hint="Build smaller lists or check the recursion's base case.",
+                fixability="medium",
+                data={"limit": "memory"},
+            )
+        except _Timeout:
+            result.diagnostic = _timeout_diag(limits)
+        except Exception as e:  # a type error the checker let through, or a bug of ours
+            result.diagnostic = Diagnostic(
+                "runtime_error",
+                f"internal runtime error: {type(e).__name__}: {e}",
+                _innermost_span(sys.exc_info()[2], units, user_files),
+                llm_hint="The program did something its types should have prevented; check the types.",
+                fixability="hard",
+            )
+        finally:
+            R.set_ctx(None)
+            done.set()
+
+    start = time.perf_counter()
+    with _depth_lock:
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, limits.max_depth + 200))
+        old_stack = threading.stack_size()
+        threading.stack_size(STACK_SIZE)
+        try:
+            thread = threading.Thread(target=target, name="synoema-run", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old_stack)
+    base_rss = _rss() if limits.max_memory else 0
+    deadline = None if limits.timeout is None else start + limits.timeout
+    while not done.wait(0.02):
+        now = time.perf_counter()
+        if deadline is not None and now > deadline:
+            _async_raise(thread, _Timeout)
+            if not done.wait(1.0):
+                result.diagnostic = _timeout_diag(limits)
+                break
+        if limits.max_memory and _rss() - base_rss > limits.max_memory:
+            _async_raise(thread, _MemoryOut)
+            done.wait(1.0)
+    result.duration = time.perf_counter() - start
+    result.output = "".join(ctx.out)
+    return result
+
+
+def _timeout_diag(limits: Limits) -> Diagnostic:
+    return Diagnostic(
+        "limit_exceeded",
+        f"the program ran longer than {limits.timeout:g} s",
+        None,
+        llm_hint="Check for a loop that never reaches its base case.",
+        fixability="medium",
+        data={"limit": "time"},
+    )
+
+
+# ── mapping Python tracebacks back to Synoema source ────────────────────────────────────────
+
+
+def _frames(tb: Any, units: list[tuple[CompiledUnit, dict[str, Any]]]) -> list[tuple[CompiledUnit, int]]:
+    by_name = {u.filename: u for u, _ in units}
+    out: list[tuple[CompiledUnit, int]] = []
+    for frame, lineno in traceback.walk_tb(tb):
+        unit = by_name.get(frame.f_code.co_filename)
+        if unit is not None:
+            out.append((unit, lineno))
+    return out
+
+
+def _innermost_span(tb: Any, units: list[tuple[CompiledUnit, dict[str, Any]]], user_files: tuple[str, ...]) -> Span | None:
+    for unit, lineno in reversed(_frames(tb, units)):
+        if user_files and unit.filename not in user_files:
+            continue
+        spans = unit.line_spans[lineno - 1] if 0 < lineno <= len(unit.line_spans) else []
+        if spans:
+            return spans[0][0]
+    return None
+
+
+def _from_error(e: R.SynoemaError, units: list[tuple[CompiledUnit, dict[str, Any]]], user_files: tuple[str, ...]) -> Diagnostic:
+    frames = _frames(e.__traceback__, units)
+    span: Span | None = None
+    want = getattr(e, "fname", None)
+    # the innermost frame in the user's code, then the note on that line that explains the error
+    for i, (unit, lineno) in enumerate(reversed(frames)):
+        if user_files and unit.filename not in user_files:
+            continue
+        notes = unit.line_spans[lineno - 1] if 0 < lineno <= len(unit.line_spans) else []
+        if e.code == "no_match" and i == 0 and any(k == "nomatch" for _, k, _ in notes):
+            continue  # the raise inside the function: point at the call instead
+        span = _pick(notes, e, want)
+        if span is not None:
+            break
+    diag = Diagnostic(e.code, e.message, span, llm_hint=e.hint)
+    from .diagnostics import with_defaults
+
+    return with_defaults(diag)
+
+
+def _pick(notes: list[tuple[Span, str, str]], e: R.SynoemaError, want: str | None) -> Span | None:
+    if not notes:
+        return None
+    if e.code == "division_by_zero":
+        for span, kind, _ in notes:
+            if kind == "div":
+                return span
+    if want:
+        for span, kind, detail in notes:
+            if kind == "call" and detail.split(".")[-1] == want.split(".")[-1]:
+                return span
+    msg = e.message
+    for span, kind, detail in notes:
+        if kind == "call" and detail and (detail in msg or (e.code == "index_out_of_bounds" and detail == "index")):
+            return span
+    for span, kind, detail in notes:
+        if kind == "call" and detail in ("head", "tail", "error", "unwrap", "index"):
+            return span
+    return notes[0][0]
+
+
+def allow_set(io: bool = True, files: bool = False, network: bool = False, processes: bool = False,
+              environment: bool = False) -> frozenset[str]:
+    from .stdlib import ENV, FILE, NET, PROC
+
+    caps = set()
+    if io:
+        caps.add(IO)
+    if files:
+        caps.add(FILE)
+    if network:
+        caps.add(NET)
+    if processes:
+        caps.add(PROC)
+    if environment:
+        caps.add(ENV)
+    return frozenset(caps)
+
+
+@dataclass
+class Prepared:
+    """Everything needed to run a program again without recompiling."""
+
+    units: list[tuple[CompiledUnit, dict[str, Any]]] = field(default_factory=list)

@@ -1,0 +1,753 @@
+"""Runtime of compiled Synoema: value representation, display, arithmetic, builtins.
+
+Values map onto fast Python objects: Int -> int (wrapped to 64 bits), Float -> float, Bool -> bool,
+String and Char -> str, unit -> None, List -> list (never mutated), records -> `Record`,
+constructors -> `Con`, functions -> one-argument Python callables (curried).
+"""
+
+from __future__ import annotations
+
+import json as _json
+import math
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .stdlib import ENV, FILE, IO, NET, PROC
+
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+
+class SynoemaError(Exception):
+    """A runtime error of the Synoema program (not of this implementation)."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+class LimitExceeded(SynoemaError):
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__("limit_exceeded", message)
+        self.kind = kind
+
+
+# ── values ────────────────────────────────────────────────────────────────────────────────────
+
+
+class Con:
+    """A constructor value. `idx` is the constructor's position in its type (for ordering)."""
+
+    __slots__ = ("args", "idx", "tag")
+
+    def __init__(self, tag: str, idx: int, args: tuple) -> None:
+        self.tag = tag
+        self.idx = idx
+        self.args = args
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Con) and self.tag == other.tag and self.args == other.args
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((self.tag, self.args))
+
+    def _key(self, other: Con) -> tuple[int, int]:
+        return self.idx, other.idx
+
+    def __lt__(self, other: Con) -> bool:
+        if self.idx != other.idx:
+            return self.idx < other.idx
+        return self.args < other.args
+
+    def __le__(self, other: Con) -> bool:
+        return self == other or self < other
+
+    def __gt__(self, other: Con) -> bool:
+        return other < self
+
+    def __ge__(self, other: Con) -> bool:
+        return self == other or other < self
+
+    def __repr__(self) -> str:
+        return display(self)
+
+
+class Record:
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and self.fields == other.fields
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.fields.items()))
+
+    def _values(self, other: Record) -> tuple[list, list]:
+        keys = list(self.fields)
+        return [self.fields[k] for k in keys], [other.fields[k] for k in keys]
+
+    def __lt__(self, other: Record) -> bool:
+        a, b = self._values(other)
+        return a < b
+
+    def __le__(self, other: Record) -> bool:
+        a, b = self._values(other)
+        return a <= b
+
+    def __gt__(self, other: Record) -> bool:
+        a, b = self._values(other)
+        return a > b
+
+    def __ge__(self, other: Record) -> bool:
+        a, b = self._values(other)
+        return a >= b
+
+    def __repr__(self) -> str:
+        return display(self)
+
+
+def pair(a: Any, b: Any) -> Record:
+    return Record({"fst": a, "snd": b})
+
+
+# ── display ───────────────────────────────────────────────────────────────────────────────────
+
+
+def format_float(x: float) -> str:
+    """Whole floats with `.0`, others in the shortest round-trip form, never in exponent form."""
+    if x != x:
+        return "NaN"
+    if x in (math.inf, -math.inf):
+        return "inf" if x > 0 else "-inf"
+    if x == int(x):
+        return f"{int(x)}.0"
+    r = repr(x)
+    if "e" in r or "E" in r:
+        r = format(Decimal(r), "f")
+    return r
+
+
+def display(v: Any) -> str:
+    """The text `show` and `print` produce: strings unquoted, lists space-separated."""
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
+    if t is bool:
+        return "true" if v else "false"
+    if t is float:
+        return format_float(v)
+    if t is list:
+        return "[" + " ".join([display(x) for x in v]) + "]"
+    if v is None:
+        return "()"
+    if t is Con:
+        if not v.args:
+            return v.tag
+        parts = [v.tag]
+        for a in v.args:
+            s = display(a)
+            parts.append(f"({s})" if type(a) is Con and a.args else s)
+        return " ".join(parts)
+    if t is Record:
+        return "{" + ", ".join(f"{k} = {display(x)}" for k, x in v.fields.items()) + "}"
+    if callable(v):
+        return "<function>"
+    return str(v)
+
+
+# ── arithmetic ────────────────────────────────────────────────────────────────────────────────
+
+
+def wrap(r: Any) -> Any:
+    """Bring an out-of-range Int back into 64-bit two's complement; floats pass through."""
+    if type(r) is int:
+        return ((r + 2**63) % 2**64) - 2**63
+    return r
+
+
+def add(a: Any, b: Any) -> Any:
+    r = a + b
+    return r if INT_MIN <= r <= INT_MAX else wrap(r)
+
+
+def sub(a: Any, b: Any) -> Any:
+    r = a - b
+    return r if INT_MIN <= r <= INT_MAX else wrap(r)
+
+
+def mul(a: Any, b: Any) -> Any:
+    r = a * b
+    return r if INT_MIN <= r <= INT_MAX else wrap(r)
+
+
+def neg(a: Any) -> Any:
+    r = -a
+    return r if INT_MIN <= r <= INT_MAX else wrap(r)
+
+
+def div(a: Any, b: Any) -> Any:
+    if type(a) is int:
+        if b == 0:
+            raise SynoemaError("division_by_zero", "division by zero")
+        q = abs(a) // abs(b)
+        if (a < 0) != (b < 0):
+            q = -q
+        return q if INT_MIN <= q <= INT_MAX else wrap(q)
+    if b == 0:
+        raise SynoemaError("division_by_zero", "division by zero")
+    return a / b
+
+
+def mod(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise SynoemaError("division_by_zero", "modulo by zero")
+    if type(a) is int:
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    return math.fmod(a, b)
+
+
+def power(a: Any, b: Any) -> Any:
+    if type(a) is int and type(b) is int:
+        if b < 0:
+            raise SynoemaError("runtime_error", "** needs a non-negative exponent for Int")
+        if b > 64 and a not in (0, 1, -1):
+            return wrap(pow(a, b, 2**64))
+        return wrap(a**b)
+    try:
+        r = float(a) ** float(b)
+    except (OverflowError, ZeroDivisionError):
+        raise SynoemaError("runtime_error", f"{display(a)} ** {display(b)} is not a number") from None
+    if isinstance(r, complex):
+        return math.nan
+    return r
+
+
+def compare(a: Any, b: Any) -> int:
+    return -1 if a < b else (1 if a > b else 0)
+
+
+# ── run context ───────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Context:
+    """Per-run state: buffered output, stdin, args, permissions and limits."""
+
+    stdin: str = ""
+    args: list[str] = field(default_factory=list)
+    allow: frozenset[str] = frozenset({IO})
+    max_output: int = 1 << 20
+    out: list[str] = field(default_factory=list)
+    out_bytes: int = 0
+    stdin_pos: int = 0
+    handles: dict[int, Any] = field(default_factory=dict)
+    next_handle: int = 100
+    base_dir: str = "."
+
+
+_state = threading.local()
+
+
+def ctx() -> Context:
+    c = getattr(_state, "ctx", None)
+    if c is None:
+        c = Context()
+        _state.ctx = c
+    return c
+
+
+def set_ctx(c: Context | None) -> None:
+    _state.ctx = c
+
+
+def need(cap: str, name: str) -> Context:
+    c = ctx()
+    if cap not in c.allow:
+        what = {FILE: "files", NET: "the network", PROC: "processes", ENV: "the environment", IO: "I/O"}[cap]
+        raise SynoemaError(
+            "permission_denied",
+            f"`{name}` needs access to {what}, which is not allowed here",
+            "This code runs in a sandbox; allow the capability to run it.",
+        )
+    return c
+
+
+# ── builtins (uncurried; `CURRIED` holds their function values) ──────────────────────────────
+
+
+def b_print(v: Any) -> None:
+    c = ctx()
+    s = display(v) + "\n"
+    c.out_bytes += len(s.encode("utf-8", "surrogatepass"))
+    if c.out_bytes > c.max_output:
+        raise LimitExceeded(f"the program printed more than {c.max_output} bytes", "output")
+    c.out.append(s)
+    return None
+
+
+def b_show(v: Any) -> str:
+    return display(v)
+
+
+def b_readline() -> str:
+    c = need(IO, "readline")
+    data = c.stdin
+    if c.stdin_pos >= len(data):
+        return ""
+    end = data.find("\n", c.stdin_pos)
+    if end < 0:
+        line = data[c.stdin_pos :]
+        c.stdin_pos = len(data)
+    else:
+        line = data[c.stdin_pos : end]
+        c.stdin_pos = end + 1
+    return line[:-1] if line.endswith("\r") else line
+
+
+def b_length(xs: list) -> int:
+    return len(xs)
+
+
+def b_head(xs: list) -> Any:
+    if not xs:
+        raise SynoemaError("runtime_error", "head of an empty list", "Match `[]` first or check `length xs > 0`.")
+    return xs[0]
+
+
+def b_tail(xs: list) -> list:
+    if not xs:
+        raise SynoemaError("runtime_error", "tail of an empty list", "Match `[]` first or check `length xs > 0`.")
+    return xs[1:]
+
+
+def b_even(n: int) -> bool:
+    return n % 2 == 0
+
+
+def b_odd(n: int) -> bool:
+    return n % 2 != 0
+
+
+def b_not(b: bool) -> bool:
+    return not b
+
+
+def b_sum(xs: list) -> Any:
+    total = 0
+    for x in xs:
+        total += x
+    return wrap(total) if type(total) is int else total
+
+
+def b_map(f: Callable, xs: list) -> list:
+    return [f(x) for x in xs]
+
+
+def b_filter(f: Callable, xs: list) -> list:
+    return [x for x in xs if f(x)]
+
+
+def b_foldl(f: Callable, acc: Any, xs: list) -> Any:
+    for x in xs:
+        acc = f(acc)(x)
+    return acc
+
+
+def b_concatMap(f: Callable, xs: list) -> list:
+    out: list = []
+    for x in xs:
+        out.extend(f(x))
+    return out
+
+
+def b_zip(xs: list, ys: list) -> list:
+    return [[a, b] for a, b in zip(xs, ys)]
+
+
+def b_index(i: int, xs: list) -> Any:
+    if i < 0 or i >= len(xs):
+        raise SynoemaError(
+            "index_out_of_bounds",
+            f"index {i} out of bounds (length {len(xs)})",
+            "Check the index against `length xs` first.",
+        )
+    return xs[i]
+
+
+def b_take(n: int, xs: list) -> list:
+    return xs[: max(n, 0)]
+
+
+def b_drop(n: int, xs: list) -> list:
+    return xs[max(n, 0) :]
+
+
+def b_reverse(xs: list) -> list:
+    return xs[::-1]
+
+
+def b_sqrt(x: Any) -> float:
+    if x < 0:
+        return math.nan
+    return math.sqrt(x)
+
+
+def b_floor(x: float) -> float:
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def b_ceil(x: float) -> float:
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
+def b_round(x: float) -> float:
+    if not math.isfinite(x):
+        return x
+    a = abs(x)
+    r = math.floor(a)
+    if a - r >= 0.5:
+        r += 1
+    return float(-r if x < 0 else r)
+
+
+def b_abs(x: Any) -> Any:
+    r = abs(x)
+    return r if type(r) is not int or r <= INT_MAX else wrap(r)
+
+
+def b_str_len(s: str) -> int:
+    return len(s)
+
+
+def b_str_slice(s: str, start: int, end: int) -> str:
+    n = len(s)
+    a = min(max(start, 0), n)
+    b = max(min(max(end, 0), n), a)
+    return s[a:b]
+
+
+def b_str_find(s: str, sub_: str, start: int) -> int:
+    a = min(max(start, 0), len(s))
+    return s.find(sub_, a)
+
+
+def b_str_starts_with(s: str, prefix: str) -> bool:
+    return s.startswith(prefix)
+
+
+def b_str_trim(s: str) -> str:
+    return s.strip()
+
+
+def b_str_join(sep: str, parts: list) -> str:
+    return sep.join(p if type(p) is str else display(p) for p in parts)
+
+
+def b_json_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+_JSON_CONS: dict[str, tuple[str, int]] = {}  # filled by the prelude loader: tag -> (tag, idx)
+
+
+def _json_con(tag: str, *args: Any) -> Con:
+    info = _JSON_CONS.get(tag)
+    idx = info[1] if info else 0
+    return Con(tag, idx, args)
+
+
+def _to_json_value(v: Any) -> Con:
+    if v is None:
+        return _json_con("JNull")
+    if isinstance(v, bool):
+        return _json_con("JBool", v)
+    if isinstance(v, int):
+        return _json_con("JNum", wrap(v))
+    if isinstance(v, float):
+        return _json_con("JNum", v)
+    if isinstance(v, str):
+        return _json_con("JStr", v)
+    if isinstance(v, list):
+        return _json_con("JArr", [_to_json_value(x) for x in v])
+    items = sorted(v.items(), key=lambda kv: kv[0])
+    return _json_con("JObj", [Con("MkPair", 0, (k, _to_json_value(x))) for k, x in items])
+
+
+def b_json_parse(s: str) -> Con:
+    try:
+        value = _json.loads(s)
+    except ValueError as e:
+        return Con("Err", 1, (f"invalid JSON: {e.msg} at position {e.pos}",))
+    except RecursionError:
+        return Con("Err", 1, ("invalid JSON: nested too deeply",))
+    return Con("Ok", 0, (_to_json_value(value),))
+
+
+def b_error(msg: Any) -> Any:
+    raise SynoemaError("runtime_error", msg if isinstance(msg, str) else display(msg))
+
+
+def b_file_read(path: str) -> str:
+    c = need(FILE, "file_read")
+    try:
+        with open(os.path.join(c.base_dir, path), encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SynoemaError("io_error", f"file_read: {path}: {e.strerror if isinstance(e, OSError) else e}") from None
+
+
+def _new_handle(c: Context, obj: Any) -> int:
+    h = c.next_handle
+    c.next_handle += 1
+    c.handles[h] = obj
+    return h
+
+
+def b_fd_open(path: str) -> int:
+    c = need(FILE, "fd_open")
+    try:
+        fh = open(os.path.join(c.base_dir, path), encoding="utf-8")  # noqa: SIM115 - closed by fd_close
+    except OSError as e:
+        raise SynoemaError("io_error", f"fd_open: {path}: {e.strerror}") from None
+    return _new_handle(c, fh)
+
+
+def b_fd_open_write(path: str) -> int:
+    c = need(FILE, "fd_open_write")
+    try:
+        fh = open(os.path.join(c.base_dir, path), "w", encoding="utf-8")  # noqa: SIM115 - closed by fd_close
+    except OSError as e:
+        raise SynoemaError("io_error", f"fd_open_write: {path}: {e.strerror}") from None
+    return _new_handle(c, fh)
+
+
+def b_fd_readline(h: int) -> str:
+    c = ctx()
+    fh = c.handles.get(h)
+    if fh is None or not hasattr(fh, "readline"):
+        return ""
+    try:
+        line = fh.readline()
+    except (OSError, ValueError):
+        return ""
+    if isinstance(line, bytes):
+        line = line.decode("utf-8", "replace")
+    return line.rstrip("\n").rstrip("\r")
+
+
+def b_fd_write(h: int, s: str) -> None:
+    c = ctx()
+    fh = c.handles.get(h)
+    if fh is not None and hasattr(fh, "write"):
+        try:
+            if hasattr(fh, "sendall"):
+                fh.sendall(s.encode())
+            else:
+                fh.write(s)
+                fh.flush()
+        except (OSError, ValueError):
+            pass
+    return None
+
+
+def b_fd_close(h: int) -> None:
+    c = ctx()
+    fh = c.handles.pop(h, None)
+    if fh is not None:
+        try:
+            fh.close()
+        except (OSError, ValueError):
+            pass
+    return None
+
+
+def b_fd_popen(cmd: str) -> int:
+    import subprocess
+
+    c = need(PROC, "fd_popen")
+    try:
+        proc = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)  # noqa: S602 - allowed capability
+    except OSError as e:
+        raise SynoemaError("io_error", f"fd_popen: {e.strerror}") from None
+    return _new_handle(c, proc.stdout)
+
+
+def b_tcp_listen(port: int) -> int:
+    import socket
+
+    c = need(NET, "tcp_listen")
+    try:
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", port))
+        srv.listen()
+    except OSError as e:
+        raise SynoemaError("io_error", f"tcp_listen({port}): {e.strerror}") from None
+    return _new_handle(c, srv)
+
+
+def b_tcp_accept(h: int) -> int:
+    c = need(NET, "tcp_accept")
+    srv = c.handles.get(h)
+    if srv is None:
+        raise SynoemaError("io_error", f"tcp_accept: bad handle {h}")
+    conn, _ = srv.accept()
+    return _new_handle(c, _SocketFile(conn))
+
+
+class _SocketFile:
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.reader = conn.makefile("r", encoding="utf-8", newline="")
+
+    def readline(self) -> str:
+        return self.reader.readline()
+
+    def sendall(self, data: bytes) -> None:
+        self.conn.sendall(data)
+
+    def write(self, s: str) -> None:
+        self.conn.sendall(s.encode())
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.reader.close()
+        self.conn.close()
+
+
+def b_env(name: str) -> str:
+    need(ENV, "env")
+    return os.environ.get(name, "")
+
+
+def b_env_or(name: str, default: str) -> str:
+    need(ENV, "env_or")
+    return os.environ.get(name, default)
+
+
+def b_args() -> list:
+    return list(ctx().args)
+
+
+def b_eq(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def b_cmp(a: Any, b: Any) -> int:
+    return compare(a, b)
+
+
+UNCURRIED: dict[str, Callable] = {
+    name[2:]: fn for name, fn in list(globals().items()) if name.startswith("b_") and callable(fn)
+}
+
+
+def curry(fn: Callable, arity: int) -> Callable:
+    """A one-argument-at-a-time function value for an n-ary Python function."""
+    if arity <= 1:
+        return fn
+    if arity == 2:
+        return lambda a: lambda b: fn(a, b)
+    if arity == 3:
+        return lambda a: lambda b: lambda c: fn(a, b, c)
+
+    def collect(args: tuple) -> Callable:
+        def step(x: Any) -> Any:
+            got = (*args, x)
+            return fn(*got) if len(got) == arity else collect(got)
+
+        return step
+
+    return collect(())
+
+
+def partial(fn: Callable, arity: int, args: tuple) -> Callable:
+    """Apply an n-ary function to fewer than n arguments."""
+    missing = arity - len(args)
+    if missing == 1:
+        return lambda x: fn(*args, x)
+    if missing == 2:
+        return lambda x: lambda y: fn(*args, x, y)
+
+    def collect(got: tuple) -> Callable:
+        def step(x: Any) -> Any:
+            more = (*got, x)
+            return fn(*more) if len(more) == arity else collect(more)
+
+        return step
+
+    return collect(args)
+
+
+def con_fn(tag: str, idx: int, arity: int) -> Callable:
+    """A constructor used as a function value."""
+    if arity == 1:
+        return lambda a: Con(tag, idx, (a,))
+    return curry(lambda *xs: Con(tag, idx, xs), arity)
+
+
+def compose(f: Callable, g: Callable) -> Callable:
+    return lambda x: g(f(x))
+
+
+def rng(a: int, b: int, limit: int) -> list:
+    n = b - a + 1
+    if n > limit:
+        raise LimitExceeded(f"the range [{a}..{b}] has {n} elements, more than the memory limit allows", "memory")
+    return list(range(a, b + 1))
+
+
+class NoMatch(SynoemaError):
+    def __init__(self, fname: str, args: tuple) -> None:
+        shown = " ".join(_arg(a) for a in args)
+        super().__init__(
+            "no_match",
+            f"no equation of `{fname}` matches {fname} {shown}".rstrip(),
+            f"Add an equation of `{fname}` for this case or a catch-all `_` pattern.",
+        )
+        self.fname = fname
+
+
+def _arg(v: Any) -> str:
+    s = display(v)
+    if len(s) > 60:
+        s = s[:57] + "..."
+    if type(v) is str:
+        return _json.dumps(v)
+    if (type(v) is Con and v.args) or (type(v) in (int, float) and v < 0):
+        return f"({s})"
+    return s
+
+
+def field_of(v: Any, name: str) -> Any:
+    try:
+        return v.fields[name]
+    except (AttributeError, KeyError):
+        raise SynoemaError("runtime_error", f"value has no field `{name}`: {display(v)}") from None
+
+
+def update_record(base: Any, updates: dict[str, Any]) -> Record:
+    if type(base) is not Record:
+        raise SynoemaError("runtime_error", "record update on a value that is not a record")
+    fields = dict(base.fields)
+    fields.update(updates)
+    return Record(fields)

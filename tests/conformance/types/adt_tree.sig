@@ -1,0 +1,3 @@
+size : Tree a -> Int
+to_list : Tree a -> List a
+single : Tree Int

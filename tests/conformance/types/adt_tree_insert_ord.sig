@@ -1,0 +1,1 @@
+ins : Ord a => a -> Tree a -> Tree a

@@ -1,0 +1,1 @@
+swap_side : Either2 a b -> Either2 b a

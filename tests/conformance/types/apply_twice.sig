@@ -1,0 +1,1 @@
+apply_twice : (a -> a) -> a -> a

@@ -1,0 +1,4 @@
+ratio : Float
+title : String
+flag : Bool
+letter : Char

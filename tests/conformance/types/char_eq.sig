@@ -1,0 +1,1 @@
+is_q : Char -> Bool

@@ -1,0 +1,1 @@
+compose : (a -> b) -> (b -> c) -> a -> c

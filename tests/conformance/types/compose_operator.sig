@@ -1,0 +1,2 @@
+inc : Int -> Int
+inc_show : Int -> String

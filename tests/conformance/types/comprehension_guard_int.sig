@@ -1,0 +1,1 @@
+evens : List Int -> List Int

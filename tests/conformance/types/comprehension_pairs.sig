@@ -1,0 +1,1 @@
+cross : List a -> List b -> List {fst : a, snd : b}

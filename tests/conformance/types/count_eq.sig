@@ -1,0 +1,1 @@
+count_eq : Eq a => a -> List a -> Int

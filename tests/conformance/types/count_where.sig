@@ -1,0 +1,1 @@
+count_where : (a -> Bool) -> List a -> Int

@@ -1,0 +1,1 @@
+member : Eq a => a -> List a -> Bool

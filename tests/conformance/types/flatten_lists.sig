@@ -1,0 +1,1 @@
+flatten : List (List a) -> List a

@@ -1,0 +1,1 @@
+flipped : (a -> b -> c) -> b -> a -> c

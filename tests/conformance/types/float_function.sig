@@ -1,0 +1,1 @@
+circle_area : Float -> Float

@@ -1,0 +1,1 @@
+total : List Int -> Int

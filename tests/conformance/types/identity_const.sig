@@ -1,0 +1,2 @@
+ident : a -> a
+keep_first : a -> b -> a

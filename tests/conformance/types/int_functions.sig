@@ -1,0 +1,2 @@
+inc : Int -> Int
+is_pos : Int -> Bool

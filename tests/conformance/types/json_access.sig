@@ -1,0 +1,1 @@
+name_of : JsonValue -> String

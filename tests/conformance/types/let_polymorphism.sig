@@ -1,0 +1,2 @@
+ident : a -> a
+used_twice : {fst : Int, snd : String}

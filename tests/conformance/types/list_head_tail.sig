@@ -1,0 +1,2 @@
+hd : List a -> a
+tl : List a -> List a

@@ -1,0 +1,1 @@
+len : List a -> Int

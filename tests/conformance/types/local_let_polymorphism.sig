@@ -1,0 +1,1 @@
+tagged : a -> {fst : a, snd : String}

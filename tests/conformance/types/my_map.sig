@@ -1,0 +1,1 @@
+my_map : (a -> b) -> List a -> List b

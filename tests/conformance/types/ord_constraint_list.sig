@@ -1,0 +1,1 @@
+largest : Ord a => List a -> a

@@ -1,0 +1,1 @@
+bigger : Ord a => a -> a -> a

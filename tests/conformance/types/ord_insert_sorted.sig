@@ -1,0 +1,1 @@
+insert_sorted : Ord a => a -> List a -> List a

@@ -1,0 +1,1 @@
+entry : {fst : Int, snd : String}

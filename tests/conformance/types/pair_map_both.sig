@@ -1,0 +1,1 @@
+both : (a -> b) -> {fst : a, snd : a} -> {fst : b, snd : b}

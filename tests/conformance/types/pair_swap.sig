@@ -1,0 +1,1 @@
+swap : {fst : a, snd : b} -> {fst : b, snd : a}

@@ -1,0 +1,2 @@
+add3 : Int -> Int -> Int -> Int
+add_ten : Int -> Int

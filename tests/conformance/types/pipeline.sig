@@ -1,0 +1,1 @@
+positives_doubled : List Int -> List Int

@@ -1,0 +1,1 @@
+qs : Ord a => List a -> List a

@@ -1,0 +1,2 @@
+base : {w : Int, h : Int}
+area : Int

@@ -1,0 +1,2 @@
+pt : {x : Int, y : Int}
+person : {name : String, tags : List String}

@@ -1,0 +1,2 @@
+lift : (a -> b) -> Result a c -> Result b c
+bump : Result Int a -> Result Int a

@@ -1,0 +1,2 @@
+label : a -> String
+greet : a -> String

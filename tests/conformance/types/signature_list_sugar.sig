@@ -1,0 +1,1 @@
+rev2 : List a -> List a

@@ -1,0 +1,1 @@
+only_int : Int -> Int

@@ -1,0 +1,2 @@
+initial : String -> String
+has_dash : String -> Bool

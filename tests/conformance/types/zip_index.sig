@@ -1,0 +1,1 @@
+numbered : List Int -> List (List Int)
