@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synoema.parser import parse  # noqa: E402
-from synoema.resolve import Unit, resolve  # noqa: E402
-from synoema.types import check_unit, prelude_unit  # noqa: E402
-from synoema.types.check import _build_prelude  # noqa: E402
+from synoema.parser import parse
+from synoema.resolve import Unit, resolve
+from synoema.types import check_unit, prelude_unit
+from synoema.types.check import _build_prelude
 
 HEADER = """\
 Shape = Circle Float | Rect Float Float | Tri Float Float Float

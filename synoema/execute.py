@@ -147,6 +147,7 @@ def execute(
     limits: Limits = Limits(),
     ctx: R.Context | None = None,
     user_files: tuple[str, ...] = (),
+    call: Any = None,
 ) -> Execution:
     """Exec `units` (compiled code, namespace) in order, then call `entry` (a getter name) in the last.
 
@@ -165,10 +166,12 @@ def execute(
                 ns["RANGE_LIMIT"] = limits.max_range
                 if unit.code is not None:
                     exec(unit.code, ns)  # noqa: S102 - our own generated code
-            if entry is not None:
+            if call is not None:
+                value = call(units[-1][1])
+            elif entry is not None:
                 value = units[-1][1][entry]()
             result.value = value
-            result.value_text = R.display(value) if entry is not None else None
+            result.value_text = R.display(value) if entry is not None or call is not None else None
         except R.SynoemaError as e:
             result.diagnostic = _from_error(e, units, user_files)
         except RecursionError:

@@ -200,7 +200,11 @@ def _write_metadata(writer: Any, gguf: Any, hp: dict[str, Any], vocab: Vocab, na
 def read_vocab(model_dir: Path, vocab_size: int) -> Vocab:
     """Token list, types and merges from ``tokenizer.json``, padded to the model's vocab size."""
     tok = _read_json(model_dir / "tokenizer.json")
-    tok_cfg = _read_json(model_dir / "tokenizer_config.json") if (model_dir / "tokenizer_config.json").exists() else {}
+    tok_cfg = (
+        _read_json(model_dir / "tokenizer_config.json")
+        if (model_dir / "tokenizer_config.json").exists()
+        else {}
+    )
     model = tok.get("model", {})
     if model.get("type") != "BPE":
         raise ExportError(f"only byte-level BPE tokenizers are supported, found {model.get('type')!r}")
@@ -211,7 +215,9 @@ def read_vocab(model_dir: Path, vocab_size: int) -> Vocab:
         id_to_token[int(added["id"])] = added["content"]
         special[int(added["id"])] = bool(added.get("special", False))
     if max(id_to_token) >= vocab_size:
-        raise ExportError(f"tokenizer has ids up to {max(id_to_token)} but the model's vocab_size is {vocab_size}")
+        raise ExportError(
+            f"tokenizer has ids up to {max(id_to_token)} but the model's vocab_size is {vocab_size}"
+        )
 
     tokens: list[str] = []
     types: list[int] = []
@@ -276,7 +282,9 @@ def _detect_pre(tok: dict[str, Any]) -> str:
             for name, known in _PRE_TOKENIZERS.items():
                 if pattern == known:
                     return name
-            raise ExportError(f"unknown pre-tokenizer regex {pattern!r}; llama.cpp would split text differently")
+            raise ExportError(
+                f"unknown pre-tokenizer regex {pattern!r}; llama.cpp would split text differently"
+            )
         if part.get("type") == "ByteLevel" and part.get("use_regex", True):
             return "gpt2"
     raise ExportError("the tokenizer has no byte-level pre-tokenizer this exporter recognises")
@@ -326,7 +334,9 @@ def _write_tensors(
             skipped.append(hf_name)  # llama.cpp reuses token_embd when output is absent
             continue
         keep_f32 = array.ndim == 1 or dtype == "f32"
-        writer.add_tensor(gguf_name, np.ascontiguousarray(array, dtype=np.float32 if keep_f32 else np.float16))
+        writer.add_tensor(
+            gguf_name, np.ascontiguousarray(array, dtype=np.float32 if keep_f32 else np.float16)
+        )
         n_tensors += 1
         n_params += int(array.size)
     return n_tensors, n_params, skipped
@@ -380,7 +390,9 @@ def main(argv: list[str] | None = None) -> int:
         report = export_gguf(args.model_dir, args.out, dtype=args.dtype, name=args.name)
     except ExportError as exc:
         parser.exit(2, f"gguf export failed: {exc}\n")
-    print(f"{report.path}: {report.arch}, {report.dtype}, {report.n_tensors} tensors, {report.n_params} parameters")
+    print(
+        f"{report.path}: {report.arch}, {report.dtype}, {report.n_tensors} tensors, {report.n_params} parameters"
+    )
     return 0
 
 

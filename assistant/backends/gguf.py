@@ -25,7 +25,9 @@ from assistant.backends.errors import (
     ModelLoadError,
 )
 
-INSTALL_HINT = "Install llama-cpp-python: bash .ci/build_llama_wheel.sh (or pip install 'synoema-assistant[gguf]')."
+INSTALL_HINT = (
+    "Install llama-cpp-python: bash .ci/build_llama_wheel.sh (or pip install 'synoema-assistant[gguf]')."
+)
 
 
 class GGUFBackend:
@@ -65,7 +67,9 @@ class GGUFBackend:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise BackendUnavailableError(f"llama-cpp-python is not installed ({exc}).", INSTALL_HINT) from exc
+            raise BackendUnavailableError(
+                f"llama-cpp-python is not installed ({exc}).", INSTALL_HINT
+            ) from exc
         llama_log.install()
         llama_log.take_errors()  # forget errors from earlier, unrelated calls
         if not self.path.is_file():
@@ -102,7 +106,9 @@ class GGUFBackend:
             return
 
         def token_text(token_id: int) -> str:
-            return llm.detokenize([token_id], special=True).decode("utf-8", "replace") if token_id >= 0 else ""
+            return (
+                llm.detokenize([token_id], special=True).decode("utf-8", "replace") if token_id >= 0 else ""
+            )
 
         eos, bos = llm.token_eos(), llm.token_bos()
         self._formatter = Jinja2ChatFormatter(
@@ -190,13 +196,16 @@ class GGUFBackend:
         # LlamaGrammar does not check; validate here so a typo becomes a message, not a crash.
         llama_log.take_errors()
         with llama_log.capture_stderr() as printed:
-            sampler = llama_cpp.llama_sampler_init_grammar(self._llm._model.vocab, text.encode("utf-8"), b"root")
+            sampler = llama_cpp.llama_sampler_init_grammar(
+                self._llm._model.vocab, text.encode("utf-8"), b"root"
+            )
         logged = llama_log.take_errors()
         if not sampler:
             detail = " ".join("".join(printed).split()) or logged or "syntax error"
-            raise GrammarError(f"The GBNF grammar is invalid: {detail[:300]}", "Fix the grammar and try again.")
+            raise GrammarError(
+                f"The GBNF grammar is invalid: {detail[:300]}", "Fix the grammar and try again."
+            )
         llama_cpp.llama_sampler_free(sampler)
         grammar = LlamaGrammar.from_string(text, verbose=False)
         self._grammars = {text: grammar}  # keep one: requests reuse the same grammar
         return grammar
-

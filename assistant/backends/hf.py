@@ -41,7 +41,9 @@ class HFBackend:
         self.config = config
         self.path = Path(config.model_path).expanduser()
         self.adapter = Path(config.adapter_path).expanduser() if config.adapter_path else None
-        self.model = config.model or (f"{self.path.name}+{self.adapter.name}" if self.adapter else self.path.name)
+        self.model = config.model or (
+            f"{self.path.name}+{self.adapter.name}" if self.adapter else self.path.name
+        )
         self._tokenizer: Any = None
         self._model: Any = None
         self._device = "cpu"
@@ -65,7 +67,9 @@ class HFBackend:
             from transformers import AutoModelForCausalLM, AutoTokenizer
             from transformers.utils import logging as hf_logging
         except ImportError as exc:
-            raise BackendUnavailableError(f"transformers/torch are not installed ({exc}).", INSTALL_HINT) from exc
+            raise BackendUnavailableError(
+                f"transformers/torch are not installed ({exc}).", INSTALL_HINT
+            ) from exc
         if not (self.path / "config.json").is_file():
             raise ModelLoadError(
                 f"No transformers model in {self.path} (config.json missing).",
@@ -215,7 +219,7 @@ class HFBackend:
     def _eos_ids(self) -> list[int]:
         ids: list[int] = []
         configured = self._model.generation_config.eos_token_id
-        for value in (configured if isinstance(configured, list) else [configured]):
+        for value in configured if isinstance(configured, list) else [configured]:
             if isinstance(value, int):
                 ids.append(value)
         if self._tokenizer.eos_token_id is not None and self._tokenizer.eos_token_id not in ids:

@@ -173,7 +173,9 @@ class OpenAIBackend:
                 retry_after = _retry_after(response)
             if attempt == attempts - 1:
                 raise error
-            delay = min(BACKOFF_MAX_S, retry_after if retry_after is not None else BACKOFF_BASE_S * 2**attempt)
+            delay = min(
+                BACKOFF_MAX_S, retry_after if retry_after is not None else BACKOFF_BASE_S * 2**attempt
+            )
             if cancel is not None:
                 if cancel.wait(delay):
                     return None
@@ -182,7 +184,8 @@ class OpenAIBackend:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _events(self, response: httpx.Response, cancel: CancelToken | None) -> Iterator[str]:
-        """Text deltas from an SSE stream; ends at ``[DONE]``, end of stream, or cancel."""
+        """Text deltas from an SSE stream; ends at ``[DONE]``, a finish reason, or cancel."""
+        finished = False
         try:
             for line in response.iter_lines():
                 if cancel is not None and cancel.cancelled:
@@ -192,18 +195,27 @@ class OpenAIBackend:
                 payload = line[5:].strip()
                 if payload == "[DONE]":
                     return
-                text = self._delta_text(payload)
+                text, done = self._parse_event(payload)
+                finished = finished or done
                 if text:
                     yield text
         except httpx.TimeoutException as exc:
-            raise BackendTimeoutError(f"{self.base_url} stopped sending for {self.config.timeout:g} s.") from exc
+            raise BackendTimeoutError(
+                f"{self.base_url} stopped sending for {self.config.timeout:g} s."
+            ) from exc
         except httpx.TransportError as exc:
             raise BackendConnectionError(
                 f"The connection to {self.base_url} broke mid-answer ({type(exc).__name__}).",
                 "Check the server's log; then ask again.",
             ) from exc
+        if not finished and not (cancel is not None and cancel.cancelled):
+            raise ServerError(
+                f"{self.base_url} ended the answer stream before finishing it.",
+                "The prompt may exceed the model's context, or the server failed; check its log.",
+            )
 
-    def _delta_text(self, payload: str) -> str | None:
+    def _parse_event(self, payload: str) -> tuple[str | None, bool]:
+        """(text delta, whether a finish reason was given) from one SSE ``data:`` payload."""
         try:
             event = json.loads(payload)
         except ValueError as exc:
@@ -214,10 +226,10 @@ class OpenAIBackend:
             raise ServerError(f"The server failed mid-answer: {_error_message(event)}")
         choices = event.get("choices") or []
         if not choices:
-            return None  # e.g. a final usage-only event
-        delta = choices[0].get("delta") or {}
-        content = delta.get("content")
-        return content if isinstance(content, str) else None
+            return None, False  # e.g. a final usage-only event
+        choice = choices[0]
+        content = (choice.get("delta") or {}).get("content")
+        return (content if isinstance(content, str) else None), bool(choice.get("finish_reason"))
 
     def _connection_error(self, exc: httpx.TransportError) -> BackendError:
         reason = str(exc) or type(exc).__name__
@@ -249,7 +261,9 @@ class OpenAIBackend:
             return RequestRejectedError(f"The server rejected the request ({status}): {detail}")
         if status >= 500:
             return ServerError(f"{self.base_url} failed with {status}: {detail}")
-        return BackendError(f"{where} returned {status}: {detail}", "Check the server's documentation and log.")
+        return BackendError(
+            f"{where} returned {status}: {detail}", "Check the server's documentation and log."
+        )
 
     def _key_hint(self, status: int) -> str:
         env = self.config.api_key_env

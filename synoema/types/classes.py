@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .core import BOOL_C, CHAR_C, FLOAT_C, INT_C, LIST_C, STRING_C, UNIT_C, Type, TyCon
+from .core import BOOL_C, CHAR_C, FLOAT_C, INT_C, LIST_C, STRING_C, UNIT_C, TyCon, Type
 
 NUM, CONCAT, EQ, ORD, SHOW = "Num", "Concat", "Eq", "Ord", "Show"
 BUILTIN_CLASSES = frozenset({NUM, CONCAT, EQ, ORD})
@@ -45,7 +45,7 @@ def normalize(classes: frozenset[str]) -> frozenset[str]:
 
 def entails(given: frozenset[str], wanted: str) -> bool:
     """Does a signature's constraint set `given` provide `wanted` for a rigid variable?"""
-    if wanted in given or wanted == EQ or wanted == SHOW:
+    if wanted in given or wanted in (EQ, SHOW):
         return True  # `==` and `show` work on every value a signature variable can stand for
     return wanted == ORD and NUM in given
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 
 from .. import ast as A
 from ..diagnostics import Diagnostic, Span
-from .core import BUILTIN_TYCONS, ERROR, LIST_C, UNIT, TCon, TRecord, Type, TyCon, fn, list_of, pair_of
+from .core import BUILTIN_TYCONS, ERROR, LIST_C, UNIT, TCon, TRecord, TyCon, Type, fn, list_of, pair_of
 
 NewVar = Callable[[str], Type]
 Report = Callable[[Diagnostic], None]
@@ -129,7 +129,7 @@ def builtin_tycon(name: str, user_list: bool) -> TyCon | None:
 _CONSTRAINT_RE = re.compile(r"([A-Z][A-Za-z0-9_]*)\s+([a-z][A-Za-z0-9_]*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse_type_text(text: str) -> tuple[A.TypeExpr | None, tuple[tuple[str, str], ...]]:
     """Parse `Num a => a -> a` from the builtin table with the language's own type syntax."""
     from ..layout import apply_layout

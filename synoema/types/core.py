@@ -9,7 +9,6 @@ type that reuses a name (a user `List`, a redefined `Result`) never meets the bu
 from __future__ import annotations
 
 import itertools
-from typing import Union
 
 GENERIC = 1 << 30
 
@@ -94,7 +93,7 @@ class TError:
 
 ERROR = TError()
 
-Type = Union[TVar, TCon, TRecord, TError]
+Type = TVar | TCon | TRecord | TError
 
 ARROW = TyCon("->", 2)
 INT_C = TyCon("Int", 0)

@@ -14,7 +14,7 @@ from ..resolve import Unit
 from ..stdlib import BUILTINS, DERIVED
 from .classes import EQ, ORD, SHOW, Instance
 from .convert import TypeConverter, builtin_tycon, parse_type_text
-from .core import ERROR, GENERIC, TCon, TVar, Type, TyCon, fn_n
+from .core import ERROR, GENERIC, TCon, TVar, TyCon, Type, fn_n
 
 BUILTIN_TRAIT_METHODS: dict[str, dict[str, str]] = {
     SHOW: {"show": "a -> String"},

@@ -271,7 +271,6 @@ def describe(err: UnifyError, expected: Type, found: Type, span: Span | None, wh
     if code == "type_mismatch" and kind == "mismatch":
         if k == "arg":
             message = f"argument {where.index + 1} of `{where.callee}` should be {e_text}, found {f_text}{inner}"
-            node = where.node
             if where.callee == "length" and head(found) is STRING_C:
                 hint = "Use `str_len s` for the length of a String (`length` counts list elements)."
                 did_you_mean = "str_len"
@@ -314,6 +313,12 @@ def describe(err: UnifyError, expected: Type, found: Type, span: Span | None, wh
         elif k == "signature":
             message = f"the signature of `{where.definition}` does not fit its equations: expected {e_text}, found {f_text}"
             hint = "The signature must have one `->` per parameter of the equations, then the result type."
+    if k == "field" and code == "type_mismatch" and kind == "mismatch":
+        message = f"`.{where.op}` reads a field of a record, but this is {f_text}"
+        hint = ("Field access works on records (`{x = 1}`); for an ADT value match its constructor in a "
+                "pattern instead.")
+    if hint is None and code == "type_mismatch":
+        hint = f"Change this expression so that it has type {e_text} (it has type {f_text})."
     if k == "arg" and isinstance(where.node, A.Pair) and where.more_args and code == "type_mismatch":
         hint = (f"Arguments are separated by spaces, not given as a tuple: write `{where.callee} a b`, "
                 f"not `{where.callee}(a, b)`.")

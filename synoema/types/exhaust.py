@@ -110,8 +110,7 @@ class Matrix:
                     expanded.append([None] * k + r[1:])
             return [[Rec(dict(zip(names, w[:k])), first.pair), *w[k:]] for w in self.missing(expanded, k + n - 1)]
         sig = first.sig if isinstance(first, Ctor) else None
-        used = {h.name for h in heads if isinstance(h, Ctor)}
-        if sig is not None and all(nm in used for nm, _ in sig):
+        if sig is not None:  # a finite set of constructors: try each (missing ones and deeper gaps)
             out: list[list[object]] = []
             for nm, ar in sig:
                 spec = self.specialize(rows, nm, ar)
@@ -121,14 +120,7 @@ class Matrix:
                         return out
             return out
         default = [r[1:] for r in rows if r[0] is None]
-        ws = self.missing(default, n - 1)
-        if not ws:
-            return []
-        if sig is None:
-            fill: list[object] = [None]
-        else:
-            fill = [Ctor(nm, [None] * ar, sig) for nm, ar in sig if nm not in used]
-        return [[h, *w] for h in fill for w in ws][:_LIMIT]
+        return [[None, *w] for w in self.missing(default, n - 1)][:_LIMIT]
 
     @staticmethod
     def specialize(rows: list[list[object]], name: str, arity: int) -> list[list[object]]:

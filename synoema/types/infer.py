@@ -9,6 +9,7 @@ so one mistake is reported once and independent mistakes are all reported.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from .. import ast as A
@@ -390,10 +391,8 @@ class Checker:
         """Tie a builtin trait method's first parameter to the impl's type."""
         t = prune(method_t)
         if isinstance(t, TCon) and t.con is ARROW:
-            try:
+            with contextlib.suppress(UnifyError):
                 self.unifier.unify(t.args[0], impl_t)
-            except UnifyError:
-                pass
 
     def impl_type(self, impl: A.ImplDecl) -> Type:
         wanted: dict[str, set[str]] = {}

@@ -8,6 +8,7 @@ variable meets a concrete type, and records unify field by field with row variab
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from .classes import (
     CONCAT,
     CONCATENABLE,
@@ -22,7 +23,20 @@ from .classes import (
     entails,
     normalize,
 )
-from .core import ARROW, ERROR, LIST_C, TCon, TError, TRecord, TVar, Type, TyCon, instantiate, prune, record_view
+from .core import (
+    ARROW,
+    ERROR,
+    LIST_C,
+    TCon,
+    TError,
+    TRecord,
+    TVar,
+    TyCon,
+    Type,
+    instantiate,
+    prune,
+    record_view,
+)
 
 
 class UnifyError(Exception):

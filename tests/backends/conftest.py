@@ -68,7 +68,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def llama_server(tiny_gguf: Path, need_llama_cpp: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def llama_server(
+    tiny_gguf: Path, need_llama_cpp: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """``python -m llama_cpp.server`` on a free loopback port, serving the tiny GGUF; yields base URL."""
     for module in ("uvicorn", "fastapi", "sse_starlette", "starlette_context"):
         pytest.importorskip(module, reason="llama-cpp-python[server] extras missing")

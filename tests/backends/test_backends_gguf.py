@@ -74,7 +74,11 @@ def test_max_tokens_is_respected(backend: GGUFBackend) -> None:
 
 def test_stop_sequence_stops(backend: GGUFBackend) -> None:
     full = complete(backend, greedy(40))
-    start = next(i for i in range(len(full) // 3, len(full) - 3) if full[i : i + 3].strip() and full.find(full[i : i + 3]) == i)
+    start = next(
+        i
+        for i in range(len(full) // 3, len(full) - 3)
+        if full[i : i + 3].strip() and full.find(full[i : i + 3]) == i
+    )
     stop = full[start : start + 3]
     assert complete(backend, greedy(40, stop=(stop,))) == full[:start]
 
@@ -100,7 +104,9 @@ def test_abandoned_stream_releases_the_model(backend: GGUFBackend) -> None:
 def test_grammar_constrains_output(backend: GGUFBackend) -> None:
     grammar = 'root ::= ("fac" | "sum") " " [0-9] [0-9]?'
     for seed in (1, 2, 3):
-        out = complete(backend, GenerationRequest(HELLO, max_tokens=12, temperature=1.0, seed=seed, grammar=grammar))
+        out = complete(
+            backend, GenerationRequest(HELLO, max_tokens=12, temperature=1.0, seed=seed, grammar=grammar)
+        )
         name, _, digits = out.partition(" ")
         assert name in ("fac", "sum") and digits.isdigit() and 1 <= len(digits) <= 2, out
 

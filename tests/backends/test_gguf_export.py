@@ -21,7 +21,9 @@ def test_tiny_model_shape(tiny_dir: Path) -> None:
     assert 50_000 <= params <= 200_000
     assert 256 < len(tok) <= 1000
     assert model.config.model_type == "qwen2" and model.config.num_hidden_layers == 2
-    rendered = tok.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
+    rendered = tok.apply_chat_template(
+        [{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True
+    )
     assert rendered == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
     assert tok.decode(tok(TEXT)["input_ids"]) == TEXT  # byte-level BPE round-trips
 
@@ -30,7 +32,9 @@ def test_gguf_metadata(tiny_gguf: Path) -> None:
     from gguf import GGUFReader
 
     reader = GGUFReader(tiny_gguf)
-    fields = {name: field.contents() for name, field in reader.fields.items() if name != "tokenizer.ggml.tokens"}
+    fields = {
+        name: field.contents() for name, field in reader.fields.items() if name != "tokenizer.ggml.tokens"
+    }
     assert fields["general.architecture"] == "qwen2"
     assert fields["qwen2.block_count"] == 2
     assert fields["tokenizer.ggml.model"] == "gpt2"
