@@ -1,1 +1,31 @@
-"""synoema package."""
+"""synoema package: the language in pure Python.
+
+The checking entry points are loaded on first use so that `import synoema` stays instant:
+`synoema.check`, `synoema.check_many`, `synoema.repair`, `synoema.extract_snippets`.
+"""
+
+from __future__ import annotations
+
+_LAZY = {
+    "check": ("synoema.check", "check"),
+    "check_many": ("synoema.check", "check_many"),
+    "CheckReport": ("synoema.check", "CheckReport"),
+    "repair": ("synoema.repair", "repair"),
+    "RepairResult": ("synoema.repair", "RepairResult"),
+    "extract_snippets": ("synoema.snippets", "extract_snippets"),
+    "Snippet": ("synoema.snippets", "Snippet"),
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> object:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'synoema' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    # importing the submodule `synoema.check` set the attribute `check` to the module: the function wins
+    globals()[name] = value
+    return value

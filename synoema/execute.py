@@ -139,6 +139,8 @@ def _rss() -> int:
 
 
 _depth_lock = threading.Lock()
+_active: list[int] = []  # depth limits of runs in progress (the recursion limit is process-wide)
+_saved_limit = [sys.getrecursionlimit()]
 
 
 def execute(
@@ -209,8 +211,10 @@ def execute(
 
     start = time.perf_counter()
     with _depth_lock:
-        old_limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old_limit, limits.max_depth + 200))
+        _active.append(limits.max_depth)
+        if len(_active) == 1:
+            _saved_limit[0] = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(_saved_limit[0], max(_active) + 200))
         old_stack = threading.stack_size()
         threading.stack_size(STACK_SIZE)
         try:
@@ -232,6 +236,10 @@ def execute(
             done.wait(1.0)
     result.duration = time.perf_counter() - start
     result.output = "".join(ctx.out)
+    with _depth_lock:
+        _active.remove(limits.max_depth)
+        if not _active:
+            sys.setrecursionlimit(_saved_limit[0])
     return result
 
 

@@ -24,14 +24,18 @@ INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 _TOKEN_RE = re.compile(
     r"""
-    (?P<ws>[ \t\r]+)
-  | (?P<nl>\n)
-  | (?P<doc>---[^\n]*)
-  | (?P<comment>--[^\n]*)
-  | (?P<float>[0-9]+\.[0-9]+)
-  | (?P<int>[0-9]+)
-  | (?P<id>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>\.\.\.|\.\.|->|<-|=>|\|>|\|\||&&|\+\+|>>|==|!=|<=|>=|\*\*|//|[-+*/%<>=?:.@|\\,;()\[\]{}])
+    (?P<ws>[ \t\r]*)
+    (?:
+      (?P<nl>\n)
+    | (?P<doc>---[^\n]*)
+    | (?P<comment>--[^\n]*)
+    | (?P<float>[0-9]+\.[0-9]+)
+    | (?P<int>[0-9]+)
+    | (?P<id>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<op>\.\.\.|\.\.|->|<-|=>|\|>|\|\||&&|\+\+|>>|==|!=|<=|>=|\*\*|//|[-+*/%<>=?:.@|\\,;()\[\]{}])
+    | (?P<quote>["'])
+    | (?P<end>$)
+    )
     """,
     re.VERBOSE,
 )
@@ -97,6 +101,12 @@ def describe_token(tok: Token) -> str:
     return f"`{k}`"
 
 
+def _skip_ws(src: str, pos: int) -> int:
+    while pos < len(src) and src[pos] in " \t\r":
+        pos += 1
+    return pos
+
+
 class _Lexer:
     def __init__(self, source: str) -> None:
         self.src = source
@@ -137,56 +147,24 @@ class _Lexer:
         depth = 0
         pending_doc: list[str] = []
         match = _TOKEN_RE.match
-        while pos < n:
-            ch = src[pos]
-            if ch == '"':
-                tok, pos = self.string(pos)
-                tok.spaced = spaced
-                toks.append(tok)
-                spaced = False
-                continue
-            if ch == "'":
-                tok, pos = self.char(pos)
-                tok.spaced = spaced
-                toks.append(tok)
-                spaced = False
-                continue
+        line, ls = self.pos(start)
+        ls = start - ls + 1  # offset of the current line's first character
+        keywords = KEYWORDS
+        while True:
             m = match(src, pos)
             if m is None:
-                pos = self.bad_char(pos)
+                pos = self.bad_char(_skip_ws(src, pos))
                 spaced = True
                 continue
             kind = m.lastgroup
-            text = m.group()
+            if m.end("ws") > pos:
+                spaced = True
             end = m.end()
-            if kind == "ws":
-                spaced = True
-                pos = end
-                continue
-            if kind == "nl":
-                if in_interp:
-                    break
-                spaced = True
-                pos = end
-                continue
-            if kind == "doc":
-                pending_doc.append(text[3:].strip() if text[3:4] == " " else text[3:].rstrip())
-                pos = end
-                continue
-            if kind == "comment":
-                pos = end
-                continue
-            sp = self.span(pos, end)
-            if kind == "int":
-                value = int(text)
-                if value > INT_MAX + 1:
-                    self.error("invalid_number", f"integer literal {text} does not fit in 64 bits", pos, end)
-                    value = 0
-                tok = Token(INT, value, sp, spaced)
-            elif kind == "float":
-                tok = Token(FLOAT, float(text), sp, spaced)
-            elif kind == "id":
-                if text in KEYWORDS:
+            if kind == "id":
+                text = m.group(kind)
+                tpos = m.start(kind)
+                sp = Span(line, tpos - ls + 1, line, end - ls + 1, tpos, end)
+                if text in keywords:
                     tok = Token(text, text, sp, spaced)
                 elif text == "_":
                     tok = Token("_", text, sp, spaced)
@@ -194,17 +172,20 @@ class _Lexer:
                     tok = Token(UPPER, text, sp, spaced)
                 else:
                     tok = Token(LOWER, text, sp, spaced)
-            else:
+            elif kind == "op":
+                text = m.group(kind)
+                tpos = m.start(kind)
+                sp = Span(line, tpos - ls + 1, line, end - ls + 1, tpos, end)
                 if text == "//":
-                    eol = src.find("\n", pos)
+                    eol = src.find("\n", tpos)
                     eol = n if eol < 0 else eol
                     self.error(
                         "unexpected_token",
                         "`//` is not a comment in Synoema",
-                        pos,
-                        pos + 2,
+                        tpos,
+                        tpos + 2,
                         llm_hint="Comments start with `--` (doc comments with `---`).",
-                        did_you_mean="-- " + src[pos + 2 : eol].strip(),
+                        did_you_mean="-- " + src[tpos + 2 : eol].strip(),
                         fixability="trivial",
                     )
                     pos = eol
@@ -215,9 +196,51 @@ class _Lexer:
                     elif text == "}":
                         if depth == 0:
                             toks.append(Token(EOF, None, sp, spaced))
-                            return toks, pos
+                            return toks, tpos
                         depth -= 1
                 tok = Token(text, text, sp, spaced)
+            elif kind == "nl":
+                if in_interp:
+                    pos = m.start(kind)
+                    break
+                spaced = True
+                pos = end
+                line += 1
+                ls = end
+                continue
+            elif kind == "quote":
+                tpos = m.start(kind)
+                tok, pos = self.string(tpos) if m.group(kind) == '"' else self.char(tpos)
+                tok.spaced = spaced
+                if pending_doc:
+                    tok.doc = pending_doc
+                    pending_doc = []
+                toks.append(tok)
+                spaced = False
+                continue
+            elif kind == "int" or kind == "float":
+                text = m.group(kind)
+                tpos = m.start(kind)
+                sp = Span(line, tpos - ls + 1, line, end - ls + 1, tpos, end)
+                if kind == "float":
+                    tok = Token(FLOAT, float(text), sp, spaced)
+                else:
+                    value = int(text)
+                    if value > INT_MAX + 1:
+                        self.error("invalid_number", f"integer literal {text} does not fit in 64 bits", tpos, end)
+                        value = 0
+                    tok = Token(INT, value, sp, spaced)
+            elif kind == "doc":
+                text = m.group(kind)
+                pending_doc.append(text[3:].strip() if text[3:4] == " " else text[3:].rstrip())
+                pos = end
+                continue
+            elif kind == "comment":
+                pos = end
+                continue
+            else:  # end of input
+                pos = end
+                break
             if pending_doc:
                 tok.doc = pending_doc
                 pending_doc = []

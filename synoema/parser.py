@@ -61,6 +61,7 @@ PATTERN_ATOM_START = frozenset({INT, FLOAT, STR, CHAR, LOWER, UPPER, "true", "fa
 # Operators that may begin a continuation line of an expression (`  |> map f`).
 CONTINUATION_OPS = frozenset(BINOPS) - {":"}
 DEF_KEYWORDS = frozenset({"def", "fn", "fun", "func", "function", "let", "var", "const", "val"})
+MISTAKE_WORDS = frozenset({"if", "return", "let", "case", "where", "match"})
 
 
 class ParseError(Exception):
@@ -92,8 +93,10 @@ class Parser:
     # ── token helpers ────────────────────────────────────────────────────────────────────────
 
     def peek(self, k: int = 0) -> Token:
-        j = self.i + k
-        return self.toks[j] if j < len(self.toks) else self.toks[-1]
+        try:
+            return self.toks[self.i + k]
+        except IndexError:
+            return self.toks[-1]
 
     @property
     def kind(self) -> str:
@@ -867,6 +870,8 @@ class Parser:
     def keyword_mistake(self, tok: Token) -> ParseError | None:
         """Python/Haskell/JS keywords at the start of an expression, with the Synoema spelling."""
         word = tok.value
+        if word not in MISTAKE_WORDS:
+            return None
         line = self.line_text_from(tok)
         if word == "if":
             rest = line[2:]

@@ -158,19 +158,12 @@ class GGUFBackend:
         try:
             grammar = self._grammar(request.grammar) if request.grammar else None
             try:
-                chunks = self._llm.create_chat_completion(
-                    messages=request.message_dicts(),
-                    max_tokens=request.max_tokens,
-                    temperature=request.temperature,
-                    stop=list(request.stop) or None,
-                    grammar=grammar,
-                    seed=request.seed,
-                    stream=True,
-                )
+                chunks = self._start(request, grammar, cancel)
                 for chunk in chunks:
                     if cancel is not None and cancel.cancelled:
                         return
-                    text = chunk["choices"][0]["delta"].get("content")
+                    choice = chunk["choices"][0]
+                    text = choice["text"] if "text" in choice else choice["delta"].get("content")
                     if text:
                         yield text
             except ValueError as exc:
@@ -183,6 +176,37 @@ class GGUFBackend:
             if chunks is not None:
                 chunks.close()  # runs llama-cpp's generator cleanup even when we stop early
             self._busy.release()
+
+    def _start(self, request: GenerationRequest, grammar: Any, cancel: CancelToken | None) -> Iterator[Any]:
+        """Begin a streamed completion.
+
+        With the file's template we render the prompt ourselves and call ``create_completion``,
+        because only it takes a stopping criterion: that lets cancel stop llama.cpp at the next
+        token even while it produces tokens that yield no text (partial UTF-8, held-back stops).
+        """
+        sampling: dict[str, Any] = {
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "grammar": grammar,
+            "seed": request.seed,
+            "stream": True,
+        }
+        if self._formatter is None:  # a forced chat_format: llama-cpp-python's own handler
+            return self._llm.create_chat_completion(
+                messages=request.message_dicts(), stop=list(request.stop) or None, **sampling
+            )
+        from llama_cpp import StoppingCriteriaList
+
+        formatted = self._formatter(messages=request.message_dicts())
+        tokens = self._llm.tokenize(
+            formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
+        )
+        template_stops = [formatted.stop] if isinstance(formatted.stop, str) else list(formatted.stop or [])
+        criteria = StoppingCriteriaList([lambda ids, logits: cancel is not None and cancel.cancelled])
+        criteria.extend(formatted.stopping_criteria or [])
+        return self._llm.create_completion(
+            prompt=tokens, stop=template_stops + list(request.stop), stopping_criteria=criteria, **sampling
+        )
 
     def _grammar(self, text: str) -> Any:
         """Parse and validate a GBNF grammar, caching by text (parsing large grammars is not free)."""

@@ -62,6 +62,8 @@ class SnippetVerdict:
     original_code: str | None = None
     repair_notes: list[str] = field(default_factory=list)  # one line per edit, for the user
     model_rounds: int = 0  # how many times the model was asked again with diagnostics
+    expected_output: str | None = None  # what the reply's ```output block claimed, when it had one
+    output_matched: bool | None = None  # whether that claim was right (None: nothing to compare)
 
     @property
     def ok(self) -> bool:
@@ -154,3 +156,17 @@ class Failed:
 
 
 Event = TextChunk | SnippetChecked | RepairRound | Done | Failed
+
+
+@dataclass
+class Turn:
+    """One message of a conversation as the engine keeps it (`message_id` when stored in history)."""
+
+    role: str
+    content: str
+    kind: str = "text"
+    message_id: int | None = None
+    backend: str | None = None
+    model: str | None = None
+    verdicts: list[SnippetVerdict] = field(default_factory=list)
+    rating: int | None = None

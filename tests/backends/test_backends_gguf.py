@@ -11,6 +11,7 @@ from assistant.backends import (
     BackendConfig,
     CancelToken,
     ChatMessage,
+    ContextOverflowError,
     GenerationRequest,
     GrammarError,
     ModelLoadError,
@@ -134,3 +135,9 @@ def test_corrupt_file_is_model_load_error(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="could not load") as err:
         b.load()
     assert "re-export" in err.value.hint
+
+
+def test_prompt_longer_than_context(backend: GGUFBackend) -> None:
+    with pytest.raises(ContextOverflowError, match="too long") as err:
+        complete(backend, GenerationRequest([ChatMessage("user", "x " * 2000)], max_tokens=4))
+    assert "n_ctx" in err.value.hint

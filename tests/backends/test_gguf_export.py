@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.importorskip("numpy", reason="the train extra is not installed")
+
 from training.gguf_export import ExportError, export_gguf, gguf_tensor_name
 from training.tiny_model import TinySpec, build_tiny_model
 

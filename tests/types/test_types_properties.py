@@ -46,7 +46,7 @@ def _expr() -> st.SearchStrategy[str]:
             st.tuples(inner, inner).map(lambda t: f"({t[0]}, {t[1]})"),
             inner.map(lambda b: f'"v ${{{b}}}"'),
         ),
-        max_leaves=12,
+        max_leaves=8,
     )
 
 
@@ -74,15 +74,8 @@ def mutate(source: str, choices: list[int], replacement: str) -> str:
     return source[: t.span.offset] + replacement + source[t.span.end_offset :]
 
 
-def check(source: str):
-    from synoema.parser import parse
-    from synoema.resolve import resolve
-    from synoema.types import check_unit
-
-    from .conftest import base_unit
-
-    unit = resolve(parse(source, "p.sno").program, base=base_unit())
-    return unit, check_unit(unit, record_types=True)
+def check(tc, source: str):
+    return tc.check(source, record_types=True).report
 
 
 def assert_no_internal_failure(report) -> None:
@@ -98,25 +91,25 @@ def assert_no_internal_failure(report) -> None:
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@FUZZ
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
-def test_never_raises_on_generated_programs(source: str) -> None:
-    _, report = check(source)
+def test_never_raises_on_generated_programs(tc, source: str) -> None:
+    report = check(tc, source)
     assert_no_internal_failure(report)
 
 
 @FUZZ
 @given(st.sampled_from(PROGRAMS), st.lists(st.integers(0, 10_000), min_size=1, max_size=1),
        st.sampled_from(REPLACEMENTS))
-def test_never_raises_on_mutated_programs(source: str, choices: list[int], replacement: str) -> None:
-    _, report = check(mutate(source, choices, replacement))
+def test_never_raises_on_mutated_programs(tc, source: str, choices: list[int], replacement: str) -> None:
+    report = check(tc, mutate(source, choices, replacement))
     assert_no_internal_failure(report)
 
 
 @FUZZ
 @given(st.text(alphabet=st.sampled_from(list("abxyz01 =+-*/()[]{}:;,.\\?->\"'\n|_<TSL")), max_size=80))
-def test_never_raises_on_noise(source: str) -> None:
-    _, report = check(source)
+def test_never_raises_on_noise(tc, source: str) -> None:
+    report = check(tc, source)
     assert_no_internal_failure(report)
 
 
@@ -147,7 +140,7 @@ def test_accepted_mutants_run_without_type_errors(source: str, choices: list[int
 
 
 @pytest.mark.skipif(not HAS_API, reason="synoema.api (the evaluator) is not available yet")
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_accepted_generated_programs_run_without_type_errors(source: str) -> None:
     _run_accepted(source)

@@ -1,0 +1,184 @@
+"""Conversations in memory and in the history store, behind one small class.
+
+The store is optional: when it cannot be opened the engine keeps conversations in memory and says
+why in `problems`, because losing history must never stop an answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+from typing import Any
+
+from assistant.engine.types import DiagnosticInfo, SnippetVerdict, Turn
+
+
+def verdict_row(verdict: SnippetVerdict) -> dict[str, Any]:
+    """A verdict as the history store keeps it (first error, signatures as `name : type`)."""
+    error = next((d for d in verdict.diagnostics if d.severity == "error"), None)
+    return {
+        "snippet": verdict.index,
+        "status": verdict.status,
+        "code": error.code if error else None,
+        "line": error.line if error and error.line else None,
+        "message": error.message if error else None,
+        "signatures": [f"{n} : {t}" for n, t in verdict.signatures],
+        "output": verdict.output or None,
+    }
+
+
+def verdict_from_row(row: Any) -> SnippetVerdict:
+    """A stored verdict back as a `SnippetVerdict` (the code itself is not stored)."""
+    signatures: list[tuple[str, str]] = []
+    for item in row.signatures or []:
+        name, _, typ = str(item).partition(" : ")
+        signatures.append((name, typ))
+    diagnostics = [DiagnosticInfo(row.code, row.message or "", row.line or 0)] if row.code else []
+    return SnippetVerdict(
+        index=row.snippet,
+        code="",
+        start=0,
+        end=0,
+        status=row.status,
+        signatures=signatures,
+        output=row.output or "",
+        diagnostics=diagnostics,
+    )
+
+
+class Recorder:
+    """Conversation turns: cached in memory for prompts, written through to the store when present."""
+
+    def __init__(self, store: Any | None | bool, path: Path) -> None:
+        self._arg = store
+        self._path = path
+        self._store: Any | None = None
+        self._opened = False
+        self._lock = threading.RLock()
+        self._turns: dict[int, list[Turn]] = {}
+        self._memory_ids = itertools.count(1)
+        self.problems: list[str] = []
+
+    @property
+    def store(self) -> Any | None:
+        """The history store, opened on first use; None when disabled or unusable."""
+        with self._lock:
+            if not self._opened:
+                self._opened = True
+                if self._arg is False:
+                    self._store = None
+                elif self._arg is not None and self._arg is not True:
+                    self._store = self._arg
+                else:
+                    try:
+                        from assistant.history import HistoryStore
+
+                        self._store = HistoryStore(self._path)
+                    except Exception as exc:  # HistoryError or a broken sqlite: keep going in memory
+                        self.problems.append(f"history is off: {exc}")
+                        self._store = None
+            return self._store
+
+    def _guard(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            self.problems.append(f"history: could not {what}: {exc}")
+            return None
+
+    def new_conversation(self, kind: str = "chat", title: str = "") -> int:
+        store = self.store
+        if store is not None:
+            made = self._guard("start a conversation", store.create_conversation, title, kind)
+            if made is not None:
+                with self._lock:
+                    self._turns[made.id] = []
+                return int(made.id)
+        with self._lock:
+            cid = -next(self._memory_ids)  # negative ids never collide with the store's
+            self._turns[cid] = []
+            return cid
+
+    def turns(self, conversation_id: int) -> list[Turn]:
+        """The conversation so far (loaded from the store on first use)."""
+        with self._lock:
+            cached = self._turns.get(conversation_id)
+            if cached is not None:
+                return list(cached)
+        loaded = self._load(conversation_id)
+        with self._lock:
+            self._turns.setdefault(conversation_id, loaded)
+            return list(self._turns[conversation_id])
+
+    def _load(self, conversation_id: int) -> list[Turn]:
+        store = self.store
+        if store is None or conversation_id < 0:
+            return []
+        rows = self._guard("read the conversation", store.get_messages, conversation_id) or []
+        return [
+            Turn(
+                role=m.role,
+                content=m.content,
+                kind=m.kind,
+                message_id=m.id,
+                backend=m.backend,
+                model=m.model,
+                verdicts=[verdict_from_row(v) for v in m.verdicts],
+                rating=m.rating.rating if m.rating is not None else None,
+            )
+            for m in rows
+        ]
+
+    def exists(self, conversation_id: int) -> bool:
+        with self._lock:
+            if conversation_id in self._turns:
+                return True
+        store = self.store
+        if store is None or conversation_id < 0:
+            return False
+        return self._guard("read the conversation", store.get_conversation, conversation_id) is not None
+
+    def add(self, conversation_id: int, turn: Turn, *, tokens: int | None = None, duration: float | None = None) -> Turn:
+        store = self.store
+        if store is not None and conversation_id > 0:
+            row = self._guard(
+                "save a message",
+                store.add_message,
+                conversation_id,
+                turn.role,
+                turn.content,
+                kind=turn.kind,
+                backend=turn.backend,
+                model=turn.model,
+                tokens=tokens,
+                duration=duration,
+            )
+            if row is not None:
+                turn.message_id = row.id
+                if turn.verdicts:
+                    self._guard("save verdicts", store.set_verdicts, row.id, [verdict_row(v) for v in turn.verdicts])
+        with self._lock:
+            self._turns.setdefault(conversation_id, []).append(turn)
+        return turn
+
+    def rate(self, message_id: int, rating: int, note: str = "") -> bool:
+        store = self.store
+        if store is None:
+            return False
+        done = self._guard("save the rating", store.rate, message_id, rating, note)
+        if done is None:
+            return False
+        with self._lock:
+            for turns in self._turns.values():
+                for turn in turns:
+                    if turn.message_id == message_id:
+                        turn.rating = rating
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            store, self._store = self._store, None
+            owned = self._arg is None or self._arg is True
+        if store is not None and owned:
+            self._guard("close the database", store.close)

@@ -1,0 +1,113 @@
+"""Checking and running the user's code for the offline strategies, under small limits.
+
+Everything goes through `synoema.api` (`prepare` caches compiled code by content, so checking then
+running the same text compiles it once). Programs never get file, network, process or environment
+access here, and nothing in this module raises for a bad program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synoema import ast as A
+from synoema.api import CheckResult, RunResult, prepare, run_source
+from synoema.diagnostics import Diagnostic
+from synoema.execute import Limits
+
+LIMITS = Limits(timeout=2.0, max_depth=100_000, max_output=64 * 1024, max_memory=512 << 20, max_range=2_000_000)
+
+
+def check(source: str) -> CheckResult:
+    """Parse, resolve and type-check (cached by content)."""
+    try:
+        return prepare(source)[0]
+    except Exception as exc:  # the language layer promises not to raise; belt and braces for users
+        return CheckResult(diagnostics=[Diagnostic("internal_error", f"the checker failed: {type(exc).__name__}")])
+
+
+def run(source: str, stdin: str = "") -> RunResult:
+    """Run `main` the way `synoema run` does, without IO permissions."""
+    try:
+        return run_source(source, stdin=stdin, allow_io=False, limits=LIMITS)
+    except Exception as exc:
+        return RunResult("", 1, [Diagnostic("internal_error", f"the runner failed: {type(exc).__name__}")])
+
+
+def shown_output(result: RunResult) -> str:
+    """The text of an output block: printed lines, then `main`'s value unless it is `()`."""
+    text = result.output
+    if result.value is not None and result.value != "()":
+        text += result.value + "\n"
+    return text
+
+
+def errors(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diags if d.is_error]
+
+
+def warnings(diags: list[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diags if not d.is_error]
+
+
+def run_problem(result: RunResult, checked: CheckResult) -> Diagnostic | None:
+    """The diagnostic that stopped a run (not the compile-time ones already in `checked`)."""
+    known = {(d.code, d.line, d.message) for d in checked.diagnostics}
+    for d in result.diagnostics:
+        if d.is_error and (d.code, d.line, d.message) not in known:
+            return d
+    return None
+
+
+def reads_stdin(program: A.Program | None) -> bool:
+    """Does the program call `readline` anywhere (so its output depends on the input)?"""
+    if program is None:
+        return False
+    for func in iter_funcs(program.decls):
+        for eq in func.equations:
+            if any(isinstance(n, A.Var) and n.name == "readline" for n in A.walk(eq.body)):
+                return True
+    return False
+
+
+def iter_funcs(decls: list[A.Decl]) -> list[A.FuncDef]:
+    """Every function definition: top level, inside modules and inside impls, in source order."""
+    out: list[A.FuncDef] = []
+    for d in decls:
+        if isinstance(d, A.FuncDef):
+            out.append(d)
+        elif isinstance(d, A.ModuleDecl):
+            out += iter_funcs(d.body)
+        elif isinstance(d, A.ImplDecl):
+            out += d.methods
+    return out
+
+
+@dataclass
+class Analysed:
+    """The user's code with what the compiler says about it and, when it compiles, its run."""
+
+    source: str
+    checked: CheckResult
+    result: RunResult | None = None
+    stdin: str = ""
+
+    @property
+    def compiles(self) -> bool:
+        return self.checked.ok and self.checked.program is not None
+
+    @property
+    def has_main(self) -> bool:
+        unit = self.checked.unit
+        return unit is not None and unit.func("main") is not None
+
+    @property
+    def runs(self) -> bool:
+        return self.result is not None and self.result.ok
+
+
+def analyse(source: str, *, execute: bool = True, stdin: str = "") -> Analysed:
+    checked = check(source)
+    out = Analysed(source, checked, stdin=stdin)
+    if execute and out.compiles and out.has_main:
+        out.result = run(source, stdin)
+    return out

@@ -1,0 +1,172 @@
+"""Language benchmark: parse, type-check and run times, each beside a baseline measured in this run.
+
+Prints figures and ratios; asserts nothing (targets in the issue: parse+desugar of 200 lines < 5 ms,
+type-check of 200 lines < 20 ms, run within 3x of the equivalent plain Python, `synoema run` of
+`main = 42` < 100 ms as a whole process).
+
+    python benchmarks/bench_language.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+sys.setrecursionlimit(100_000)
+
+
+def best(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def median(fn: Callable[[], object], repeat: int = 9) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def program_200_lines() -> str:
+    """A 200-line program using most of the syntax."""
+    parts: list[str] = ["Shape = Circle Float | Rect Float Float | Tri Float Float Float", ""]
+    i = 0
+    while sum(p.count("\n") + 1 for p in parts) < 196:
+        i += 1
+        parts += [
+            f"area{i} (Circle r) = 3.14 * r * r",
+            f"area{i} (Rect w h) = w * h",
+            f"area{i} (Tri a b c) = a + b + c",
+            f"sum{i} [] = 0",
+            f"sum{i} (x:xs) = x + sum{i} xs",
+            f"label{i} n =",
+            f"  ? n > {i} -> \"big ${{n}}\"",
+            "  : ? n == 0 -> \"zero\"",
+            "  : \"small\"",
+            f"stats{i} xs =",
+            "  total = foldl (\\acc x -> acc + x) 0 xs",
+            "  evens = [x * 2 | x <- xs, x % 2 == 0]",
+            "  {total, evens, n = length xs}",
+            "",
+        ]
+    parts.append("main = stats1 [1..10]")
+    return "\n".join(parts[:199]) + "\n"
+
+
+FIB = """fib 0 = 0
+fib 1 = 1
+fib n = fib (n - 1) + fib (n - 2)
+main = fib 25
+"""
+
+QSORT = """qsort [] = []
+qsort (p:xs) = qsort [x | x <- xs, x < p] ++ [p] ++ qsort [x | x <- xs, x >= p]
+lcg seed = (seed * 1103515245 + 12345) % 2147483648
+randoms n seed acc = ? n == 0 -> acc : randoms (n - 1) (lcg seed) ((seed % 100000) : acc)
+main = length (qsort (randoms 2000 42 []))
+"""
+
+LOOP = """count n acc = ? n == 0 -> acc : count (n - 1) (acc + n)
+main = count 1000000 0
+"""
+
+
+def py_fib(n: int) -> int:
+    if n == 0:
+        return 0
+    if n == 1:
+        return 1
+    return py_fib(n - 1) + py_fib(n - 2)
+
+
+def py_qsort(xs: list[int]) -> list[int]:
+    if not xs:
+        return []
+    p, rest = xs[0], xs[1:]
+    return py_qsort([x for x in rest if x < p]) + [p] + py_qsort([x for x in rest if x >= p])
+
+
+def py_randoms(n: int, seed: int) -> list[int]:
+    acc: list[int] = []
+    while n:
+        acc.insert(0, seed % 100000)
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        n -= 1
+    return acc
+
+
+def py_loop(n: int, acc: int) -> int:
+    while n != 0:
+        acc += n
+        n -= 1
+    return acc
+
+
+def main() -> None:
+    from synoema.api import load_prelude, prepare, run_source
+    from synoema.compiler import Compiler
+    from synoema.execute import UNLIMITED
+    from synoema.parser import parse
+    from synoema.resolve import resolve
+
+    t = time.perf_counter()
+    prelude = load_prelude()
+    print(f"prelude load (parse, resolve, type-check, compile): {(time.perf_counter() - t) * 1000:.1f} ms (once per process)")
+
+    src = program_200_lines()
+    lines = src.count("\n")
+    parse_t = median(lambda: parse(src))
+    unit = resolve(parse(src).program, prelude.unit)
+    resolve_t = median(lambda: resolve(parse(src).program, prelude.unit)) - parse_t
+    try:
+        from synoema.types import check_unit
+
+        types_t = median(lambda: check_unit(resolve(parse(src).program, prelude.unit))) - parse_t - resolve_t
+    except ImportError:
+        types_t = float("nan")
+    codegen_t = median(lambda: compile(Compiler(unit, prelude.globals).compile_unit().source, "x", "exec"))
+    print(f"\n{lines}-line program:")
+    print(f"  parse (lex + layout + parse):   {parse_t * 1000:7.2f} ms   (target < 5 ms)")
+    print(f"  resolve:                        {resolve_t * 1000:7.2f} ms")
+    print(f"  type-check:                     {types_t * 1000:7.2f} ms   (target < 20 ms)")
+    print(f"  codegen + Python compile:       {codegen_t * 1000:7.2f} ms")
+
+    print("\nrun time (best of 5) beside the same algorithm in plain Python, same process:")
+    cases = [
+        ("fib 25", FIB, lambda: py_fib(25)),
+        ("quicksort 2,000", QSORT, lambda: len(py_qsort(py_randoms(2000, 42)))),
+        ("tail loop 1,000,000", LOOP, lambda: py_loop(1_000_000, 0)),
+    ]
+    for name, program, baseline in cases:
+        checked, compiled = prepare(program)
+        assert compiled is not None, checked.diagnostics
+        result = run_source(program, limits=UNLIMITED)
+        assert result.ok, result.diagnostics
+        ours = best(lambda program=program: run_source(program, limits=UNLIMITED), 5)
+        base = best(baseline, 5)
+        print(f"  {name:22s} synoema {ours * 1000:8.1f} ms   python {base * 1000:8.1f} ms   ratio {ours / base:5.2f}x  (target <= 3x)")
+
+    with tempfile.NamedTemporaryFile("w", suffix=".sno", delete=False) as fh:
+        fh.write("main = 42\n")
+        path = fh.name
+    cmd = [sys.executable, "-m", "synoema", "run", path]
+    subprocess.run(cmd, capture_output=True, check=False)  # warm the disk caches
+    whole = best(lambda: subprocess.run(cmd, capture_output=True, check=False), 7)
+    bare = best(lambda: subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=False), 7)
+    print(f"\n`synoema run` of `main = 42` as a whole process: {whole * 1000:.0f} ms "
+          f"(bare `python -c pass`: {bare * 1000:.0f} ms; target < 100 ms)")
+    print("reference interpreter, for scale (from the issue): fib 25 ~35 s, quicksort 2,000 ~7 s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,580 @@
+"""A pool of worker processes that run untrusted Synoema programs under hard limits.
+
+Why processes: the in-process watchdog of `synoema.execute` stops ordinary runaway programs, but a
+program stuck inside one long C-level operation, or one that exhausts the interpreter, would take the
+host (the assistant, a corpus validator) down with it. Each worker is started once (forkserver where
+available, else spawn), warmed up, and reused; it runs with resource limits (address space, CPU time,
+open files, file size, no core dumps), an empty environment and a private working directory, and the
+language's capabilities for files, network, processes and environment switched off unless a request
+allows them. The parent enforces a hard wall-time deadline: a worker that does not answer in time is
+killed and replaced, as is one that dies; the outcome then says `limit_exceeded` or `crashed` and the
+pool keeps serving.
+
+Nothing here is imported by `import synoema`; the pool starts on its first use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import math
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Literal
+
+from .diagnostics import Diagnostic
+from .execute import Limits
+
+RunKind = Literal["program", "expression"]
+
+STARTUP_TIMEOUT = 60.0  # seconds a fresh worker may take to import and warm up
+GRACE = 1.5  # seconds the parent waits past the in-worker deadline before killing
+STACK_RESERVE = 640 << 20  # virtual memory for the run thread's big stack (see execute.STACK_SIZE)
+AS_HEADROOM = 512 << 20  # extra address space beyond the interpreter's own and the memory limit
+MAX_FILE_SIZE = 16 << 20  # largest file a worker may write (only reachable with allow_io)
+MAX_OPEN_FILES = 64
+RETIRE_AFTER = 2000  # requests served before a worker is recycled (bounds slow leaks)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One program (or bare expression) to run in a worker."""
+
+    source: str
+    kind: RunKind = "program"
+    filename: str | None = None
+    stdin: str = ""
+    allow_io: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass
+class RunOutcome:
+    """What a worker reports, or what the parent concluded when the worker did not answer."""
+
+    stdout: str = ""
+    output: str = ""
+    value: str | None = None
+    exit_code: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    limit_exceeded: bool = False
+    crashed: bool = False
+    worker_pid: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+# ── the worker process ───────────────────────────────────────────────────────────────────────
+
+
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    import resource
+
+    try:
+        _, cur_hard = resource.getrlimit(which)
+        new_hard = cur_hard if hard is None else hard
+        if cur_hard != resource.RLIM_INFINITY and (new_hard == resource.RLIM_INFINITY or new_hard > cur_hard):
+            new_hard = cur_hard
+        if new_hard != resource.RLIM_INFINITY and (soft == resource.RLIM_INFINITY or soft > new_hard):
+            soft = new_hard
+        resource.setrlimit(which, (soft, new_hard))
+    except (ValueError, OSError):
+        pass  # a limit this platform does not support: the parent's deadline still holds
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def _harden_process() -> None:
+    """Once per worker: no environment, a private directory, no core dumps, few files."""
+    keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "LC_CTYPE", "TZ")}
+    os.environ.clear()
+    os.environ.update(keep)
+    import tempfile
+
+    with contextlib.suppress(OSError):
+        os.chdir(tempfile.mkdtemp(prefix="synoema-worker-"))
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: only the parent's deadline applies
+        return
+    _set_limit(resource.RLIMIT_CORE, 0, 0)
+    _set_limit(resource.RLIMIT_NOFILE, MAX_OPEN_FILES, MAX_OPEN_FILES)
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing too much fails instead of killing
+    _set_limit(resource.RLIMIT_FSIZE, MAX_FILE_SIZE, MAX_FILE_SIZE)
+
+
+def _limit_request(limits: Limits) -> None:
+    """Before each request: a CPU budget and an address-space cap sized for this request."""
+    try:
+        import resource
+    except ImportError:
+        return
+    if limits.timeout is not None:
+        budget = math.ceil(_cpu_seconds() + limits.timeout * 2 + 2)
+        _set_limit(resource.RLIMIT_CPU, budget)
+    else:
+        _set_limit(resource.RLIMIT_CPU, resource.RLIM_INFINITY)
+    if limits.max_memory is not None:
+        _set_limit(resource.RLIMIT_AS, _vm_size() + STACK_RESERVE + limits.max_memory + AS_HEADROOM)
+    else:
+        _set_limit(resource.RLIMIT_AS, resource.RLIM_INFINITY)
+
+
+def _execute(req: RunRequest) -> RunOutcome:
+    from . import api
+
+    if req.kind == "expression":
+        result = api.eval_source(req.source, limits=req.limits, allow_io=req.allow_io, stdin=req.stdin)
+    else:
+        result = api.run_source(req.source, filename=req.filename, stdin=req.stdin, allow_io=req.allow_io,
+                                limits=req.limits)
+    out = RunOutcome(
+        stdout=result.stdout,
+        output=result.output,
+        value=result.value,
+        exit_code=result.exit_code,
+        diagnostics=list(result.diagnostics),
+        timings=dict(result.timings),
+        worker_pid=os.getpid(),
+    )
+    cap_output(out, req.limits)
+    out.limit_exceeded = any(d.code == "limit_exceeded" for d in out.diagnostics)
+    return out
+
+
+def cap_output(out: RunOutcome, limits: Limits) -> None:
+    """Bound what travels back: main's displayed value is not covered by the runtime's print cap."""
+    cap = limits.max_output
+    if len(out.stdout) <= cap and (out.value is None or len(out.value) <= cap):
+        return
+    out.stdout = out.stdout[:cap]
+    if out.value is not None and len(out.value) > cap:
+        out.value = out.value[:cap]
+    out.exit_code = 1
+    out.diagnostics.append(Diagnostic(
+        "limit_exceeded",
+        f"the program's output is longer than {cap} characters",
+        None,
+        llm_hint="Print a summary (a length, a few elements with take) instead of the whole value.",
+        fixability="easy",
+        data={"limit": "output"},
+    ))
+
+
+def _stray_run_thread() -> bool:
+    """A run the watchdog could not stop (stuck in one long C-level step) poisons the worker."""
+    return any(t.name == "synoema-run" and t.is_alive() for t in threading.enumerate())
+
+
+def _warm_up() -> None:
+    from . import api
+
+    api.load_prelude()
+    api.run_source('main =\n  print (show [1 2] ++ "x")\n  length (filter (\\n -> n > 1) [1 2 3])\n')
+    api.eval_source("1 + 2")
+    api.run_source("main = x\n")  # the diagnostic paths (hints, did-you-mean)
+    api.run_source('main = file_read "x"\n')
+
+
+def _boot(fd: int) -> None:
+    """Entry point of a worker process (see `_Worker`)."""
+    worker_main(Connection(fd))
+
+
+def worker_main(conn: Connection) -> None:
+    """Warm up, harden, then serve requests until told to stop or the parent goes away."""
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _warm_up()
+        _harden_process()
+        conn.send(("ready", os.getpid()))
+    except Exception as e:  # a worker that cannot start says why instead of dying silently
+        with contextlib.suppress(Exception):
+            conn.send(("failed", f"{type(e).__name__}: {e}"))
+        return
+    served = 0
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        if req is None:
+            return
+        _limit_request(req.limits)
+        try:
+            out = _execute(req)
+        except MemoryError:
+            out = RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True, worker_pid=os.getpid())
+        except Exception as e:
+            out = RunOutcome(diagnostics=[Diagnostic("runtime_error", f"internal error in the sandbox: {e}")],
+                             crashed=True, worker_pid=os.getpid())
+        served += 1
+        retire = _stray_run_thread() or served >= RETIRE_AFTER
+        try:
+            conn.send(("done", out, retire))
+        except MemoryError:
+            conn.send(("done", RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True), True))
+        except (OSError, ValueError):
+            return
+        if retire:
+            return
+
+
+def _memory_diag() -> Diagnostic:
+    return Diagnostic(
+        "limit_exceeded",
+        "the program used more memory than allowed",
+        None,
+        llm_hint="Build smaller lists or check the recursion's base case.",
+        fixability="medium",
+        data={"limit": "memory"},
+    )
+
+
+# ── the parent side ──────────────────────────────────────────────────────────────────────────
+
+
+def _package_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+_BOOT = (
+    "import sys; sys.path.insert(0, {root!r}); "
+    "from synoema.sandbox import _boot; _boot(int(sys.argv[1]))"
+)
+
+
+class _Worker:
+    """One worker process, started like multiprocessing's "spawn" (a fresh interpreter) but with
+    subprocess, so that the host's `__main__` (a TUI, a script without a main guard) is never
+    re-executed in the worker; requests travel as pickles over a socket pair."""
+
+    def __init__(self) -> None:
+        import socket
+        import subprocess
+
+        parent, child = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _BOOT.format(root=_package_root()), str(child.fileno())],
+                pass_fds=(child.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # the terminal's Ctrl-C is the host's business
+                close_fds=True,
+            )
+        except BaseException:
+            parent.close()
+            child.close()
+            raise
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.ready = False
+        self.failure: str | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.poll()
+
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> bool:
+        if self.ready:
+            return True
+        try:
+            if not self.conn.poll(timeout):
+                self.failure = "the worker did not start in time"
+                return False
+            msg = self.conn.recv()
+        except (EOFError, OSError):
+            self.failure = f"the worker exited while starting (exit status {self.process.poll()})"
+            return False
+        if msg[0] == "ready":
+            self.ready = True
+            return True
+        self.failure = str(msg[1]) if len(msg) > 1 else "the worker failed to start"
+        return False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def join(self, timeout: float) -> None:
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout)
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.join(2.0)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        self.join(1.0)
+        if self.process.poll() is None:
+            self.kill()
+        else:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+
+
+@dataclass
+class PoolStats:
+    started: int = 0
+    replaced: int = 0
+    requests: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+
+
+class SandboxUnavailable(RuntimeError):
+    """Worker processes cannot be started here (no multiprocessing, or they die at start-up)."""
+
+
+class WorkerPool:
+    """A fixed-size set of reusable worker processes; thread-safe, one request per worker at a time."""
+
+    def __init__(self, size: int = 2, *, grace: float = GRACE) -> None:
+        self.size = max(1, size)
+        self.grace = grace
+        self.stats = PoolStats()
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._count = 0
+        self._closed = False
+        self._start_failures = 0
+
+    # -- sizing ------------------------------------------------------------------------------
+
+    def ensure(self, size: int) -> None:
+        """Grow the pool to at least `size` workers (started lazily)."""
+        with self._lock:
+            self.size = max(self.size, size)
+
+    def warm(self, count: int | None = None) -> None:
+        """Start workers now instead of on first use (a UI may call this while idle)."""
+        started: list[_Worker] = []
+        for _ in range(min(count or self.size, self.size)):
+            w = self._take(block=False)
+            if w is None:
+                break
+            started.append(w)
+        for w in started:
+            w.wait_ready()
+            self._give(w)
+
+    @property
+    def workers(self) -> int:
+        return self._count
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, req: RunRequest) -> RunOutcome:
+        """Run one request in a worker; never raises for anything the program does."""
+        if self._closed:
+            raise SandboxUnavailable("the pool is closed")
+        worker = self._take(block=True)
+        assert worker is not None
+        self.stats.requests += 1
+        keep = False
+        try:
+            if not worker.wait_ready():
+                self._start_failures += 1
+                failure = worker.failure or "the worker failed to start"
+                if self._start_failures >= 3:
+                    raise SandboxUnavailable(failure)
+                return self._crashed(f"the sandbox could not start a worker: {failure}", None)
+            self._start_failures = 0
+            outcome, keep = self._exchange(worker, req)
+            return outcome
+        finally:
+            if keep:
+                self._give(worker)
+            else:
+                worker.kill()
+                self._replace()
+
+    def _exchange(self, worker: _Worker, req: RunRequest) -> tuple[RunOutcome, bool]:
+        started = time.perf_counter()
+        try:
+            worker.conn.send(req)
+        except (OSError, ValueError, EOFError):
+            return self._crashed("the worker died before the run", worker), False
+        timeout = req.limits.timeout
+        wait = None if timeout is None else timeout + self.grace
+        try:
+            if not worker.conn.poll(wait):
+                self.stats.timeouts += 1
+                return self._timed_out(req, worker, time.perf_counter() - started), False
+            msg = worker.conn.recv()
+        except (EOFError, OSError):
+            return self._died(worker, req, time.perf_counter() - started), False
+        _, outcome, retire = msg
+        outcome.timings["roundtrip"] = time.perf_counter() - started
+        return outcome, not retire
+
+    def _died(self, worker: _Worker, req: RunRequest, elapsed: float) -> RunOutcome:
+        worker.join(1.0)
+        code = worker.exitcode
+        sigxcpu = getattr(signal, "SIGXCPU", None)
+        if code is not None and sigxcpu is not None and code == -sigxcpu:
+            self.stats.timeouts += 1
+            diag = Diagnostic("limit_exceeded", "the program used more CPU time than allowed", None,
+                              llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
+                              data={"limit": "cpu"})
+            return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=worker.pid,
+                              timings={"roundtrip": elapsed})
+        if code is not None and code == -signal.SIGKILL:
+            # the kernel's out-of-memory killer, most likely
+            self.stats.crashes += 1
+            out = RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True, crashed=True,
+                             worker_pid=worker.pid, timings={"roundtrip": elapsed})
+            return out
+        how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
+        return self._crashed(f"the program crashed its sandbox worker ({how})", worker, elapsed)
+
+    def _crashed(self, message: str, worker: _Worker | None, elapsed: float = 0.0) -> RunOutcome:
+        self.stats.crashes += 1
+        diag = Diagnostic("runtime_error", message, None, fixability="hard",
+                          llm_hint="The program exhausted the interpreter; look for unbounded recursion or data.",
+                          data={"crashed": True})
+        return RunOutcome(diagnostics=[diag], crashed=True, worker_pid=worker.pid if worker else None,
+                          timings={"roundtrip": elapsed})
+
+    def _timed_out(self, req: RunRequest, worker: _Worker, elapsed: float) -> RunOutcome:
+        limit = req.limits.timeout or 0.0
+        diag = Diagnostic("limit_exceeded", f"the program ran longer than {limit:g} s", None,
+                          llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
+                          data={"limit": "time", "killed": True})
+        return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=worker.pid,
+                          timings={"roundtrip": elapsed})
+
+    # -- worker bookkeeping ------------------------------------------------------------------
+
+    def _take(self, block: bool) -> _Worker | None:
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                w = None
+            if w is not None:
+                if w.ready and not w.alive():
+                    w.kill()
+                    with self._lock:
+                        self._count -= 1
+                    continue
+                return w
+            with self._lock:
+                can_start = self._count < self.size
+                if can_start:
+                    self._count += 1
+            if can_start:
+                try:
+                    w = _Worker()
+                except Exception as e:
+                    with self._lock:
+                        self._count -= 1
+                    raise SandboxUnavailable(f"cannot start a sandbox worker: {e}") from e
+                self.stats.started += 1
+                return w
+            if not block:
+                return None
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def _give(self, w: _Worker) -> None:
+        if self._closed:
+            w.stop()
+            return
+        self._idle.put(w)
+
+    def _replace(self) -> None:
+        with self._lock:
+            self._count -= 1
+        self.stats.replaced += 1
+        if self._closed:
+            return
+        # start the replacement now so that it warms up while the caller reads the report
+        w = self._take(block=False)
+        if w is not None:
+            self._give(w)
+
+    def close(self) -> None:
+        """Stop all idle workers; busy ones are stopped when they come back."""
+        self._closed = True
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            w.stop()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ── the shared pool ──────────────────────────────────────────────────────────────────────────
+
+_pool: WorkerPool | None = None
+_pool_lock = threading.Lock()
+
+
+def default_size() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def get_pool(min_size: int = 0) -> WorkerPool:
+    """The process-wide pool, created on first use (and grown to `min_size` workers if asked)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._closed:
+            _pool = WorkerPool(max(default_size(), min_size))
+            atexit.register(_pool.close)
+        elif min_size > _pool.size:
+            _pool.ensure(min_size)
+        return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.close()
+            _pool = None
+
+
+def run_isolated(req: RunRequest) -> RunOutcome:
+    """Run `req` in the shared pool."""
+    return get_pool().run(req)
