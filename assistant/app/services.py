@@ -7,6 +7,7 @@ that cannot start falls back to the offline engine, with the reason kept for a n
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Services:
     notices: list[Notice] = field(default_factory=list)
     _engine: Engine | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _notice_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def open(cls, config: Config, *, history: HistoryStore | None = None, **kwargs: Any) -> Services:
@@ -104,7 +106,7 @@ class Services:
             message, hint = error_text(exc)
             if self.config.backend.kind == "offline":
                 raise EngineStartError(f"The offline engine could not start: {message}", hint) from None
-            self.notices.append(
+            self.add_notice(
                 Notice(
                     f"The {self.config.backend.kind} backend could not start: {message}",
                     (hint + "\n" if hint else "") + "Using the offline engine instead; F8 picks another model.",
@@ -119,20 +121,20 @@ class Services:
             message, hint = error_text(exc)
             raise EngineStartError(f"The offline engine could not start: {message}", hint) from None
 
+    def add_notice(self, notice: Notice) -> None:
+        with self._notice_lock:
+            self.notices.append(notice)
+
     def take_notices(self) -> list[Notice]:
-        with self._lock:
+        with self._notice_lock:
             notices, self.notices = self.notices, []
         return notices
 
     def close(self) -> None:
         engine = self._engine
         if engine is not None and hasattr(engine, "close"):
-            try:
+            with contextlib.suppress(Exception):
                 engine.close()
-            except Exception:
-                pass
         if self.history is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.history.close()
-            except Exception:
-                pass

@@ -197,7 +197,14 @@ class GGUFBackend:
             )
         from llama_cpp import StoppingCriteriaList
 
-        formatted = self._formatter(messages=request.message_dicts())
+        try:
+            formatted = self._formatter(messages=request.message_dicts())
+        except Exception as exc:  # template errors: raise_exception() gives ValueError, Jinja its own
+            raise GenerationError(
+                f"The model's chat template rejected the conversation: {exc}",
+                "Some templates refuse system messages or non-alternating roles; "
+                "set chat_format to override the template.",
+            ) from exc
         tokens = self._llm.tokenize(
             formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
         )

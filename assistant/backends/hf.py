@@ -179,7 +179,7 @@ class HFBackend:
             "do_sample": request.temperature > 0,
             "streamer": streamer,
             "stopping_criteria": StoppingCriteriaList([_flag_criteria(halt, cancel)]),
-            "pad_token_id": self._tokenizer.pad_token_id or self._tokenizer.eos_token_id,
+            "pad_token_id": self._pad_id(),
             "eos_token_id": self._eos_ids(),
         }
         if request.temperature > 0:
@@ -215,6 +215,10 @@ class HFBackend:
         finally:
             halt.set()  # the stopping criterion ends generate() at the next token
             worker.join()
+
+    def _pad_id(self) -> int | None:
+        pad = self._tokenizer.pad_token_id
+        return pad if pad is not None else self._tokenizer.eos_token_id
 
     def _eos_ids(self) -> list[int]:
         ids: list[int] = []

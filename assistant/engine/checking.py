@@ -64,12 +64,19 @@ def _flat_all(diags: Iterable[Any]) -> list[DiagnosticInfo]:
     return [flatten(d) for d in diags]
 
 
-def check_code(code: str, *, run: bool = True, stdin: str = "", expect_output: str | None = None) -> CheckOutcome:
-    """Check (and by default run, bounded) one snippet; never raises."""
+def check_code(
+    code: str, *, run: bool = True, stdin: str = "", expect_output: str | None = None, isolate: bool = True
+) -> CheckOutcome:
+    """Check (and by default run, bounded) one snippet; never raises.
+
+    `isolate` runs the program in the language layer's sandbox workers; False runs it in-process
+    under the watchdog (no worker start-up: what a one-shot command wants).
+    """
     layer_check = _layer_check()
     try:
         if layer_check is not None:
-            return _from_report(layer_check(code, run=run, stdin=stdin, expect_output=expect_output))
+            report = layer_check(code, run=run, stdin=stdin, expect_output=expect_output, isolate=isolate)
+            return _from_report(report)
         return _fallback_check(code, run, stdin, expect_output)
     except Exception as exc:  # the checker failing is reported as a verdict, never as a crash
         return CheckOutcome(
@@ -111,8 +118,11 @@ def _from_report(report: Any) -> CheckOutcome:
         status = _status_from_stages(getattr(report, "stages", None))
     limit = bool(getattr(report, "limit_exceeded", False))
     crashed = bool(getattr(report, "crashed", False))
-    if (limit or crashed) and status != "fails":
-        status = "fails"
+    stages = getattr(report, "stages", None) or {}
+    failed = any(str(v) == "failed" for v in stages.values()) if isinstance(stages, dict) else False
+    errors = [d for d in getattr(report, "diagnostics", None) or [] if getattr(d, "is_error", True)]
+    if limit or crashed or failed or errors:
+        status = "fails"  # the layer reports the highest stage reached; a verdict says whether it works
     shape = str(getattr(getattr(report, "shape", "program"), "value", getattr(report, "shape", "program")))
     stdout = getattr(report, "stdout", "") or ""
     if not stdout and shape == "expression" and getattr(report, "value", None) is not None:
@@ -165,7 +175,9 @@ def _fallback_check(code: str, run: bool, stdin: str, expect_output: str | None)
             limit_exceeded=any(d.code == "limit_exceeded" for d in result.diagnostics),
         )
     return _matched(
-        CheckOutcome("runs", signatures=signatures, stdout=result.stdout, diagnostics=_flat_all(result.diagnostics)),
+        CheckOutcome(
+            "runs", signatures=signatures, stdout=result.stdout, diagnostics=_flat_all(result.diagnostics)
+        ),
         expect_output,
     )
 
@@ -178,7 +190,9 @@ def _matched(outcome: CheckOutcome, expect_output: str | None) -> CheckOutcome:
 
 def same_output(actual: str, expected: str) -> bool:
     """Outputs compare line by line, ignoring trailing blanks (a reply's block loses its last newline)."""
-    return [ln.rstrip() for ln in actual.rstrip().splitlines()] == [ln.rstrip() for ln in expected.rstrip().splitlines()]
+    return [ln.rstrip() for ln in actual.rstrip().splitlines()] == [
+        ln.rstrip() for ln in expected.rstrip().splitlines()
+    ]
 
 
 def repair_code(code: str) -> RepairOutcome:

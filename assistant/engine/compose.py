@@ -72,7 +72,9 @@ def rebuild(text: str, placed: Sequence[tuple[CodeBlock, SnippetVerdict]]) -> st
             verdict.expected_output = shown.body
             verdict.output_matched = same_output(verdict.output, shown.body)
             if not verdict.output_matched:
-                edits.append(_Edit(shown.start, shown.end, _keep_newline(output_fence(verdict.output), shown, text)))
+                edits.append(
+                    _Edit(shown.start, shown.end, _keep_newline(output_fence(verdict.output), shown, text))
+                )
         else:
             lead = "" if new_block.endswith("\n") else "\n"
             edits.append(_Edit(block.end, block.end, lead + output_fence(verdict.output)))

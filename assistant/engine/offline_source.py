@@ -19,7 +19,10 @@ AnswerFn = Callable[[str, str, Sequence[Any]], Iterator[str]]
 def load_offline(config: Any) -> tuple[Any | None, str | None]:
     """(OfflineEngine instance, None) or (None, why it is unavailable)."""
     try:
-        from assistant.offline import OfflineEngine
+        try:
+            from assistant.offline import OfflineEngine  # type: ignore[attr-defined]
+        except ImportError:
+            from assistant.offline.engine import OfflineEngine
     except ImportError as exc:
         return None, f"the offline engine is not installed ({exc})"
     except Exception as exc:  # a broken module must not stop the assistant
@@ -27,14 +30,17 @@ def load_offline(config: Any) -> tuple[Any | None, str | None]:
     try:
         params = inspect.signature(OfflineEngine).parameters
         accepts_config = "config" in params or any(
-            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty for p in params.values()
+            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+            for p in params.values()
         )
         return (OfflineEngine(config) if accepts_config else OfflineEngine()), None
     except Exception as exc:
         return None, f"the offline engine failed to start ({exc})"
 
 
-def answer_stream(engine: Any | None, kind: Kind, text: str, history: Sequence[Any], code: str | None) -> Iterator[str]:
+def answer_stream(
+    engine: Any | None, kind: Kind, text: str, history: Sequence[Any], code: str | None
+) -> Iterator[str]:
     """Chunks of the offline answer: the offline engine's, or the compiler-only fallback."""
     if engine is not None:
         yield from engine.answer(kind.value, text, history)

@@ -50,7 +50,7 @@ def verdict_from_row(row: Any) -> SnippetVerdict:
 class Recorder:
     """Conversation turns: cached in memory for prompts, written through to the store when present."""
 
-    def __init__(self, store: Any | None | bool, path: Path) -> None:
+    def __init__(self, store: Any | bool | None, path: Path) -> None:
         self._arg = store
         self._path = path
         self._store: Any | None = None
@@ -139,7 +139,9 @@ class Recorder:
             return False
         return self._guard("read the conversation", store.get_conversation, conversation_id) is not None
 
-    def add(self, conversation_id: int, turn: Turn, *, tokens: int | None = None, duration: float | None = None) -> Turn:
+    def add(
+        self, conversation_id: int, turn: Turn, *, tokens: int | None = None, duration: float | None = None
+    ) -> Turn:
         store = self.store
         if store is not None and conversation_id > 0:
             row = self._guard(
@@ -157,7 +159,9 @@ class Recorder:
             if row is not None:
                 turn.message_id = row.id
                 if turn.verdicts:
-                    self._guard("save verdicts", store.set_verdicts, row.id, [verdict_row(v) for v in turn.verdicts])
+                    self._guard(
+                        "save verdicts", store.set_verdicts, row.id, [verdict_row(v) for v in turn.verdicts]
+                    )
         with self._lock:
             self._turns.setdefault(conversation_id, []).append(turn)
         return turn

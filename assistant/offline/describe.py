@@ -128,7 +128,7 @@ def _base_cases(source: str, fd: A.FuncDef) -> list[str]:
             if not recursive_calls(eq.body, fd.name):
                 out.append(_equation_text(source, fd, eq))
         if out:
-            return [f"the base case{'s' if len(out) > 1 else ''} {join_names(out)}"]
+            return [f"the base case is {out[0]}" if len(out) == 1 else f"the base cases are {join_names(out)}"]
     for eq in fd.equations:
         branches, default = cond_chain(body_result(eq.body))
         stops: list[str] = []

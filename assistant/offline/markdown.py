@@ -69,7 +69,10 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 def diagnostic_line(diag: Diagnostic, *, hint: bool = True) -> str:
     """One Markdown bullet: where, code, message, did-you-mean and hint."""
     where = f"line {diag.span.line}: " if diag.span is not None and diag.span.line > 0 else ""
-    text = f"- {where}`{diag.code}` ({diag.severity}): {diag.message}"
+    message = diag.message.rstrip()
+    if message and message[-1] not in ".!?:)`":
+        message += "."
+    text = f"- {where}`{diag.code}` ({diag.severity}): {message}"
     if diag.did_you_mean:
         text += f" Did you mean {inline(diag.did_you_mean)}?"
     if hint and diag.llm_hint:

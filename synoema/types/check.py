@@ -117,12 +117,24 @@ def _child_env(base: Env) -> Env:
     )
 
 
+def _source_order(unit: Unit) -> list:
+    """The unit's functions file by file (imports first, as resolved), each file in source order
+    (the resolver checks modules before the rest of their file)."""
+    files: dict[str | None, list] = {}
+    for fd in unit.funcs:
+        info = unit.globals.get(fd.name)
+        files.setdefault(info.file if info is not None else None, []).append(fd)
+    out: list = []
+    main = files.pop(unit.main_file, None)
+    for group in [*files.values(), main or []]:
+        out += sorted(group, key=lambda fd: (fd.span.line, fd.span.col))
+    return out
+
+
 def _report(checker: Checker, unit: Unit) -> TypeReport:
     sigs: list[tuple[str, str]] = []
     schemes: dict[str, Type] = {}
-    funcs = list(unit.funcs)
-    if len(unit.sources) <= 1:  # one file: source order (the resolver handles modules first)
-        funcs.sort(key=lambda fd: (fd.span.line, fd.span.col))
+    funcs = _source_order(unit)
     for fd in funcs:
         if fd.name in checker.failed:
             continue

@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostic
 from ..resolve import Unit
 from ..stdlib import BUILTINS, DERIVED
 from .classes import EQ, ORD, SHOW, Instance
-from .convert import TypeConverter, builtin_tycon, parse_type_text
+from .convert import Report, TypeConverter, builtin_tycon, parse_type_text
 from .core import ERROR, GENERIC, TCon, TVar, TyCon, Type, fn_n
 
 BUILTIN_TRAIT_METHODS: dict[str, dict[str, str]] = {
@@ -66,12 +66,14 @@ class Env:
     def lookup_instance(self, trait: str, con: TyCon) -> Instance | None:
         return self.instances.get((trait, con))
 
-    def converter(self, report: object) -> TypeConverter:
-        names = lambda: sorted({*self.tycon_names, *self.aliases, "Int", "Float", "Bool", "String", "Char", "List"})  # noqa: E731
-        return TypeConverter(self.tycon_of, self.aliases, report, names)  # type: ignore[arg-type]
+    def converter(self, report: Report) -> TypeConverter:
+        def names() -> list[str]:
+            return sorted({*self.tycon_names, *self.aliases, "Int", "Float", "Bool", "String", "Char", "List"})
+
+        return TypeConverter(self.tycon_of, self.aliases, report, names)
 
 
-def add_typedefs(env: Env, unit: Unit, report: object) -> list[A.TypeDef]:
+def add_typedefs(env: Env, unit: Unit, report: Report) -> list[A.TypeDef]:
     """Create type constructors for the unit's types; return the typedefs that are new here."""
     new: list[A.TypeDef] = []
     env.user_list = "List" in unit.typedefs

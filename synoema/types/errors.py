@@ -18,6 +18,7 @@ from .core import (
     INT_C,
     LIST_C,
     STRING_C,
+    UNIT_C,
     TCon,
     TRecord,
     TVar,
@@ -122,6 +123,10 @@ def mismatch_hint(exp: Type | None, fnd: Type | None, where: Where) -> str | Non
     return None
 
 
+UNIT_HINT = ("This is the () that `print` returns: put the whole argument of print in parentheses, "
+             'e.g. `print ("total: " ++ show n)`.')
+
+
 def class_problem(err: UnifyError, where: Where) -> tuple[str, str, str | None]:
     """(code, message, hint) for a type that is not in a required class."""
     t = err.left
@@ -129,6 +134,9 @@ def class_problem(err: UnifyError, where: Where) -> tuple[str, str, str | None]:
     h = head(t)
     c = err.cls
     op = f"`{where.op}`" if where.op else ""
+    if h is UNIT_C and c in (NUM, CONCAT):
+        word = "numbers (Int or Float)" if c == NUM else "Strings or lists"
+        return "type_mismatch", f"{op or 'this operator'} needs {word}, found ()", UNIT_HINT
     if c == NUM:
         hint = None
         if h is STRING_C:

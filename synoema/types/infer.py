@@ -10,13 +10,14 @@ so one mistake is reported once and independent mistakes are all reported.
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import Callable
 
 from .. import ast as A
 from ..diagnostics import Diagnostic, Span
 from ..resolve import Unit
 from ..stdlib import BUILTINS
-from .classes import CONCAT, EQ, NUM, ORD, SHOW, Instance
+from .classes import BUILTIN_CLASSES, CONCAT, EQ, NUM, ORD, SHOW, Instance
 from .core import (
     ARROW,
     BOOL,
@@ -37,6 +38,7 @@ from .core import (
     list_of,
     pair_of,
     prune,
+    record_view,
 )
 from .env import BUILTIN_TRAIT_METHODS, Env, TraitInfo, generic_var, parse_scheme, sig_type
 from .errors import Where, article, describe
@@ -91,6 +93,7 @@ class Checker:
         self.current_sig = ""
         self.current_inferred: str | None = None
         self.current_impl = ""
+        self.file: str | None = None  # the file of the definition being checked, when known
         self.reported = False
         self.error_count = 0
         self.silent = 0
@@ -128,11 +131,15 @@ class Checker:
         if self.silent or self.reported:
             return
         self.reported = True
+        if d.file is None:
+            d.file = self.file
         if self.definition and "definition" not in d.data:
             d.data["definition"] = self.definition
         self.diags.append(d)
 
     def warn(self, d: Diagnostic) -> None:
+        if d.file is None:
+            d.file = self.file
         if not self.silent:
             self.warnings.append(d)
 
@@ -200,6 +207,8 @@ class Checker:
                 self.level, self.reported, self.error_count, old, self.current_sig, self.types = saved
                 if old is not None:
                     self.globals[fd.name] = old
+                else:
+                    self.globals.pop(fd.name, None)
         self.current_inferred = text
         return text
 
@@ -277,10 +286,13 @@ class Checker:
 
     def check_func(self, fd: A.FuncDef) -> None:
         name = fd.name
+        info = self.unit.globals.get(name)
+        self.file = info.file if info is not None else None
         before = self.error_count
         if fd.sig is not None:
             sig = fd.sig
             self.begin(name, fd, "")
+            self.check_constraints(sig.constraints)
             scheme, _ = sig_type(self.conv, sig.type, sig.constraints, rigid=False, level=GENERIC)
             self.current_sig = format_type(scheme)
             if self.error_count > before:  # the signature itself is wrong: check the body alone
@@ -299,6 +311,19 @@ class Checker:
             self.check_unsigned(fd, before)
         self.current_sig = ""
         self.check_exhaustive(fd, name)
+
+    def check_constraints(self, constraints: list[A.Constraint]) -> None:
+        for c in constraints:
+            if c.trait in BUILTIN_CLASSES or c.trait == SHOW or c.trait in self.env.traits:
+                continue
+            known = sorted({*BUILTIN_CLASSES, *self.env.traits})
+            close = difflib.get_close_matches(c.trait, known, n=1)
+            self.report(Diagnostic(
+                "unbound_variable", f"unknown trait `{c.trait}` in the signature", c.span,
+                did_you_mean=close[0] if close else None,
+                llm_hint="Constraints name a trait: Num, Concat, Eq, Ord, Show or a trait declared with `trait`.",
+                fixability="easy",
+            ))
 
     def check_unsigned(self, fd: A.FuncDef, before: int) -> None:
         self.level += 1
@@ -338,6 +363,7 @@ class Checker:
                 self.unify_at(res, bt, body.span, Where("result", fd.name, first_line=first_line, signature=sig))
 
     def check_impl(self, impl: A.ImplDecl) -> None:
+        self.file = None
         info = self.env.traits.get(impl.trait)
         builtin_methods = BUILTIN_TRAIT_METHODS.get(impl.trait, {}) if info is None else {}
         label = f"impl {impl.trait}"
@@ -357,7 +383,7 @@ class Checker:
                 gen = parse_scheme(self.quiet_conv, builtin_methods[m.name])
                 expected = instantiate(gen, self.level)
                 # the builtin trait's variable is the first one of its method type
-                self.unifier_silent_unify(expected, impl_t, m)
+                self.tie_builtin_method(expected, impl_t)
             elif info is not None:
                 self.report(Diagnostic(
                     "unbound_variable", f"trait `{impl.trait}` has no method `{m.name}`", m.name_span,
@@ -387,7 +413,7 @@ class Checker:
                     fixability="easy", data={"missing": missing},
                 ))
 
-    def unifier_silent_unify(self, method_t: Type, impl_t: Type, m: A.FuncDef) -> None:
+    def tie_builtin_method(self, method_t: Type, impl_t: Type) -> None:
         """Tie a builtin trait method's first parameter to the impl's type."""
         t = prune(method_t)
         if isinstance(t, TCon) and t.con is ARROW:
@@ -413,6 +439,7 @@ class Checker:
         )
 
     def check_test(self, test: A.TestDecl) -> None:
+        self.file = None
         self.begin(f'test "{test.name}"', None, "")
         self.level += 1
         bt = self.infer(test.body, {})
@@ -533,6 +560,7 @@ class Checker:
         did = None
         head = prune(ft)
         first = args[i]
+        label = f"`{name}`" if name != "the function" else "this function"
         if i == 0:
             label = f"`{name}`" if name != "the function" else "this expression"
             message = f"{label} is {article(printed)}, not a function, but it is given {n} argument{s}"
@@ -549,7 +577,7 @@ class Checker:
                 hint = "Only functions can be applied to arguments; check the parentheses."
         else:
             taken = "argument" if i == 1 else "arguments"
-            message = f"`{name}` takes {i} {taken} but is given {len(args)}"
+            message = f"{label} takes {i} {taken} but is given {len(args)}"
             span = first.span.to(args[-1].span)
             hint = (f"Remove the extra argument{s}, or parenthesise a nested call: `f (g x)` passes the result "
                     "of `g x`, while `f g x` passes `g` and `x` separately.")
@@ -668,8 +696,6 @@ class Checker:
         rt = self.infer(e.expr, env)
         t = prune(rt)
         if t.__class__ is TRecord:  # fast path: a known field of a known record
-            from .core import record_view
-
             fields, _ = record_view(t)  # type: ignore[arg-type]
             got = fields.get(e.name)
             if got is not None:

@@ -12,6 +12,7 @@ from assistant.backends import (
     CancelToken,
     ChatMessage,
     ContextOverflowError,
+    GenerationError,
     GenerationRequest,
     GrammarError,
     ModelLoadError,
@@ -31,7 +32,7 @@ def greedy(max_tokens: int, **kwargs: object) -> GenerationRequest:
 
 @pytest.fixture(scope="module")
 def backend(tiny_gguf: Path) -> Iterator[GGUFBackend]:
-    b = create_backend(BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=512, n_threads=2))
+    b = create_backend(BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=512, n_threads=1))
     assert isinstance(b, GGUFBackend)
     yield b
     b.close()
@@ -141,3 +142,35 @@ def test_prompt_longer_than_context(backend: GGUFBackend) -> None:
     with pytest.raises(ContextOverflowError, match="too long") as err:
         complete(backend, GenerationRequest([ChatMessage("user", "x " * 2000)], max_tokens=4))
     assert "n_ctx" in err.value.hint
+
+
+def test_forced_chat_format_overrides_template(tiny_gguf: Path) -> None:
+    b = create_backend(
+        BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=256, n_threads=1, chat_format="chatml")
+    )
+    try:
+        assert len(list(b.stream(greedy(6)))) > 1
+        assert b.info().details["chat_template"] == "chatml"
+    finally:
+        b.close()
+
+
+def test_template_that_raises_is_a_backend_error(tiny_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from training.gguf_export import export_gguf
+
+    strict = shutil.copytree(tiny_dir, tmp_path / "strict")
+    (strict / "chat_template.jinja").write_text(
+        "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}"
+        "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    )
+    gguf_path = export_gguf(strict, tmp_path / "strict.gguf", dtype="f32").path
+    b = create_backend(BackendConfig(kind="gguf", model_path=str(gguf_path), n_ctx=256, n_threads=1))
+    try:
+        with pytest.raises(GenerationError, match="System role not supported") as err:
+            complete(b, greedy(3))
+        assert "chat_format" in err.value.hint
+        assert complete(b, GenerationRequest([ChatMessage("user", "hi")], max_tokens=3, temperature=0))
+    finally:
+        b.close()

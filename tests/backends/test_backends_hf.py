@@ -30,7 +30,7 @@ def greedy(max_tokens: int, **kwargs: object) -> GenerationRequest:
 @pytest.fixture(scope="module")
 def adapted(tiny_dir: Path, tiny_adapter: Path) -> Iterator[HFBackend]:
     backend = create_backend(
-        BackendConfig(kind="hf", model_path=str(tiny_dir), adapter_path=str(tiny_adapter), n_threads=2)
+        BackendConfig(kind="hf", model_path=str(tiny_dir), adapter_path=str(tiny_adapter))
     )
     assert isinstance(backend, HFBackend)
     yield backend

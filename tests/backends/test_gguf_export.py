@@ -61,7 +61,7 @@ def _compare_logits(hf_dir: Path, gguf_path: Path, atol: float) -> None:
 
     # An f32 KV cache (llama.cpp defaults to f16) so that only the weights' storage type matters.
     llm = Llama(
-        model_path=str(gguf_path), n_ctx=256, n_threads=2, logits_all=True, verbose=False,
+        model_path=str(gguf_path), n_ctx=256, n_threads=1, logits_all=True, verbose=False,
         type_k=llama_cpp.GGML_TYPE_F32, type_v=llama_cpp.GGML_TYPE_F32,
     )  # fmt: skip
     try:

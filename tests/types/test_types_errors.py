@@ -185,3 +185,30 @@ def test_unsound_cases_of_the_reference_are_rejected(tc) -> None:
     assert tc.type_of("tl (_:xs) = xs", "tl") == "List a -> List a"
     d = tc.first_error("Maybe a = Just a | None\nfromMaybe d (Just v) = v\nfromMaybe d None = d\nx = fromMaybe 0 (Just \"x\")")
     assert d.code == "type_mismatch" and d.span.line == 4
+
+
+def test_unknown_trait_in_signature(tc) -> None:
+    d = tc.first_error("f : Ordd a => a -> a\nf x = x")
+    assert d.code == "unbound_variable" and d.did_you_mean == "Ord"
+
+
+def test_operator_on_print_result_hints_parentheses(tc) -> None:
+    d = tc.first_error('n = 3\nmain = print "total: " ++ show n')
+    assert "parentheses" in d.llm_hint
+
+
+def test_errors_in_imported_files_name_their_file() -> None:
+    from synoema.parser import parse
+    from synoema.resolve import resolve
+    from synoema.types import check_unit
+
+    from conftest import base_unit
+
+    files = {
+        "/p/lib.sno": 'helper x = x + 1\nbad_in_lib = 1 + "a"\n',
+        "/p/main.sno": 'import "lib.sno"\nfirst = helper 2\nmain = 1 ++ 2\n',
+    }
+    unit = resolve(parse(files["/p/main.sno"], "/p/main.sno").program, base=base_unit(), loader=files.get)
+    report = check_unit(unit)
+    assert [(d.file, d.span.line) for d in report.errors] == [("/p/lib.sno", 2), ("/p/main.sno", 3)]
+    assert report.signatures == [("helper", "Int -> Int"), ("first", "Int")]

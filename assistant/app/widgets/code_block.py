@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from assistant.app.fences import Segment
 from assistant.app.keys import BLOCK_KEYS, bindings
-from assistant.app.verdicts import ICONS, STYLES, describe
+from assistant.app.verdicts import STYLES, describe
 from assistant.engine.types import SnippetVerdict
 
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -32,20 +32,22 @@ def highlighted(code: str, language: str) -> Content:
     return highlight(code or " ", language=language or "text")
 
 
+def action_links() -> Content:
+    return Content("  ").join(Content.from_markup(f"[@click={action}]{label}[/]") for action, label in ACTIONS)
+
+
 def verdict_content(verdict: SnippetVerdict | None, *, closed: bool, expected_output: str | None) -> Content:
-    """The verdict row: status headline, detail lines, output check, and the action links."""
-    links = Content("  ").join(
-        Content.from_markup(f"[@click={action}]{label}[/]") for action, label in ACTIONS
-    )
+    """The verdict row: status headline, then detail lines and whether the output block is right."""
     if verdict is None:
-        state = "… checking" if closed else "… writing"
-        return Content.assemble(Content.styled(state, "$text-muted italic"), "   ", links)
+        return Content.styled("… checking" if closed else "… writing", "$text-muted italic")
     lines = describe(verdict)
-    head = Content.styled(lines.headline, f"bold {STYLES.get(lines.status, '')}")
-    rows = [Content.assemble(head, "   ", links)]
+    rows = [Content.styled(lines.headline, f"bold {STYLES.get(lines.status, '')}")]
     rows.extend(Content.styled(f"  {line}", "$text-muted") for line in lines.details)
-    if expected_output is not None and verdict.status == "runs":
-        if verdict.output.strip() != expected_output.strip():
+    matched = verdict.output_matched
+    if matched is None and expected_output is not None and verdict.status == "runs":
+        matched = verdict.output.strip() == expected_output.strip()
+    if matched is not None:
+        if not matched:
             rows.append(Content.styled("  ✗ the answer's output block differs from what the program prints", "$text-error"))
         else:
             rows.append(Content.styled("  ✓ output block matches what the program prints", "$text-success"))
@@ -89,7 +91,7 @@ class CodeBlock(Vertical, can_focus=True):
         self.expected_output: str | None = None
         self.with_verdict = with_verdict
         self.verdict_plain = ""
-        self._header = Static(classes="block-header")
+        self._header = VerdictRow(classes="block-header")
         self._code = Static(classes="block-code")
         self._verdict = VerdictRow(classes="block-verdict")
 
@@ -111,7 +113,8 @@ class CodeBlock(Vertical, can_focus=True):
     def _paint_header(self) -> None:
         tag = self.segment.info or "code"
         note = "  (your code, quoted)" if self.segment.quoted else ""
-        self._header.update(Content.assemble(Content.styled(f"[{self.number}] ", "bold $accent"), tag, note))
+        links = ("    ", action_links()) if self.with_verdict else ("    ", Content.from_markup("[@click=copy]copy[/]"))
+        self._header.update(Content.assemble(Content.styled(f"[{self.number}] ", "bold $accent"), tag, note, *links))
 
     def _paint_verdict(self) -> None:
         if not self.with_verdict:

@@ -31,6 +31,7 @@ class Prose(Markdown):
 
     DEFAULT_CSS = """
     Prose { padding: 0 0; margin: 0 0 1 0; }
+    Prose > MarkdownBlock:last-child { margin-bottom: 0; }
     """
 
     def __init__(self, segment: Segment) -> None:
@@ -152,7 +153,9 @@ class ChatMessage(Vertical):
 
     @property
     def next_number(self) -> int:
-        return self.body.first_number + len(self.blocks)
+        """The number the next message's first block gets (counted from the text, not the widgets)."""
+        segments = split_message(self.text, streaming=bool(getattr(self, "streaming", False)))
+        return self.body.first_number + sum(1 for s in segments if s.kind == "code" and not s.is_output)
 
 
 class UserMessage(ChatMessage):
@@ -163,6 +166,7 @@ class UserMessage(ChatMessage):
     role = "user"
 
     async def on_mount(self) -> None:
+        self._footer.display = False
         self._header.update(Content.assemble(Content.styled("You", "bold $text-secondary"), f" · {self.kind}"))
         await self.body.show(self.text, streaming=False)
 
@@ -202,8 +206,10 @@ class AssistantMessage(ChatMessage, can_focus=True):
         user_text: str = "",
         verdicts: Sequence[SnippetVerdict] = (),
         streaming: bool = False,
+        show_stats: bool = True,
     ) -> None:
         super().__init__(text, kind=kind, first_number=first_number, message_id=message_id)
+        self.show_stats = show_stats
         self.source = source
         self.user_text = user_text
         self.verdicts: list[SnippetVerdict] = list(verdicts)
@@ -228,7 +234,7 @@ class AssistantMessage(ChatMessage, can_focus=True):
         parts: list[str] = list(self.notes)
         if self.reply is not None:
             stats = self.reply.stats
-            if stats.tokens:
+            if stats.tokens and self.show_stats:
                 parts.append(f"{stats.tokens} tokens · {stats.seconds:.1f} s · {stats.tokens_per_second:.0f} tok/s")
             if self.reply.cancelled:
                 parts.append("cancelled")
@@ -240,9 +246,12 @@ class AssistantMessage(ChatMessage, can_focus=True):
         if self.saved_id:
             parts.append(f"saved as {self.saved_id}")
         if self.error:
+            self._footer.display = True
             self._footer.update(Content.styled(self.error, "$text-error"))
             return
-        self._footer.update(" · ".join(p for p in parts if p))
+        text = " · ".join(p for p in parts if p)
+        self._footer.display = bool(text)
+        self._footer.update(text)
 
     def watch_rating(self) -> None:
         if self.is_mounted:

@@ -79,6 +79,8 @@ class Sidebar(Vertical):
     Sidebar { width: 34; dock: left; border-right: vkey $primary 30%; padding: 0 0; }
     Sidebar.-hidden { display: none; }
     Sidebar > Label { padding: 0 1; color: $text-muted; }
+    Sidebar > #sidebar-title { text-style: bold; color: $text-accent; }
+    Sidebar > #sidebar-keys { height: 2; }
     Sidebar > Input { margin: 0 0; border: round $primary 40%; }
     Sidebar > ConversationList { height: 1fr; border: none; }
     """
@@ -103,9 +105,10 @@ class Sidebar(Vertical):
         self.conversations: list[Conversation] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("History  (r rename · d delete · a archive)", id="sidebar-title")
+        yield Label("History", id="sidebar-title")
         yield Input(placeholder="Search history…", id="history-search")
         yield ConversationList(id="conversations")
+        yield Label("r rename · d delete · a archive\nctrl+a archived · ctrl+b hide", id="sidebar-keys")
 
     def on_mount(self) -> None:
         self.reload()
@@ -117,7 +120,7 @@ class Sidebar(Vertical):
     def watch_show_archived(self) -> None:
         if self.is_mounted:
             self.query_one("#sidebar-title", Label).update(
-                "Archived  (a unarchive · ctrl+a back)" if self.show_archived else "History  (r rename · d delete · a archive)"
+                "Archived conversations" if self.show_archived else "History"
             )
             self.reload()
 

@@ -1,4 +1,4 @@
-"""Session fixtures: the tiny model (HF dir, GGUF, LoRA adapter) built once, and a real llama.cpp server.
+"""Shared session fixtures: the tiny model (HF dir, GGUF, LoRA adapter) built once, and a real llama.cpp server.
 
 Everything is generated locally in a temp dir; tests needing an extra that is not installed skip.
 """
@@ -80,7 +80,7 @@ def llama_server(
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(tiny_gguf), "--model_alias", "tiny",
         "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "512", "--n_threads", "2", "--verbose", "False",
+        "--n_ctx", "512", "--n_threads", "1", "--verbose", "False",
     ]  # fmt: skip
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})

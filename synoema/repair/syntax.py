@@ -1,0 +1,498 @@
+"""Token-level rewrites of habits from other languages: comments, commas, lambdas, calls, indexing.
+
+Each rule looks at the tokens of the current source (and sometimes at a diagnostic's position) and
+proposes text edits; the engine keeps a fix only when the source checks better with it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lexer import FLOAT, INT, LOWER, STR, UPPER
+from ..stdlib import BUILTINS
+from .base import Ctx, Fix
+from .text import ATOM_KINDS, CLOSERS, OPENERS, TextEdit, Tok, Tokens, paren
+
+# Tokens after which an expression starts (so a call there needs no parentheses).
+EXPR_START_AFTER = frozenset({"=", "(", "[", ",", "->", "?", ":", "|>", "++", "+", "-", "*", "/", "%", "**", "==",
+                              "!=", "<", ">", "<=", ">=", "&&", "||", ";", "{", ">>", "<-", "\\"})
+ATOM_END = frozenset({LOWER, UPPER, INT, FLOAT, STR, "ISTR", "CHAR", ")", "]", "}", "true", "false", "_"})
+
+
+def known_arities(t: Tokens) -> dict[str, int]:
+    """Parameters of the functions the source defines at top level, and of the builtins."""
+    arity = {name: b.arity for name, b in BUILTINS.items()}
+    for line in range(1, len(t.starts) + 1):
+        idx = [i for i in t.line_tokens(line)]
+        if not idx or t.toks[idx[0]].col != 1 or t.toks[idx[0]].kind != LOWER:
+            continue
+        eq = next((i for i in idx if t.toks[i].kind == "=" and t.toks[i].depth == 0), None)
+        if eq is None:
+            continue
+        arity[str(t.toks[idx[0]].value)] = len(atoms(t, idx[0] + 1, eq))
+    return arity
+
+
+def atoms(t: Tokens, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Split tokens lo..hi-1 into atoms (a token, or a bracket group), as (first, last) index pairs."""
+    out: list[tuple[int, int]] = []
+    i = lo
+    while i < hi:
+        j = t.group_end(i)
+        if j >= hi:
+            j = hi - 1
+        out.append((i, j))
+        i = j + 1
+    return out
+
+
+def split_commas(t: Tokens, lo: int, hi: int) -> list[tuple[int, int]] | None:
+    """Split tokens lo..hi-1 (inside one bracket) at the commas of that level; None if any part is empty."""
+    if lo >= hi:
+        return []
+    depth = t.toks[lo].depth
+    parts: list[tuple[int, int]] = []
+    start = lo
+    for i in range(lo, hi):
+        k = t.toks[i]
+        if k.kind == "," and k.depth == depth:
+            if i == start:
+                return None
+            parts.append((start, i - 1))
+            start = i + 1
+    if start < hi:
+        parts.append((start, hi - 1))
+    return parts
+
+
+def wrap_if_needed(t: Tokens, first: int, last: int) -> list[TextEdit]:
+    """Parentheses around tokens first..last unless they already form one atom."""
+    if first == last or t.group_end(first) == last:
+        return []
+    return [TextEdit(t.toks[first].start, t.toks[first].start, "("), TextEdit(t.toks[last].end, t.toks[last].end, ")")]
+
+
+# ── comments ─────────────────────────────────────────────────────────────────────────────────
+
+_OPERAND_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?|[a-z_][A-Za-z0-9_]*|\([^()\n]*\))\s*($|[-+*/%)\]]|\|>|==|!=|<|>|&&|\|\|)")
+
+
+def fix_comments(ctx: Ctx) -> list[Fix]:
+    """`//`, `#`, `/* */` and Python docstrings become `--` comments (`a // b` becomes division)."""
+    t = ctx.tokens
+    text = ctx.source
+    names = {str(k.value) for k in t.flat if k.kind == LOWER}
+    fixes: list[Fix] = []
+    for d in t.lex_diags:
+        if d.span is None or "comment" not in d.message:
+            continue
+        o = d.span.offset
+        eol = text.find("\n", o)
+        eol = len(text) if eol < 0 else eol
+        if text.startswith("//", o):
+            before = text[text.rfind("\n", 0, o) + 1:o]
+            rest = text[o + 2:eol]
+            m = _OPERAND_AFTER.match(rest)
+            operand = m.group(1) if m else ""
+            division = bool(
+                before.strip() and re.search(r"[\w)\]]\s*$", before) and m
+                and (operand[0].isdigit() or operand[0] == "(" or (operand in names and rest.count(operand) < 2))
+            )
+            if division:
+                fixes.append(Fix("floor_division", "integer division is `/` (Ints divide exactly to an Int)",
+                                 [TextEdit(o, o + 2, "/")]))
+            else:
+                fixes.append(Fix("comment_syntax", "comments start with `--`, not `//`", [TextEdit(o, o + 2, "--")]))
+        elif text.startswith("#", o):
+            fixes.append(Fix("comment_syntax", "comments start with `--`, not `#`", [TextEdit(o, o + 1, "--")]))
+    for m in re.finditer(r'/\*.*?\*/|"""[\s\S]*?"""', text, re.S):
+        if _inside_token(t, m.start(), string_ok=m.group().startswith('"')):
+            continue
+        inner = m.group()[2:-2] if m.group().startswith("/") else m.group()[3:-3]
+        lines = [ln.strip().lstrip("*").strip() for ln in inner.strip("\n").split("\n")]
+        start_col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        pad = "\n" + " " * start_col
+        new = pad.join(f"-- {ln}".rstrip() for ln in lines) if any(lines) else "--"
+        fixes.append(Fix("comment_syntax", "comments start with `--`", [TextEdit(m.start(), m.end(), new)]))
+    return fixes
+
+
+def _inside_token(t: Tokens, offset: int, string_ok: bool = False) -> bool:
+    for k in t.toks:
+        if k.start < offset < k.end:
+            return not (string_ok and k.kind == STR)
+        if k.start > offset:
+            break
+    return False
+
+
+# ── lists ────────────────────────────────────────────────────────────────────────────────────
+
+
+def fix_list_commas(ctx: Ctx) -> list[Fix]:
+    """`[1, 2, 3]` -> `[1 2 3]`, parenthesising elements that are not atoms."""
+    t = ctx.tokens
+    fixes: list[Fix] = []
+    for i, k in enumerate(t.toks):
+        if k.kind != "[" or i not in t.pair:
+            continue
+        j = t.pair[i]
+        level = [m for m in range(i + 1, j) if t.toks[m].depth == k.depth + 1]
+        kinds = {t.toks[m].kind for m in level}
+        if "," not in kinds or kinds & {"|", "..", "<-"}:
+            continue
+        edits: list[TextEdit] = []
+        commas = [m for m in level if t.toks[m].kind == ","]
+        parts: list[tuple[int, int]] = []
+        start = i + 1
+        for c in [*commas, j]:
+            if c > start:
+                parts.append((start, c - 1))
+            start = c + 1
+        for first, last in parts:
+            edits += wrap_if_needed(t, first, last)
+        for c in commas:
+            tok = t.toks[c]
+            nxt = ctx.source[tok.end:tok.end + 1]
+            trailing = c + 1 == j or t.toks[c + 1].kind == ","
+            edits.append(TextEdit(tok.start, tok.end, "" if nxt in (" ", "\n", "") or trailing else " "))
+        fixes.append(Fix("list_commas", "lists use spaces, not commas: `[1 2 3]`", edits))
+    for d in ctx.errors_with("unexpected_token", contains="negative number"):
+        i = t.index_at(d.span.offset) if d.span else None
+        if i is not None and t.toks[i].kind == "-" and i + 1 < len(t.toks):
+            nxt = t.toks[i + 1]
+            fixes.append(Fix("negative_element", "a negative element needs parentheses: `(-1)`",
+                             [TextEdit(t.toks[i].start, t.toks[i].start, "("), TextEdit(nxt.end, nxt.end, ")")]))
+    return fixes
+
+
+# ── lambdas ──────────────────────────────────────────────────────────────────────────────────
+
+PARAM_KINDS = frozenset({LOWER, "_"})
+
+
+def _param_run_before(t: Tokens, arrow: int) -> int | None:
+    """Index of the first parameter of a run of patterns right before `arrow`, or None."""
+    j = arrow - 1
+    first = None
+    while j >= 0:
+        k = t.toks[j]
+        if k.kind in PARAM_KINDS and k.depth == t.toks[arrow].depth:
+            first = j
+            j -= 1
+            continue
+        if k.kind == ")" and j in t.pair and k.depth == t.toks[arrow].depth:
+            opener = t.pair[j]
+            inner = {t.toks[m].kind for m in range(opener + 1, j)}
+            if inner and inner <= {LOWER, "_", ",", UPPER, ":", "(", ")"}:
+                first = opener
+                j = opener - 1
+                continue
+        break
+    return first
+
+
+def fix_lambdas(ctx: Ctx) -> list[Fix]:
+    """`(x -> e)`, `x => e`, `lambda x: e`, `fun x -> e` -> `\\x -> e`."""
+    t = ctx.tokens
+    text = ctx.source
+    fixes: list[Fix] = []
+    reason = "a lambda starts with a backslash: `\\x -> body`"
+    for a, k in enumerate(t.toks):
+        if k.kind in ("->", "=>"):
+            first = _param_run_before(t, a)
+            if first is None:
+                continue
+            prev = t.toks[first - 1] if first > 0 else None
+            if prev is not None and prev.kind == "\\":
+                if k.kind == "=>":
+                    fixes.append(Fix("lambda_backslash", reason, [TextEdit(k.start, k.end, "->")]))
+                continue
+            fun_kw = prev is not None and prev.word("fun", "fn", "func", "function")
+            if k.kind == "->" and not fun_kw and (prev is None or prev.kind not in ("(", "=", ",", "|>", "[")):
+                continue
+            if k.kind == "=>" and prev is not None and prev.kind not in ("(", "=", ",", "|>", "[") and not fun_kw:
+                continue
+            params = _lambda_params(t, first, a)
+            edits = [TextEdit(t.toks[first].start, t.toks[a - 1].end, "\\" + params)]
+            if fun_kw and prev is not None:
+                edits = [TextEdit(prev.start, t.toks[a - 1].end, "\\" + params)]
+            if k.kind == "=>":
+                edits.append(TextEdit(k.start, k.end, "->"))
+            fixes.append(Fix("lambda_backslash", reason, edits))
+        elif k.word("lambda"):
+            colon = next((m for m in range(a + 1, len(t.toks)) if t.toks[m].kind == ":" and t.toks[m].depth == k.depth),
+                         None)
+            if colon is None or colon == a + 1:
+                continue
+            names = [t.src(m, m) for m in range(a + 1, colon) if t.toks[m].kind != ","]
+            sep = "" if text[t.toks[colon].end:t.toks[colon].end + 1] == " " else " "
+            fixes.append(Fix("lambda_backslash", reason,
+                             [TextEdit(k.start, t.toks[colon].end, "\\" + " ".join(names) + " ->" + sep)]))
+    return fixes
+
+
+def _lambda_params(t: Tokens, first: int, arrow: int) -> str:
+    """The parameter text, turning a JS-style `(a, b)` list into `a b`."""
+    if t.toks[first].kind == "(" and t.pair.get(first) == arrow - 1:
+        inner = range(first + 1, arrow - 1)
+        kinds = [t.toks[m].kind for m in inner]
+        if kinds and all(kd in (LOWER, "_", ",") for kd in kinds):
+            names = [t.src(m, m) for m in inner if t.toks[m].kind != ","]
+            if "," in kinds and len(names) > 2:
+                return " ".join(names)
+            if "," not in kinds:
+                return " ".join(names)
+    return t.src(first, arrow - 1)
+
+
+# ── cons patterns ────────────────────────────────────────────────────────────────────────────
+
+
+def fix_cons_patterns(ctx: Ctx) -> list[Fix]:
+    """`f x:xs = ...` -> `f (x:xs) = ...` (also in lambda parameters)."""
+    t = ctx.tokens
+    fixes: list[Fix] = []
+    reason = "a cons pattern needs parentheses: `(x:xs)`"
+    for line in range(1, len(t.starts) + 1):
+        idx = t.line_tokens(line)
+        if not idx or t.toks[idx[0]].kind != LOWER:
+            continue
+        eq = next((i for i in idx if t.toks[i].kind == "=" and t.toks[i].depth == t.toks[idx[0]].depth), None)
+        if eq is None:
+            continue
+        edits = _wrap_cons_runs(t, idx[0] + 1, eq)
+        if edits:
+            fixes.append(Fix("cons_pattern", reason, edits))
+    for i, k in enumerate(t.toks):
+        if k.kind != "\\":
+            continue
+        arrow = next((m for m in range(i + 1, len(t.toks)) if t.toks[m].kind == "->" and t.toks[m].depth == k.depth),
+                     None)
+        if arrow is not None:
+            edits = _wrap_cons_runs(t, i + 1, arrow)
+            if edits:
+                fixes.append(Fix("cons_pattern", reason, edits))
+    return fixes
+
+
+def _wrap_cons_runs(t: Tokens, lo: int, hi: int) -> list[TextEdit]:
+    parts = atoms(t, lo, hi)
+    edits: list[TextEdit] = []
+    p = 0
+    while p < len(parts):
+        if p + 2 < len(parts) and t.toks[parts[p + 1][0]].kind == ":":
+            q = p + 2
+            while q + 2 < len(parts) and t.toks[parts[q + 1][0]].kind == ":":
+                q += 2
+            a, b = t.toks[parts[p][0]], t.toks[parts[q][1]]
+            edits += [TextEdit(a.start, a.start, "("), TextEdit(b.end, b.end, ")")]
+            p = q + 1
+        else:
+            p += 1
+    return edits
+
+
+# ── calls and indexing ───────────────────────────────────────────────────────────────────────
+
+
+def fix_call_syntax(ctx: Ctx) -> list[Fix]:
+    """`f(a, b)` -> `f a b` and `f()` -> `f`, for functions that take several arguments."""
+    t = ctx.tokens
+    arity = known_arities(t)
+    fixes: list[Fix] = []
+    for i, k in enumerate(t.toks[:-1]):
+        op = t.toks[i + 1]
+        if k.kind not in (LOWER, UPPER) or op.kind != "(" or op.spaced or (i + 1) not in t.pair:
+            continue
+        close = t.pair[i + 1]
+        if close == i + 2:
+            fixes.append(Fix("call_syntax", "a function is applied without parentheses: `f`, not `f()`",
+                             [TextEdit(op.start, t.toks[close].end, "")]))
+            continue
+        parts = split_commas(t, i + 2, close)
+        if not parts or len(parts) < 2:
+            continue
+        name = str(k.value)
+        if k.kind == LOWER and arity.get(name, 99) < 2:
+            continue
+        if any(_call_inside(t, a, b) for a, b in parts):
+            continue  # the inner call first; this one in a later pass
+        args = " ".join(paren(ctx.source[t.toks[a].start:t.toks[b].end]) for a, b in parts)
+        new = f"{name} {args}"
+        prev = t.toks[i - 1] if i > 0 else None
+        if prev is not None and prev.line == k.line and prev.kind in ATOM_END:
+            new = f"({new})"
+        fixes.append(Fix("call_syntax", "arguments follow the function, separated by spaces: `f a b`",
+                         [TextEdit(k.start, t.toks[close].end, new)]))
+    return fixes
+
+
+def _call_inside(t: Tokens, a: int, b: int) -> bool:
+    for m in range(a, b):
+        k, n = t.toks[m], t.toks[m + 1]
+        if k.kind in (LOWER, UPPER) and n.kind == "(" and not n.spaced and (m + 1) in t.pair:
+            close = t.pair[m + 1]
+            if close == m + 2 or any(t.toks[x].kind == "," and t.toks[x].depth == n.depth + 1
+                                     for x in range(m + 2, close)):
+                return True
+    return False
+
+
+def fix_indexing(ctx: Ctx) -> list[Fix]:
+    """`xs[i]` -> `index i xs` (or `str_slice` for strings), slices `xs[a:b]` -> take/drop."""
+    t = ctx.tokens
+    arity = known_arities(t)
+    fixes: list[Fix] = []
+    for i, k in enumerate(t.toks):
+        if k.kind != "[" or k.spaced or i == 0 or i not in t.pair:
+            continue
+        prev = t.toks[i - 1]
+        if prev.end != k.start or prev.kind not in (LOWER, ")", "]"):
+            continue
+        if prev.kind == LOWER and arity.get(str(prev.value), 0) > 0 and str(prev.value) not in ("args",):
+            continue
+        first = i - 1
+        if prev.kind in (")", "]"):
+            first = t.pair.get(i - 1, i - 1)
+            if first > 0 and t.toks[first - 1].kind == LOWER and t.toks[first - 1].end == t.toks[first].start:
+                first -= 1
+        while first >= 2 and t.toks[first - 1].kind == "." and t.toks[first - 2].kind == LOWER \
+                and t.toks[first - 1].start == t.toks[first - 2].end:
+            first -= 2
+        close = t.pair[i]
+        subject = paren(ctx.source[t.toks[first].start:prev.end])
+        inner_idx = [m for m in range(i + 1, close) if t.toks[m].depth == k.depth + 1]
+        colons = [m for m in inner_idx if t.toks[m].kind == ":"]
+        src = ctx.source
+        if len(colons) > 1 or close == i + 1:
+            continue
+        group = f"index@{k.start}"
+        region = (t.toks[first].start, t.toks[close].end)
+        if colons:
+            c = colons[0]
+            lo = src[k.end:t.toks[c].start].strip()
+            hi = src[t.toks[c].end:t.toks[close].start].strip()
+            lo_p, hi_p = paren(lo) if lo else "0", paren(hi) if hi else ""
+            if lo and hi:
+                as_list = f"(take ({hi} - {lo}) (drop {lo_p} {subject}))"
+                as_str = f"(str_slice {subject} {lo_p} {hi_p})"
+            elif hi:
+                as_list = f"(take {hi_p} {subject})"
+                as_str = f"(str_slice {subject} 0 {hi_p})"
+            elif lo:
+                as_list = f"(drop {lo_p} {subject})"
+                as_str = f"(str_slice {subject} {lo_p} (str_len {subject}))"
+            else:
+                continue
+            reason = "slices are written with take/drop (lists) or str_slice (strings)"
+        else:
+            expr = src[k.end:t.toks[close].start].strip()
+            neg = re.fullmatch(r"-\s*(\d+)", expr)
+            if neg:
+                n = neg.group(1)
+                as_list = f"(index (length {subject} - {n}) {subject})"
+                as_str = f"(str_slice {subject} (str_len {subject} - {n}) (str_len {subject} - {n} + 1))"
+            else:
+                e = paren(expr)
+                as_list = f"(index {e} {subject})"
+                as_str = f"(str_slice {subject} {e} ({expr} + 1))"
+            reason = "elements are read with `index i xs` (strings: `str_slice s i (i + 1)`)"
+        for new in (as_list, as_str):
+            fixes.append(Fix("indexing", reason, [TextEdit(region[0], region[1], new)], group=group))
+    return fixes
+
+
+# ── small operator and literal habits ────────────────────────────────────────────────────────
+
+
+def fix_operators(ctx: Ctx) -> list[Fix]:
+    """`!x`, `&`, `===`, `$`, `` `mod` ``, `mod a b`, 'strings', trailing `;`, `True`/`False`."""
+    t = ctx.tokens
+    text = ctx.source
+    fixes: list[Fix] = []
+    for d in t.lex_diags:
+        if d.span is None:
+            continue
+        o = d.span.offset
+        if d.code == "unexpected_char" and text.startswith("!", o) and d.did_you_mean == "not":
+            j = t.index_covering(o + 1)
+            if j is None or t.toks[j].start != o + 1 or t.toks[j].kind == "==":
+                if text.startswith("!==", o):
+                    fixes.append(Fix("operators", "inequality is `!=`", [TextEdit(o, o + 3, "!=")]))
+                continue
+            last = _application_end(t, j)
+            operand = text[t.toks[j].start:t.toks[last].end]
+            fixes.append(Fix("operators", "negation is `not x`",
+                             [TextEdit(o, t.toks[last].end, f"not {paren(operand)}")]))
+        elif d.code == "unexpected_char" and text.startswith("&", o) and not text.startswith("&&", o):
+            fixes.append(Fix("operators", "logical and is `&&`", [TextEdit(o, o + 1, "&&")]))
+        elif d.code == "unterminated_string" and d.did_you_mean and text.startswith("'", o):
+            fixes.append(Fix("string_quotes", "strings use double quotes",
+                             [TextEdit(o, d.span.end_offset, d.did_you_mean)]))
+        elif d.code == "unexpected_char" and text.startswith("`", o):
+            m = re.match(r"`(\w+)`", text[o:])
+            ops = {"mod": "%", "rem": "%", "div": "/", "quot": "/"}
+            if m and m.group(1) in ops:
+                fixes.append(Fix("operators", f"`{m.group(1)}` is the operator `{ops[m.group(1)]}`",
+                                 [TextEdit(o, o + m.end(), ops[m.group(1)])]))
+        elif d.code == "unexpected_char" and text.startswith("$", o) and not text.startswith("${", o):
+            end = _expr_end_on_line(t, text, o)
+            rest = text[o + 1:end].strip()
+            if rest:
+                fixes.append(Fix("operators", "Synoema has no `$`: use parentheses",
+                                 [TextEdit(o, end, f"({rest})")]))
+    for i, k in enumerate(t.toks):
+        if k.kind == "==" and i + 1 < len(t.toks) and t.toks[i + 1].kind == "=" and t.toks[i + 1].start == k.end:
+            fixes.append(Fix("operators", "equality is `==`", [TextEdit(k.start, k.end + 1, "==")]))
+        elif k.kind == "mod" and not k.first and i + 2 < len(t.toks):
+            a1 = i + 1
+            if t.toks[a1].kind not in ATOM_KINDS and t.toks[a1].kind not in OPENERS:
+                continue
+            e1 = t.group_end(a1)
+            if e1 + 1 >= len(t.toks) or (t.toks[e1 + 1].kind not in ATOM_KINDS and t.toks[e1 + 1].kind not in OPENERS):
+                continue
+            e2 = t.group_end(e1 + 1)
+            x, y = t.src(a1, e1), t.src(e1 + 1, e2)
+            fixes.append(Fix("operators", "the remainder is the operator `%`",
+                             [TextEdit(k.start, t.toks[e2].end, f"({x} % {y})")]))
+        elif k.kind == ";" and (i + 1 == len(t.toks) or t.toks[i + 1].line != k.line):
+            fixes.append(Fix("operators", "lines do not end with `;`", [TextEdit(k.start, k.end, "")]))
+        elif k.kind == UPPER and k.value in ("True", "False"):
+            fixes.append(Fix("booleans", "booleans are `true` and `false`",
+                             [TextEdit(k.start, k.end, str(k.value).lower())]))
+    return fixes
+
+
+def _application_end(t: Tokens, j: int) -> int:
+    """Last index of the application starting at `j` (a run of atoms on one line)."""
+    last = t.group_end(j)
+    m = last + 1
+    while m < len(t.toks) and t.toks[m].line == t.toks[j].line and (t.toks[m].kind in ATOM_KINDS
+                                                                     or t.toks[m].kind in OPENERS):
+        last = t.group_end(m)
+        m = last + 1
+    return last
+
+
+def _expr_end_on_line(t: Tokens, text: str, offset: int) -> int:
+    """Where the expression starting after `offset` ends: an unmatched closer or the end of the line."""
+    depth = 0
+    for k in t.toks:
+        if k.start <= offset:
+            continue
+        if text.find("\n", offset, k.start) >= 0:
+            break
+        if k.kind in OPENERS:
+            depth += 1
+        elif k.kind in CLOSERS:
+            if depth == 0:
+                return k.start
+            depth -= 1
+    eol = text.find("\n", offset)
+    return len(text) if eol < 0 else eol
+
+
+def first_token_of_line(t: Tokens, line: int) -> Tok | None:
+    idx = t.line_tokens(line)
+    return t.toks[idx[0]] if idx else None
