@@ -12,16 +12,23 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import ast as A
+from . import cache
 from . import runtime as R
-from .compiler import CompiledUnit, Compiler, GlobalFn
 from .diagnostics import Diagnostic, with_defaults
 from .execute import Execution, Limits, allow_set, base_namespace, execute
-from .parser import parse, parse_expression
-from .resolve import Loader, Unit, default_loader, resolve
+
+if TYPE_CHECKING:
+    from . import ast as A
+    from .compiled import CompiledUnit, GlobalFn
+    from .resolve import Loader, Unit
+
+
+def default_loader(path: str) -> str | None:
+    from .resolve import default_loader as load
+
+    return load(path)
 
 PRELUDE_FILE = "<prelude>"
 
@@ -78,7 +85,36 @@ _prelude_lock = threading.Lock()
 
 
 def prelude_source() -> str:
-    return resources.files("synoema").joinpath("prelude.sno").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.sno"), encoding="utf-8") as fh:
+        return fh.read()
+
+
+_runtime: tuple[dict[str, Any], dict[str, GlobalFn]] | None = None
+
+
+def prelude_runtime() -> tuple[dict[str, Any], dict[str, GlobalFn]]:
+    """The prelude's executed namespace and its globals, from the disk cache when possible.
+
+    Running an already-compiled program needs only this, not the parser, resolver or type checker.
+    """
+    global _runtime
+    if _prelude is not None:
+        return _prelude.namespace, _prelude.globals
+    if _runtime is not None:
+        return _runtime
+    with _prelude_lock:
+        if _runtime is None:
+            entry = cache.load("prelude-" + cache.key(prelude_source()))
+            if entry is not None:
+                ns = base_namespace()
+                exec(entry["code"], ns)
+                for name, idx in entry["constructors"].items():
+                    R._JSON_CONS[name] = (name, idx)
+                _runtime = (ns, entry["globals"])
+    if _runtime is not None:
+        return _runtime
+    p = load_prelude()
+    return p.namespace, p.globals
 
 
 def load_prelude() -> _Prelude:
@@ -86,6 +122,10 @@ def load_prelude() -> _Prelude:
     global _prelude
     if _prelude is not None:
         return _prelude
+    from .compiler import Compiler
+    from .parser import parse
+    from .resolve import resolve
+
     with _prelude_lock:
         if _prelude is not None:
             return _prelude
@@ -98,10 +138,15 @@ def load_prelude() -> _Prelude:
         compiled = Compiler(unit, module_id="prelude").compile_unit()
         compiled.code = compile(compiled.source, compiled.filename, "exec")
         ns = base_namespace()
-        exec(compiled.code, ns)  # noqa: S102 - our own generated code
+        exec(compiled.code, ns)
         for info in unit.constructors.values():
             R._JSON_CONS[info.name] = (info.name, info.index)
         _prelude = _Prelude(unit, compiled, ns, dict(compiled.globals))
+        cache.store(
+            "prelude-" + cache.key(prelude_source()),
+            {"code": compiled.code, "globals": _prelude.globals,
+             "constructors": {c.name: c.index for c in unit.constructors.values()}},
+        )
         return _prelude
 
 
@@ -136,6 +181,9 @@ def check_source(source: str, filename: str | None = None, *, loader: Loader = d
 
 
 def _check(source: str, filename: str | None, loader: Loader, types: bool) -> CheckResult:
+    from .parser import parse
+    from .resolve import resolve
+
     prelude = load_prelude()
     parsed = parse(source, filename)
     result = CheckResult(program=parsed.program, diagnostics=list(parsed.diagnostics))
@@ -184,17 +232,30 @@ _CACHE_SIZE = 256
 
 
 def prepare(source: str, filename: str | None = None, *, loader: Loader = default_loader,
-            types: bool = True) -> tuple[CheckResult, CompiledUnit | None]:
-    """Check and compile `source` (cached by content). The compiled unit is None when it has errors."""
+            types: bool = True, use_disk_cache: bool = False) -> tuple[CheckResult, CompiledUnit | None]:
+    """Check and compile `source` (cached by content). The compiled unit is None when it has errors.
+
+    With `use_disk_cache`, programs without imports are also cached on disk (like .pyc files).
+    """
     key = hashlib.sha256(f"{filename}\0{types}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and not _has_imports(hit[0]):
             _cache.move_to_end(key)
             return hit
+    disk_key = "prog-" + cache.key(str(filename), str(types), source)
+    stored = cache.load(disk_key) if use_disk_cache else None
+    if stored is not None:
+        from .compiled import CompiledUnit
+
+        checked = CheckResult(signatures=stored["signatures"], diagnostics=stored["diagnostics"])
+        compiled = CompiledUnit("", stored["line_spans"], stored["globals"], stored["filename"], stored["code"])
+        return checked, compiled
     checked = check_source(source, filename, loader=loader, types=types)
     compiled: CompiledUnit | None = None
     if checked.ok and checked.unit is not None:
+        from .compiler import Compiler
+
         prelude = load_prelude()
         try:
             compiled = Compiler(checked.unit, prelude.globals, module_id=filename or "main").compile_unit()
@@ -206,10 +267,17 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader = defaul
         _cache[key] = (checked, compiled)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
+    if use_disk_cache and compiled is not None and not _has_imports(checked):
+        cache.store(disk_key, {
+            "signatures": checked.signatures, "diagnostics": checked.diagnostics, "code": compiled.code,
+            "line_spans": compiled.line_spans, "globals": compiled.globals, "filename": compiled.filename,
+        })
     return checked, compiled
 
 
 def _has_imports(checked: CheckResult) -> bool:
+    from . import ast as A
+
     return checked.program is not None and any(isinstance(d, A.ImportDecl) for d in checked.program.decls)
 
 
@@ -224,15 +292,15 @@ def run_source(
     types: bool = True,
     loader: Loader = default_loader,
     entry: str = "main",
+    use_disk_cache: bool = False,
 ) -> RunResult:
     """Run a program the way `synoema run` does. `allow_io` enables files, network, processes and env."""
-    checked, compiled = prepare(source, filename, loader=loader, types=types)
+    checked, compiled = prepare(source, filename, loader=loader, types=types, use_disk_cache=use_disk_cache)
     diags = list(checked.diagnostics)
     if compiled is None:
         return RunResult("", 1, diags)
     g = compiled.globals.get(entry)
-    unit = checked.unit
-    if g is None or unit is None or unit.func(entry) is None:
+    if g is None:
         diags.append(
             Diagnostic(
                 "unbound_variable",
@@ -244,8 +312,7 @@ def run_source(
             )
         )
         return RunResult("", 1, diags)
-    prelude = load_prelude()
-    ns = dict(prelude.namespace)
+    ns = dict(prelude_runtime()[0])
     ctx = R.Context(
         stdin=stdin,
         args=list(args),
@@ -278,6 +345,8 @@ def run_file(path: str, *, stdin: str = "", args: Sequence[str] = (), allow_io: 
 
 def eval_source(expr: str, *, limits: Limits = Limits(), allow_io: bool = False, stdin: str = "") -> RunResult:
     """Evaluate a bare expression (what `synoema eval` does)."""
+    from .parser import parse_expression
+
     parsed, diags = parse_expression(expr)
     if parsed is None:
         return RunResult("", 1, [with_defaults(d) for d in diags])

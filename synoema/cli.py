@@ -58,7 +58,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
     stdin = "" if ns.file == "-" else (sys.stdin.read() if not sys.stdin.isatty() else "")
     limits = Limits(timeout=ns.timeout, max_memory=None if ns.timeout is None else 1 << 31)
     result = run_source(source, filename=filename, stdin=stdin, args=ns.args, allow_io=not ns.sandbox,
-                        limits=limits)
+                        limits=limits, use_disk_cache=True)
     sys.stdout.write(result.stdout)
     sys.stdout.flush()
     _report(result.diagnostics, source, ns.errors, filename)

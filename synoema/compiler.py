@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 import keyword
-from dataclasses import dataclass, field
-from typing import Any
 
 from . import ast as A
+from .compiled import CompiledUnit, GlobalFn, Line
 from .diagnostics import Span
 from .resolve import Unit
 from .stdlib import BUILTINS, DERIVED, PURE
@@ -30,30 +29,6 @@ INT_LOW = "-9223372036854775808"
 
 def mangle(name: str) -> str:
     return name.replace(".", "__")
-
-
-@dataclass(slots=True)
-class GlobalFn:
-    name: str  # Synoema global name
-    arity: int  # 0 for constants
-    py: str  # implementation name (F_x) or getter (K_x) for constants
-    effectful: bool = False
-
-
-@dataclass(slots=True)
-class Line:
-    indent: int
-    text: str
-    spans: list[tuple[Span, str, str]] = field(default_factory=list)  # (span, kind, detail)
-
-
-@dataclass
-class CompiledUnit:
-    source: str
-    line_spans: list[list[tuple[Span, str, str]]]  # per generated line (1-based index - 1)
-    globals: dict[str, GlobalFn]
-    filename: str
-    code: Any = None  # code object
 
 
 class _Fn:

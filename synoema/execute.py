@@ -8,19 +8,20 @@ environment) are off unless the caller allows them.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import runtime as R
-from .compiler import CompiledUnit
 from .diagnostics import Diagnostic, Span
 from .stdlib import BUILTINS, DERIVED, IO
+
+if TYPE_CHECKING:
+    from .compiled import CompiledUnit
 
 STACK_SIZE = 512 * 1024 * 1024
 
@@ -125,6 +126,8 @@ def type_name(v: Any, con_types: dict[str, str]) -> str:
 
 
 def _async_raise(thread: threading.Thread, exc: type[BaseException]) -> None:
+    import ctypes
+
     tid = thread.ident
     if tid is not None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc))
@@ -167,7 +170,7 @@ def execute(
             for unit, ns in units:
                 ns["RANGE_LIMIT"] = limits.max_range
                 if unit.code is not None:
-                    exec(unit.code, ns)  # noqa: S102 - our own generated code
+                    exec(unit.code, ns)
             if call is not None:
                 value = call(units[-1][1])
             elif entry is not None:

@@ -7,13 +7,10 @@ constructors -> `Con`, functions -> one-argument Python callables (curried).
 
 from __future__ import annotations
 
-import json as _json
 import math
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from .stdlib import ENV, FILE, IO, NET, PROC
@@ -137,6 +134,8 @@ def format_float(x: float) -> str:
         return f"{int(x)}.0"
     r = repr(x)
     if "e" in r or "E" in r:
+        from decimal import Decimal
+
         r = format(Decimal(r), "f")
     return r
 
@@ -246,20 +245,21 @@ def compare(a: Any, b: Any) -> int:
 # ── run context ───────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass
 class Context:
     """Per-run state: buffered output, stdin, args, permissions and limits."""
 
-    stdin: str = ""
-    args: list[str] = field(default_factory=list)
-    allow: frozenset[str] = frozenset({IO})
-    max_output: int = 1 << 20
-    out: list[str] = field(default_factory=list)
-    out_bytes: int = 0
-    stdin_pos: int = 0
-    handles: dict[int, Any] = field(default_factory=dict)
-    next_handle: int = 100
-    base_dir: str = "."
+    def __init__(self, stdin: str = "", args: list[str] | None = None, allow: frozenset[str] = frozenset({IO}),
+                 max_output: int = 1 << 20, base_dir: str = ".") -> None:
+        self.stdin = stdin
+        self.args = list(args or [])
+        self.allow = allow
+        self.max_output = max_output
+        self.base_dir = base_dir
+        self.out: list[str] = []
+        self.out_bytes = 0
+        self.stdin_pos = 0
+        self.handles: dict[int, Any] = {}
+        self.next_handle = 100
 
 
 _state = threading.local()
@@ -491,6 +491,8 @@ def _to_json_value(v: Any) -> Con:
 
 
 def b_json_parse(s: str) -> Con:
+    import json as _json
+
     try:
         value = _json.loads(s)
     except ValueError as e:
@@ -732,6 +734,8 @@ def _arg(v: Any) -> str:
     if len(s) > 60:
         s = s[:57] + "..."
     if type(v) is str:
+        import json as _json
+
         return _json.dumps(v)
     if (type(v) is Con and v.args) or (type(v) in (int, float) and v < 0):
         return f"({s})"

@@ -32,7 +32,7 @@ class Key:
 APP_KEYS: tuple[Key, ...] = (
     Key("f1", "help", "Help", "everywhere"),
     Key("ctrl+p", "command_palette", "Commands", "everywhere", show=False),
-    Key("f7,ctrl+e", "validate", "Validate", "everywhere"),
+    Key("f7", "validate", "Validate", "everywhere"),
     Key("f8", "pick_model", "Model", "everywhere"),
     Key("ctrl+q", "quit", "Quit", "everywhere", show=False, priority=True),
 )
@@ -80,7 +80,7 @@ VALIDATE_KEYS: tuple[Key, ...] = (
     Key("escape", "back", "Back to chat", "validate"),
     Key("ctrl+r", "repair", "Repair", "validate"),
     Key("ctrl+s", "send_to_chat", "Ask about it in chat", "validate"),
-    Key("ctrl+d", "focus_diagnostics", "Diagnostics", "validate", show=False),
+    Key("ctrl+l", "focus_diagnostics", "Diagnostics", "validate", show=False),
 )
 
 SLASH_COMMANDS: tuple[tuple[str, str], ...] = (

@@ -220,8 +220,14 @@ def lint_manual_recursion(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
                     and _is_rec_call(kept.right, fd, rec) and _is_rec_call(dropped, fd, rec)
                     and _clean(cons_body.cond, fd, rec)):
                 cond = ctx.t(cons_body.cond)
-                pred = cond if keep_then else f"not ({cond})"
-                found = ("filter", f"filter (\\{x} -> {pred}) {xs}")
+                test = unparen(cons_body.cond)
+                _fn, targs = call_parts(test)
+                if keep_then and isinstance(test, A.App) and len(targs) == 1 and _is_local(targs[0], x) \
+                        and not _uses_local(test.fn, x):
+                    found = ("filter", f"filter {_wrap(ctx, test.fn)} {xs}")
+                else:
+                    pred = cond if keep_then else f"not ({cond})"
+                    found = ("filter", f"filter (\\{x} -> {pred}) {xs}")
     # fold: f [] = z; f (x:xs) = e OP f xs
     if found is None and isinstance(cons_body, A.BinOp) and cons_body.op in _FOLD_OPS \
             and _is_rec_call(cons_body.right, fd, rec) and _clean(cons_body.left, fd, rec) \
@@ -334,7 +340,8 @@ def lint_cond_chain(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
             if len(set(values)) == len(values) and not any(_uses_local(then, p) for _, then in branches):
                 rows = [([v if i == pi else q for i, q in enumerate(params)], ctx.t(then))
                         for v, (_, then) in zip(values, branches)]
-                rows.append((params, ctx.t(default)))
+                last = params if _uses_local(default, p) else ["_" if i == pi else q for i, q in enumerate(params)]
+                rows.append((last, ctx.t(default)))
                 new = _equations_text(ctx, fd, rows)
                 if all(_one_line(r[1]) for r in rows):
                     edits = [TextEdit(*edit_range, new)]
@@ -378,8 +385,10 @@ def lint_cond_chain(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
                 # a second pass for `tail`: reparse is not needed, spans of the original still apply
                 full_text, clean = _replace_head_tail(ctx, full_branch, p, h, t)
             if clean and not _uses_local(empty_branch, p) and _one_line(full_text, ctx.t(empty_branch)):
+                ph = h if re.search(rf"(?<![\w.]){h}(?!\w)", full_text) else "_"
+                pt = t if re.search(rf"(?<![\w.]){t}(?!\w)", full_text) else "_"
                 rows = [(["[]" if i == pi else q for i, q in enumerate(params)], ctx.t(empty_branch)),
-                        ([f"({h}:{t})" if i == pi else q for i, q in enumerate(params)], full_text)]
+                        ([f"({ph}:{pt})" if i == pi else q for i, q in enumerate(params)], full_text)]
                 edits = [TextEdit(*edit_range, _equations_text(ctx, fd, rows))]
             yield Finding(
                 "cond-to-equations", eq.span.line, "style",
@@ -819,11 +828,12 @@ def lint_partial(ctx: Ctx) -> Iterator[Finding]:
 
 def _partial_finding(ctx: Ctx, call: A.App, name: str, target: A.Expr) -> Finding:
     arg = ctx.t(unparen(target))
+    wrapped = _wrap(ctx, unparen(target))
     fixes = {
         "head": f"match `(x:_)` in an equation with a `[]` case, or test `{arg} == []` first",
         "tail": f"match `(_:rest)` in an equation with a `[]` case, or test `{arg} == []` first",
-        "index": f"test the position against `length {arg}` first",
-        "unwrap": f"`unwrap_or default {arg}`, or equations for `(Ok v)` and `(Err e)`",
+        "index": f"test the position against `length {wrapped}` first",
+        "unwrap": f"`unwrap_or default {wrapped}`, or equations for `(Ok v)` and `(Err e)`",
     }
     return Finding("partial-function", call.span.line, "warning",
                    f"`{name}` {_PARTIAL[name]} and nothing here guards {inline_code(arg)}.", fixes[name],

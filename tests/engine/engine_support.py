@@ -16,12 +16,15 @@ def fenced_grammar(text: str) -> str:
 
 
 # A random model under this grammar writes one ```sno block of lowercase words: it never compiles.
-GARBAGE_GRAMMAR = 'root ::= "Here:\\n```sno\\n" [a-z] [a-z ]{2,24} "\\n```\\n"\n'
+GARBAGE_GRAMMAR = 'root ::= "Here:\\n```sno\\nzq" [a-z ]{2,24} "\\n```\\n"\n'
 
 
-def gguf_config(model: Path, *, max_tokens: int = 24, repair_rounds: int = 2, n_ctx: int = 2048) -> Config:
-    """A config for the tiny GGUF: short answers so the tests stay quick."""
+def gguf_config(
+    model: Path, *, max_tokens: int = 24, repair_rounds: int = 2, n_ctx: int = 2048, budget: int = 700
+) -> Config:
+    """A config for the tiny GGUF: short answers and prompts so the tests stay quick."""
     config = Config()
+    config.engine.context_budget_tokens = budget
     config.backend.kind = "gguf"
     config.backend.model_path = str(model)
     config.backend.n_ctx = n_ctx

@@ -41,6 +41,11 @@ class Checked:
 
 
 class TypeChecker:
+    @property
+    def base(self) -> Unit:
+        """The prelude unit user programs are resolved against."""
+        return base_unit()
+
     def check(self, source: str, record_types: bool = False) -> Checked:
         parsed = parse(source, "test.sno")
         unit = resolve(parsed.program, base=base_unit())

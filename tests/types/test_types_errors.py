@@ -197,18 +197,16 @@ def test_operator_on_print_result_hints_parentheses(tc) -> None:
     assert "parentheses" in d.llm_hint
 
 
-def test_errors_in_imported_files_name_their_file() -> None:
+def test_errors_in_imported_files_name_their_file(tc) -> None:
     from synoema.parser import parse
     from synoema.resolve import resolve
     from synoema.types import check_unit
-
-    from conftest import base_unit
 
     files = {
         "/p/lib.sno": 'helper x = x + 1\nbad_in_lib = 1 + "a"\n',
         "/p/main.sno": 'import "lib.sno"\nfirst = helper 2\nmain = 1 ++ 2\n',
     }
-    unit = resolve(parse(files["/p/main.sno"], "/p/main.sno").program, base=base_unit(), loader=files.get)
+    unit = resolve(parse(files["/p/main.sno"], "/p/main.sno").program, base=tc.base, loader=files.get)
     report = check_unit(unit)
     assert [(d.file, d.span.line) for d in report.errors] == [("/p/lib.sno", 2), ("/p/main.sno", 3)]
     assert report.signatures == [("helper", "Int -> Int"), ("first", "Int")]

@@ -11,9 +11,15 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 NEWLINE_KEYS = frozenset({"shift+enter", "ctrl+j"})
+FREED_KEYS = frozenset({"f6", "f7"})  # TextArea's select-line/select-all; the app uses them
 
 
-class PromptInput(TextArea):
+def _kept(binding: object) -> bool:
+    key = getattr(binding, "key", None) or (binding[0] if isinstance(binding, tuple) else "")
+    return not FREED_KEYS.intersection(str(key).split(","))
+
+
+class PromptInput(TextArea, inherit_bindings=False):
     """Where the user types; posts `PromptInput.Submitted` with the text on Enter."""
 
     DEFAULT_CSS = """
@@ -26,6 +32,8 @@ class PromptInput(TextArea):
         &:focus { border: round $primary; }
     }
     """
+
+    BINDINGS = [b for b in TextArea.BINDINGS if _kept(b)]
 
     class Submitted(Message):
         def __init__(self, text: str) -> None:
