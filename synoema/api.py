@@ -31,6 +31,7 @@ def default_loader(path: str) -> str | None:
     return load(path)
 
 PRELUDE_FILE = "<prelude>"
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -288,7 +289,7 @@ def run_source(
     stdin: str = "",
     args: Sequence[str] = (),
     allow_io: bool = False,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     types: bool = True,
     loader: Loader = default_loader,
     entry: str = "main",
@@ -336,14 +337,14 @@ def run_source(
 
 
 def run_file(path: str, *, stdin: str = "", args: Sequence[str] = (), allow_io: bool = True,
-             limits: Limits = Limits(), types: bool = True) -> RunResult:
+             limits: Limits = DEFAULT_LIMITS, types: bool = True) -> RunResult:
     source = _read(path)
     if isinstance(source, Diagnostic):
         return RunResult("", 1, [source])
     return run_source(source, filename=path, stdin=stdin, args=args, allow_io=allow_io, limits=limits, types=types)
 
 
-def eval_source(expr: str, *, limits: Limits = Limits(), allow_io: bool = False, stdin: str = "") -> RunResult:
+def eval_source(expr: str, *, limits: Limits = DEFAULT_LIMITS, allow_io: bool = False, stdin: str = "") -> RunResult:
     """Evaluate a bare expression (what `synoema eval` does)."""
     from .parser import parse_expression
 

@@ -7,7 +7,6 @@ the compiler and the type checker, not here: the review lints and the explain en
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from .diagnostics import Span
 
@@ -189,7 +188,7 @@ class ExprStmt:
     span: Span
 
 
-Stmt = Union[Let, Bind, ExprStmt]
+Stmt = Let | Bind | ExprStmt
 
 
 @dataclass(slots=True, eq=False)
@@ -235,10 +234,7 @@ class When:
     span: Span
 
 
-Expr = Union[
-    Lit, Var, Con, App, Lambda, BinOp, Neg, Cond, Field, Record, RecordUpdate, Pair, ListLit, Range,
-    ListComp, Block, Paren, Interp, Prop, When,
-]
+Expr = Lit | Var | Con | App | Lambda | BinOp | Neg | Cond | Field | Record | RecordUpdate | Pair | ListLit | Range | ListComp | Block | Paren | Interp | Prop | When
 
 # ── Patterns ─────────────────────────────────────────────────────────────────────────────────
 
@@ -295,7 +291,7 @@ class PPair:
     span: Span
 
 
-Pattern = Union[PWild, PVar, PLit, PCon, PCons, PList, PRecord, PPair]
+Pattern = PWild | PVar | PLit | PCon | PCons | PList | PRecord | PPair
 
 # ── Types ────────────────────────────────────────────────────────────────────────────────────
 
@@ -354,7 +350,7 @@ class TUnit:
     span: Span
 
 
-TypeExpr = Union[TCon, TVar, TApp, TFun, TList, TRecord, TPair, TUnit]
+TypeExpr = TCon | TVar | TApp | TFun | TList | TRecord | TPair | TUnit
 
 
 @dataclass(slots=True, eq=False)
@@ -474,7 +470,7 @@ class TestDecl:
     span: Span
 
 
-Decl = Union[FuncDef, TypeSig, TypeDef, TypeAlias, TraitDecl, ImplDecl, ModuleDecl, UseDecl, ImportDecl, TestDecl]
+Decl = FuncDef | TypeSig | TypeDef | TypeAlias | TraitDecl | ImplDecl | ModuleDecl | UseDecl | ImportDecl | TestDecl
 
 
 @dataclass(slots=True, eq=False)

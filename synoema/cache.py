@@ -8,6 +8,7 @@ to disable it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -86,10 +87,8 @@ def store(name: str, payload: dict[str, Any]) -> None:
                 pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, os.path.join(d, name + ".bin"))
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
     except Exception:
         return

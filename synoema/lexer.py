@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .diagnostics import Diagnostic, Span
 
 KEYWORDS = frozenset(
-    "mod use import trait impl type true false lazy scope spawn derive test prop when".split()
+    ["mod", "use", "import", "trait", "impl", "type", "true", "false", "lazy", "scope", "spawn", "derive", "test", "prop", "when"]
 )
 
 # Token kinds: keywords and operators use their own text as kind.
@@ -80,7 +80,7 @@ class LexResult:
 
 def describe_token(tok: Token) -> str:
     k = tok.kind
-    if k == INT or k == FLOAT:
+    if k in (INT, FLOAT):
         return f"number {tok.value}"
     if k in (STR, ISTR):
         return "a string"

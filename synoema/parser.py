@@ -786,7 +786,7 @@ class Parser:
                     lhs = A.App(lhs, [arg], lhs.span.to(arg.span))
                 continue
             if k == "when":
-                if 3 < min_bp:
+                if min_bp > 3:
                     break
                 self.advance()
                 cond = self.parse_expr(3)

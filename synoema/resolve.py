@@ -296,7 +296,7 @@ class Resolver:
                 self.unit.globals[name] = saved[name]
             else:
                 self.unit.globals.pop(name, None)
-        for name, qualified in members.items():
+        for qualified in members.values():
             self.unit.globals[qualified] = GlobalInfo(qualified, "global", 0, self.current_file)
 
     def resolve_use(self, use: A.UseDecl) -> None:

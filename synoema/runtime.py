@@ -7,6 +7,7 @@ constructors -> `Con`, functions -> one-argument Python callables (curried).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import threading
@@ -573,10 +574,8 @@ def b_fd_close(h: int) -> None:
     c = ctx()
     fh = c.handles.pop(h, None)
     if fh is not None:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             fh.close()
-        except (OSError, ValueError):
-            pass
     return None
 
 
@@ -585,7 +584,7 @@ def b_fd_popen(cmd: str) -> int:
 
     c = need(PROC, "fd_popen")
     try:
-        proc = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)  # noqa: S602 - allowed capability
+        proc = subprocess.Popen(cmd, shell=True, stdout=subprocess.PIPE, text=True)
     except OSError as e:
         raise SynoemaError("io_error", f"fd_popen: {e.strerror}") from None
     return _new_handle(c, proc.stdout)

@@ -19,11 +19,12 @@ from . import ast as A
 from . import runtime as R
 from .diagnostics import NO_SPAN, Diagnostic, render_human
 from .execute import Limits, execute
-from .parser import Parser, parse
 from .layout import apply_layout
 from .lexer import lex
+from .parser import Parser, parse
 
 TRIALS = 100
+TEST_LIMITS = Limits(timeout=10.0)
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _one_line(text: str) -> str:
     return "\n" + "\n".join("  " + ln for ln in lines)
 
 
-def run_file_tests(path: str, source: str | None = None, limits: Limits = Limits(timeout=10.0)) -> FileReport:
+def run_file_tests(path: str, source: str | None = None, limits: Limits = TEST_LIMITS) -> FileReport:
     from .api import prepare
 
     report = FileReport(path)
@@ -204,7 +205,7 @@ def _generators(sig: str, count: int) -> list:
             while isinstance(t, A.TFun) and len(params) < count:
                 params.append(t.arg)
                 t = t.result
-        except Exception:  # noqa: BLE001 - an unprintable type: fall back to Int
+        except Exception:
             params = []
     while len(params) < count:
         params.append(A.TCon("Int", NO_SPAN))

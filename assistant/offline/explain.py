@@ -99,8 +99,7 @@ def explain_answer(knowledge: Knowledge, source: str) -> Iterator[str]:
     user_names = {f.name for f in P.iter_funcs(program.decls)}
     yield f"**What it does:** this program has {_counts(program.decls)}; {_run_summary(analysed)}.\n\n"
     yield "**Definitions**, in order:\n\n"
-    for item in _decl_items(source, program.decls, sigs, user_names):
-        yield item
+    yield from _decl_items(source, program.decls, sigs, user_names)
     notes = P.warnings(checked.diagnostics)
     if notes:
         yield "\n**Notes from the checker:**\n\n"

@@ -9,6 +9,7 @@ shadowing, needless parentheses, `x == true`, `? c -> true : false`, folds that 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,10 +54,8 @@ class Finding:
 def library_names() -> frozenset[str]:
     """Builtins and prelude functions: names a local should not shadow."""
     names = set(BUILTINS)
-    try:
+    with contextlib.suppress(Exception):  # without the prelude, builtins alone catch most shadowing
         names |= {f.name for f in load_prelude().unit.funcs}
-    except Exception:  # without the prelude, builtins alone still catch most shadowing
-        pass
     return frozenset(names)
 
 
@@ -206,7 +205,7 @@ def lint_manual_recursion(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
         if isinstance(cons_body, A.BinOp) and cons_body.op == ":" and _is_rec_call(cons_body.right, fd, rec) \
                 and _clean(cons_body.left, fd, rec):
             elem = unparen(cons_body.left)
-            fn, args = call_parts(elem)
+            _fn, args = call_parts(elem)
             if (isinstance(elem, A.App) and len(args) == 1 and _is_local(args[0], x)
                     and not _uses_local(elem.fn, x)):
                 found = ("map", f"map {_wrap(ctx, elem.fn)} {xs}")

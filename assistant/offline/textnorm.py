@@ -44,19 +44,11 @@ _SYMBOL_RE = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=Tru
 _TOKEN = re.compile(rf"[A-Za-z][A-Za-z0-9_']*|[0-9]+(?:\.[0-9]+)?|{_SYMBOL_RE}|\b_\b")
 
 STOPWORDS = frozenset(
-    """a an the i me my we our you your it its it's this that these those there there's here
-    is are was were be been being am do does did doing done have has had having can could
-    should would will shall may might must of in on at to for from by with without about into
-    onto over under as than then so such and or but if not no nor also just only very too
-    how what which who whom whose why when whats what's hows how's
-    get gets got getting give gives gave make makes made let lets want wants wanted need needs
-    like use used using way ways thing things something anything some
-    synoema sno language lang please thanks hi hello one two instead mean means
-    work works working same other another else again still""".split()
+    ["a", "an", "the", "i", "me", "my", "we", "our", "you", "your", "it", "its", "it's", "this", "that", "these", "those", "there", "there's", "here", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "doing", "done", "have", "has", "had", "having", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "of", "in", "on", "at", "to", "for", "from", "by", "with", "without", "about", "into", "onto", "over", "under", "as", "than", "then", "so", "such", "and", "or", "but", "if", "not", "no", "nor", "also", "just", "only", "very", "too", "how", "what", "which", "who", "whom", "whose", "why", "when", "whats", "what's", "hows", "how's", "get", "gets", "got", "getting", "give", "gives", "gave", "make", "makes", "made", "let", "lets", "want", "wants", "wanted", "need", "needs", "like", "use", "used", "using", "way", "ways", "thing", "things", "something", "anything", "some", "synoema", "sno", "language", "lang", "please", "thanks", "hi", "hello", "one", "two", "instead", "mean", "means", "work", "works", "working", "same", "other", "another", "else", "again", "still"]
 )
 # Words that are stopwords in English but carry a programming meaning.
 _KEEP = frozenset({"if", "else", "then", "not", "and", "or", "all", "any", "each", "one", "two", "let",
-                   "where", "do", "for", "in", "no", "empty", "first", "same", "other"})
+                   "where", "for", "in", "no", "empty", "first", "same", "other"})
 STOP = STOPWORDS - _KEEP
 
 # Query words and the terms they also look for (after stemming). Both directions are listed
@@ -214,6 +206,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bhow\s+many\s+times\b", " occurrence "),
         (r"\(\s*[-+*/%]\s*\w+\s*\)|\(\s*\w+\s*[-+*/%]\s*\)", " section "),
         (r"(?<![\w)\]])-\d", " negative "),
+        (r"\?+(?=\s*(?:\n|$))", " "),  # a question mark that ends a sentence
     )
 )
 

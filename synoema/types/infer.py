@@ -408,7 +408,7 @@ class Checker:
                 self.reported = False
                 names = ", ".join(f"`{n}`" for n in missing)
                 self.report(Diagnostic(
-                    "missing_impl", f"`{label} ...` does not define {names}", impl.span,
+                    "missing_impl", f"`{label} {type_text or '...'}` does not define {names}", impl.span,
                     llm_hint=f"Add an equation for {names} inside the impl (indented under it).",
                     fixability="easy", data={"missing": missing},
                 ))

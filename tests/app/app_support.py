@@ -90,6 +90,16 @@ main = len [1 2 3]
 ```
 """
 
+# What the model answers when the engine sends a failing program back with its diagnostics.
+MODEL_REPAIR_ANSWER = """```sno
+main = length [1 2 3]
+```
+
+```output
+3
+```
+"""
+
 SCRIPT: dict[str, str] = {
     "explain": EXPLAIN_ANSWER,
     "fix": FIX_ANSWER,
@@ -97,6 +107,7 @@ SCRIPT: dict[str, str] = {
     "review": REVIEW_ANSWER,
     "write": WRITE_ANSWER,
     "count": REPAIRABLE_ANSWER,
+    "does not compile or run": MODEL_REPAIR_ANSWER,
 }
 
 

@@ -59,14 +59,15 @@ async def test_verdict_rows_show_signatures_output_and_quoted_diagnostics(make_a
         assert "output block matches" in proposed.verdict_text()
 
 
-async def test_rule_repair_is_shown_under_the_block(make_app) -> None:
+async def test_repaired_snippet_is_shown_with_its_notes(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         answer = await ask(pilot, app, "count the elements of a list", "write")
         (block,) = answer.blocks
-        assert block.verdict.repaired and block.verdict.status == "runs"
+        assert block.verdict.repaired and block.verdict.status == "runs" and block.verdict.output == "3\n"
         assert "length" in block.code and "len [" not in answer.text
         assert "repaired automatically" in block.verdict_text()
+        assert (block.verdict.original_code or "").strip() == "main = len [1 2 3]"
 
 
 async def test_streaming_arrives_in_batches_and_typing_stays_responsive(make_app) -> None:

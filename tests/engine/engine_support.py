@@ -20,7 +20,7 @@ GARBAGE_GRAMMAR = 'root ::= "Here:\\n```sno\\nzq" [a-z ]{2,24} "\\n```\\n"\n'
 
 
 def gguf_config(
-    model: Path, *, max_tokens: int = 24, repair_rounds: int = 2, n_ctx: int = 2048, budget: int = 700
+    model: Path, *, max_tokens: int = 24, repair_rounds: int = 2, n_ctx: int = 2048, budget: int = 1300
 ) -> Config:
     """A config for the tiny GGUF: short answers and prompts so the tests stay quick."""
     config = Config()

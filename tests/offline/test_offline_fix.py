@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from offline_programs import BROKEN, PROGRAMS
 from offline_support import ask, blocks, check_proposed_blocks, fenced, shown
 
 from synoema.api import run_source
 
-HAS_REPAIR = importlib.util.find_spec("synoema.repair") is not None
+
+def _has_repair() -> bool:
+    try:
+        from synoema.repair import repair  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+HAS_REPAIR = _has_repair()
 
 
 @pytest.mark.skipif(not HAS_REPAIR, reason="synoema.repair is not installed yet")

@@ -28,7 +28,7 @@ def test_stemming_and_synonyms() -> None:
     assert stem("mapping") == "map" and stem("lists") == "list" and stem("string") == "string"
     assert stem("handling") == stem("handle") and stem("automatically") == "automatic"
     assert "pipe" in raw_tokens("what does |> do") and "concat" in raw_tokens("a ++ b")
-    assert terms("How do I concatenate the lists?") == ["concatenate", "list"]
+    assert terms("How do I concatenate the lists?") == [stem("concatenate"), "list"]
     concepts = query_concepts("if")
     assert concepts[0][1]["if"] == 1.0 and concepts[0][1][stem("conditional")] < 1.0
     assert "tostring" in raw_tokens("turn a number into a string")

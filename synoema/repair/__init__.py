@@ -1,0 +1,264 @@
+"""`repair`: fix the mechanical mistakes models and newcomers make, and say what was changed.
+
+Rules propose text edits (from the diagnostics of the parser, resolver and type checker, and from
+their own view of the tokens); the engine keeps an edit only when the program checks better with it
+(a later stage, fewer errors, or the first error further on), for a bounded number of rounds. A
+program that already checks is returned untouched. Every kept edit is reported with its rule, the
+span in the ORIGINAL source, a one-line reason, and the text before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Diagnostic, Span
+from .base import Assessment, Ctx, Fix, RuleSpec, assess
+from .text import TextEdit, apply_edits, line_starts, map_back, span_of
+
+__all__ = ["Edit", "RepairResult", "repair"]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change made by `repair`, for the user: what, where (in the original source) and why."""
+
+    rule: str
+    span: Span
+    reason: str
+    before: str
+    after: str
+
+    def note(self) -> str:
+        where = f"line {self.span.line}: " if self.span.line else ""
+        return f"{where}{self.reason}"
+
+
+@dataclass
+class RepairResult:
+    source: str  # the repaired source (the input when nothing was changed)
+    edits: list[Edit] = field(default_factory=list)
+    changed: bool = False
+    ok: bool = False  # the repaired source checks (parses and type-checks)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what remains
+    report: Any = None  # the final `CheckReport`
+    original: str = ""
+    rounds: int = 0
+
+    @property
+    def notes(self) -> list[str]:
+        return [e.note() for e in self.edits]
+
+
+def _rules() -> list[RuleSpec]:
+    from . import names, structure, syntax, typed
+
+    return [
+        RuleSpec("comments", syntax.fix_comments),
+        RuleSpec("headers", structure.fix_headers),
+        RuleSpec("def_return", structure.fix_def_return),
+        RuleSpec("statement_if", structure.fix_statement_if),
+        RuleSpec("if_then_else", structure.fix_if_then_else),
+        RuleSpec("let_in", structure.fix_let_in, batch=False),
+        RuleSpec("where", structure.fix_where, batch=False),
+        RuleSpec("case_of", structure.fix_case_of, batch=False),
+        RuleSpec("guards", structure.fix_guards),
+        RuleSpec("lambdas", syntax.fix_lambdas),
+        RuleSpec("list_commas", syntax.fix_list_commas),
+        RuleSpec("cons_patterns", syntax.fix_cons_patterns),
+        RuleSpec("operators", syntax.fix_operators),
+        RuleSpec("call_syntax", syntax.fix_call_syntax),
+        RuleSpec("indexing", syntax.fix_indexing, batch=False),
+        RuleSpec("local_equations", structure.fix_local_equations, batch=False),
+        RuleSpec("missing_main", structure.fix_missing_main, batch=False),
+        RuleSpec("names", names.fix_names, batch=False),
+        RuleSpec("callee_types", names.fix_callee_types, batch=False),
+        RuleSpec("plus_strings", typed.fix_plus_strings),
+    ]
+
+
+MAX_TRIES_PER_RULE = 24
+
+
+@dataclass
+class _State:
+    text: str
+    current: Assessment
+    steps: list[list[TextEdit]] = field(default_factory=list)  # accepted edit lists, in order
+    edits: list[Edit] = field(default_factory=list)
+    base_steps: int = 0  # steps that belong to the wrapping of a bare expression
+    original: str = ""
+
+    def accept(self, fix: Fix, new_text: str, new: Assessment) -> None:
+        lo = min(e.start for e in fix.edits)
+        hi = max(e.end for e in fix.edits)
+        delta = sum(len(e.new) - (e.end - e.start) for e in fix.edits)
+        before = self.text[lo:hi]
+        after = new_text[lo:hi + delta]
+        a, b = lo, hi
+        for step in reversed(self.steps):
+            a, b = map_back(a, step), map_back(b, step)
+        span = span_of(self.original, a, max(a, b), line_starts(self.original))
+        self.edits.append(Edit(fix.rule, span, fix.reason, before, after))
+        self.steps.append(list(fix.edits))
+        self.text = new_text
+        self.current = new
+
+
+def _try(state: _State, fixes: list[Fix]) -> tuple[str, Assessment] | None:
+    edits = [e for f in fixes for e in f.edits]
+    new_text = apply_edits(state.text, edits)
+    if new_text is None or new_text == state.text:
+        return None
+    return new_text, assess(new_text)
+
+
+def _apply_rule(state: _State, spec: RuleSpec) -> bool:
+    """Apply the rule's fixes while they help; True when anything was kept."""
+    kept = False
+    tried_batch = False
+    rejected: set[tuple] = set()
+    for _ in range(MAX_TRIES_PER_RULE):
+        if state.current.ok:
+            return kept
+        fixes = spec.fn(Ctx(state.text, state.current))
+        fixes = [f for f in fixes if f.edits and _key(f) not in rejected]
+        if not fixes:
+            return kept
+        groups: dict[str, list[Fix]] = {}
+        for f in fixes:
+            groups.setdefault(f.group or f"#{id(f)}", []).append(f)
+        if spec.batch and not tried_batch and len(groups) > 1:
+            tried_batch = True
+            firsts = [g[0] for g in groups.values()]
+            got = _try(state, firsts)
+            if got is not None and got[1].score > state.current.score:
+                merged = Fix(firsts[0].rule, firsts[0].reason, [e for f in firsts for e in f.edits])
+                _accept_many(state, firsts, merged, got)
+                kept = True
+                continue
+        progressed = False
+        for alternatives in groups.values():
+            best: tuple[Fix, str, Assessment] | None = None
+            for f in alternatives:
+                got = _try(state, [f])
+                if got is None:
+                    rejected.add(_key(f))
+                    continue
+                if got[1].score > state.current.score and (best is None or got[1].score > best[2].score):
+                    best = (f, got[0], got[1])
+                elif got[1].score <= state.current.score:
+                    rejected.add(_key(f))
+            if best is not None:
+                state.accept(best[0], best[1], best[2])
+                kept = progressed = True
+                break
+        if not progressed:
+            return kept
+    return kept
+
+
+def _accept_many(state: _State, fixes: list[Fix], merged: Fix, got: tuple[str, Assessment]) -> None:
+    """Record a batch as one step, but one `Edit` per fix so each gets its own reason and span."""
+    text_before = state.text
+    steps_before = list(state.steps)
+    for f in fixes:
+        lo = min(e.start for e in f.edits)
+        hi = max(e.end for e in f.edits)
+        shift = sum(len(e.new) - (e.end - e.start) for g in fixes if g is not f for e in g.edits if e.end <= lo)
+        delta = sum(len(e.new) - (e.end - e.start) for e in f.edits)
+        a, b = lo, hi
+        for step in reversed(steps_before):
+            a, b = map_back(a, step), map_back(b, step)
+        span = span_of(state.original, a, max(a, b), line_starts(state.original))
+        state.edits.append(Edit(f.rule, span, f.reason, text_before[lo:hi], got[0][lo + shift:hi + shift + delta]))
+    state.steps.append(list(merged.edits))
+    state.text, state.current = got
+
+
+def _key(f: Fix) -> tuple:
+    return (f.rule, tuple((e.start, e.end, e.new) for e in f.edits))
+
+
+# ── bare expressions ─────────────────────────────────────────────────────────────────────────
+
+
+def _wrap_expression(text: str) -> list[TextEdit]:
+    lines = text.split("\n")
+    real = [i for i, ln in enumerate(lines) if ln.strip()]
+    if len(real) == 1:
+        offset = sum(len(ln) + 1 for ln in lines[: real[0]])
+        return [TextEdit(offset, offset, "main = ")]
+    edits = [TextEdit(0, 0, "main =\n")]
+    pos = 0
+    for ln in lines:
+        if ln.strip():
+            edits.append(TextEdit(pos, pos, "  "))
+        pos += len(ln) + 1
+    return edits
+
+
+def _unwrap_expression(text: str) -> str | None:
+    """The expression back out of `main = ...`, when nothing else was added around it."""
+    stripped = text.strip("\n")
+    if stripped.startswith("main = ") and "\n" not in stripped:
+        return stripped[len("main = "):] + "\n"
+    if stripped.startswith("main =\n"):
+        body = stripped[len("main =\n"):].split("\n")
+        if all(not ln.strip() or ln.startswith("  ") for ln in body):
+            return "\n".join(ln[2:] for ln in body) + "\n"
+    return None
+
+
+# ── the entry point ──────────────────────────────────────────────────────────────────────────
+
+
+def repair(source: str, *, filename: str | None = None, max_rounds: int = 8) -> RepairResult:
+    """Repair `source` until it checks or no rule helps (at most `max_rounds` passes). Never raises."""
+    from ..check import check
+
+    initial = check(source, filename=filename, run=False)
+    if initial.ok:
+        return RepairResult(source, [], False, True, list(initial.diagnostics), initial, source, 0)
+    try:
+        return _repair(source, filename, max_rounds, initial)
+    except Exception as e:  # a bug in a rule must not lose the user's code
+        note = Diagnostic("internal_error", f"repair stopped: {type(e).__name__}: {e}", None, severity="warning")
+        return RepairResult(source, [], False, False, [*initial.diagnostics, note], initial, source, 0)
+
+
+def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) -> RepairResult:
+    from ..check import check
+
+    expression = initial.shape == "expression"
+    state = _State(source, assess(source), original=source)
+    if expression:
+        wrap = _wrap_expression(source)
+        wrapped = apply_edits(source, wrap)
+        if wrapped is not None:
+            state.text = wrapped
+            state.current = assess(wrapped)
+            state.steps.append(wrap)
+            state.base_steps = 1
+    rules = _rules()
+    rounds = 0
+    for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported below
+        progressed = False
+        for spec in rules:
+            if state.current.ok:
+                break
+            if expression and spec.name == "missing_main":
+                continue
+            progressed |= _apply_rule(state, spec)
+        if state.current.ok or not progressed:
+            break
+    text = state.text
+    if expression:
+        unwrapped = _unwrap_expression(text)
+        if unwrapped is not None:
+            text = unwrapped if source.endswith("\n") else unwrapped.rstrip("\n")
+    changed = text != source and bool(state.edits)
+    if not changed:
+        return RepairResult(source, [], False, False, list(initial.diagnostics), initial, source, rounds)
+    final = check(text, filename=filename, run=False)
+    return RepairResult(text, state.edits, True, final.ok, list(final.diagnostics), final, source, rounds)
