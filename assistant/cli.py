@@ -134,10 +134,12 @@ def _grammars(ns: argparse.Namespace) -> dict[str, str]:
     return found
 
 
-def make_engine(ns: argparse.Namespace, config: Any, *, history: bool = True) -> Any:
+def make_engine(ns: argparse.Namespace, config: Any, *, history: bool = True, one_shot: bool = False) -> Any:
+    """The engine for a command; a one-shot offline answer runs snippets in-process (no worker start-up)."""
     from assistant.engine.core import Engine
 
-    return Engine(config, history=None if history else False, grammars=_grammars(ns))
+    isolate = not (one_shot and config.backend.kind == "offline")
+    return Engine(config, history=None if history else False, grammars=_grammars(ns), isolate=isolate)
 
 
 # --- one-shot answers -----------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def cmd_answer(ns: argparse.Namespace) -> int:
     body = _read_source(ns.source, code_kind=code_kind)
     if not body.strip():
         raise CliError("the input is empty")
-    engine = make_engine(ns, config, history=not ns.no_history)
+    engine = make_engine(ns, config, history=not ns.no_history, one_shot=True)
     try:
         if code_kind:
             reply = engine.respond(ns.message, kind, code=body)
@@ -318,15 +320,18 @@ def _export(store: Any, conversation_id: int, fmt: str) -> str:
 
 def cmd_chat(ns: argparse.Namespace) -> int:
     config, problems, _ = load_settings(ns)
-    _warn(problems)
     if not getattr(ns, "plain", False):
         try:
             from assistant.app import run_app
         except Exception as exc:  # missing textual, or a broken app: the REPL still works
             print(f"note: the terminal app is unavailable ({exc}); using the plain REPL.", file=sys.stderr)
         else:
-            result = run_app(config)
+            import inspect
+
+            takes_problems = "problems" in inspect.signature(run_app).parameters
+            result = run_app(config, problems=list(problems)) if takes_problems else run_app(config)
             return int(result) if isinstance(result, int) else EXIT_OK
+    _warn(problems)
     from assistant.repl import run_repl
 
     engine = make_engine(ns, config)

@@ -9,6 +9,7 @@ Nothing here raises for a bad program: every problem is a diagnostic in the repo
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,7 @@ Shape = Literal["program", "definitions", "expression"]
 StageStatus = Literal["passed", "failed", "skipped"]
 Status = Literal["runs", "types", "parses", "fails"]
 STAGES = ("parse", "types", "run")
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -148,7 +150,7 @@ def _looks_like_definitions(source: str) -> bool:
                 break
             elif ch == "=" and depth == 0:
                 nxt = line[i + 1] if i + 1 < len(line) else ""
-                if prev not in "=!<>" and nxt not in "=>":
+                if prev not in ("=", "!", "<", ">") and nxt not in ("=", ">"):
                     return True
             prev = ch
         head = line.split(None, 1)[0] if line.split() else ""
@@ -303,7 +305,7 @@ def check(
     run: bool = True,
     stdin: str = "",
     expect_output: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     isolate: bool = True,
     allow_io: bool = False,
 ) -> CheckReport:
@@ -435,10 +437,8 @@ def check_many(
 
     n = max(1, jobs or default_size())
     if any(w.get("isolate", True) and w.get("run", True) for w in work):
-        try:
+        with contextlib.suppress(Exception):  # check() itself falls back and says so
             get_pool(min_size=n)
-        except Exception:  # check() itself falls back and says so
-            pass
     results: list[CheckReport | None] = [None] * total
     lock = threading.Lock()
     done = 0
@@ -451,10 +451,8 @@ def check_many(
         if progress is not None:
             with lock:
                 done += 1
-                try:
+                with contextlib.suppress(Exception):  # a broken callback must not stop the batch
                     progress(done, total, report)
-                except Exception:  # a broken callback must not stop the batch
-                    pass
 
     if n == 1:
         for i in range(total):

@@ -8,6 +8,7 @@ on stderr.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -66,24 +67,43 @@ def cmd_run(ns: argparse.Namespace) -> int:
 
 
 def cmd_check(ns: argparse.Namespace) -> int:
-    from .api import check_source
+    from .check import check
 
     got = _read_input(ns.file)
     if got is None:
         return 2
     source, filename = got
-    result = check_source(source, filename)
+    run = bool(getattr(ns, "run", False))
+    stdin = ""
+    expected: str | None = None
+    for flag, path in (("--stdin", getattr(ns, "stdin", None)), ("--expect", getattr(ns, "expect", None))):
+        if path is None:
+            continue
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as e:
+            print(f"synoema: cannot read {flag} file {path}: {e}", file=sys.stderr)
+            return 2
+        if flag == "--stdin":
+            stdin = text
+        else:
+            expected = text
+    report = check(source, filename=filename, run=run or expected is not None, stdin=stdin,
+                   expect_output=expected, isolate=False)
     if ns.json:
-        print(json.dumps({
-            "ok": result.ok,
-            "signatures": [{"name": n, "type": t} for n, t in result.signatures],
-            "diagnostics": [d.as_dict() for d in result.diagnostics],
-        }, ensure_ascii=False, indent=2))
-        return 0 if result.ok else 1
-    for name, ty in result.signatures:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return 0 if report.ok else 1
+    for name, ty in report.signatures:
         print(f"{name} : {ty}")
-    _report(result.diagnostics, source, ns.errors, filename)
-    return 0 if result.ok else 1
+    if report.shape == "expression" and report.value_type:
+        print(f"it : {report.value_type}")
+    if report.stages.get("run") != "skipped":
+        sys.stdout.write(report.stdout)
+        if report.matched is False:
+            print("synoema: the output differs from the expected output", file=sys.stderr)
+    _report(report.diagnostics, source, ns.errors, filename)
+    return 0 if report.ok else 1
 
 
 def cmd_eval(ns: argparse.Namespace) -> int:
@@ -115,19 +135,41 @@ def cmd_fix(ns: argparse.Namespace) -> int:
     if got is None:
         return 2
     source, filename = got
+    if ns.write and filename is None:
+        print("synoema: --write needs a file, not standard input", file=sys.stderr)
+        return 2
     result = repair(source, filename=filename)
+    name = filename or "<stdin>"
     for edit in result.edits:
-        print(f"{filename or '<stdin>'}:{edit.span.line}:{edit.span.col}: {edit.rule}: {edit.reason}", file=sys.stderr)
-    if ns.write and filename and result.changed:
-        import os
-        import tempfile
+        change = ""
+        if "\n" not in edit.before and "\n" not in edit.after and len(edit.before) + len(edit.after) < 80:
+            change = f" (`{edit.before}` -> `{edit.after}`)" if edit.before else f" (added `{edit.after}`)"
+        print(f"{name}:{edit.span.line}:{edit.span.col}: {edit.rule}: {edit.reason}{change}", file=sys.stderr)
+    if ns.write:
+        if result.changed:
+            import os
+            import tempfile
 
-        directory = os.path.dirname(os.path.abspath(filename))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".synoema-fix-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(result.source)
-        os.replace(tmp, filename)
-    elif not ns.write:
+            assert filename is not None
+            directory = os.path.dirname(os.path.abspath(filename))
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".synoema-fix-", suffix=".sno")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(result.source)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                with contextlib.suppress(OSError):  # keep the file's permissions
+                    os.chmod(tmp, os.stat(filename).st_mode & 0o7777)
+                os.replace(tmp, filename)
+            except OSError as e:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                print(f"synoema: cannot write {filename}: {e}", file=sys.stderr)
+                return 2
+            print(f"{name}: {len(result.edits)} edit{'s' if len(result.edits) != 1 else ''} written", file=sys.stderr)
+        elif not result.edits:
+            print(f"{name}: nothing to fix" if result.ok else f"{name}: no automatic fix found", file=sys.stderr)
+    else:
         sys.stdout.write(result.source)
     _report(result.diagnostics, result.source, ns.errors, filename)
     return 0 if result.ok else 1
@@ -148,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="parse and type-check; print each definition's type")
     c.add_argument("file")
     c.add_argument("--json", action="store_true", help="print signatures and diagnostics as JSON")
+    c.add_argument("--run", action="store_true", help="also run main (or evaluate an expression) and report it")
+    c.add_argument("--stdin", metavar="FILE", help="standard input for --run, read from FILE")
+    c.add_argument("--expect", metavar="FILE", help="expected stdout (implies --run); report whether it matches")
     c.set_defaults(func=cmd_check)
 
     e = sub.add_parser("eval", help="evaluate an expression")

@@ -1449,18 +1449,7 @@ def group_equations(decls: list[A.Decl], diags: list[Diagnostic]) -> list[A.Decl
         if isinstance(d, A.FuncDef):
             prev = out[-1] if out else None
             if isinstance(prev, A.FuncDef) and prev.name == d.name:
-                eq = d.equations[0]
-                if len(eq.params) != prev.arity:
-                    diags.append(
-                        Diagnostic(
-                            "arity_mismatch",
-                            f"`{d.name}` has {prev.arity} parameter{'s' if prev.arity != 1 else ''} in its first "
-                            f"equation but {len(eq.params)} in this one",
-                            d.name_span.to(eq.params[-1].span) if eq.params else d.name_span,
-                            llm_hint="Every equation of a function takes the same number of parameters.",
-                            fixability="easy",
-                        )
-                    )
+                eq = d.equations[0]  # arities are compared by the resolver, after `f Just x` regrouping
                 prev.equations.append(eq)
                 prev.span = prev.span.to(eq.span)
                 continue

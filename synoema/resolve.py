@@ -194,18 +194,14 @@ class Resolver:
                         self.add_typedef(inner)
                     elif isinstance(inner, A.TypeAlias):
                         self.unit.aliases[inner.name] = inner
-        # Modules first (their members are qualified), then `use` aliases, then the rest in order.
-        for f, d in items:
-            if isinstance(d, A.ModuleDecl):
-                self.current_file = f
-                self.resolve_module(d)
-        for f, d in items:
-            if isinstance(d, A.UseDecl):
-                self.current_file = f
-                self.resolve_use(d)
+        # In file order: a module sees the definitions above it; `use` brings its names into scope.
         for f, d in items:
             self.current_file = f
-            if isinstance(d, A.FuncDef):
+            if isinstance(d, A.ModuleDecl):
+                self.resolve_module(d)
+            elif isinstance(d, A.UseDecl):
+                self.resolve_use(d)
+            elif isinstance(d, A.FuncDef):
                 self.resolve_func(d, d.name)
             elif isinstance(d, A.ImplDecl):
                 self.resolve_impl(d)
@@ -340,8 +336,25 @@ class Resolver:
             for p in eq.params:
                 self.pattern(p, scope)
             eq.body = self.expr(eq.body, scope)
+        self.check_arity(fd)
         self.unit.funcs.append(fd)
         self.later.pop(global_name, None)
+
+    def check_arity(self, fd: A.FuncDef) -> None:
+        first = len(fd.equations[0].params)
+        for eq in fd.equations[1:]:
+            if len(eq.params) != first:
+                name = fd.name.split(".")[-1]
+                self.diag(
+                    "arity_mismatch",
+                    f"`{name}` has {first} parameter{'s' if first != 1 else ''} in its first equation but "
+                    f"{len(eq.params)} in this one",
+                    eq.span,
+                    llm_hint="Every equation of a function takes the same number of parameters; a constructor "
+                    "with arguments in a parameter must be parenthesised: `f (Just x) = ...`.",
+                    fixability="easy",
+                )
+                return
 
     def resolve_impl(self, impl: A.ImplDecl) -> None:
         if impl.trait not in self.unit.traits and impl.trait not in ("Show", "Eq", "Ord"):
@@ -360,6 +373,7 @@ class Resolver:
                 for p in eq.params:
                     self.pattern(p, scope)
                 eq.body = self.expr(eq.body, scope)
+            self.check_arity(m)
         self.unit.impls.append(impl)
 
     def regroup_params(self, params: list[A.Pattern]) -> list[A.Pattern]:

@@ -73,8 +73,8 @@ class SynoemaApp(App[int]):
         elif wanted:
             self.problems.append(f"unknown theme {wanted!r}; using {self.theme} (Ctrl+P → Theme lists them)")
 
-    def on_mount(self) -> None:
-        self.push_screen(self.chat)
+    async def on_mount(self) -> None:
+        await self.push_screen(self.chat)
         for problem in self.problems:
             self.notify(f"Config: {problem}", severity="warning", timeout=10)
         self.show_notices()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.backends.config import BackendConfig as ModelBackendConfig
+if TYPE_CHECKING:
+    from assistant.backends.config import BackendConfig as ModelBackendConfig
 
 OFFLINE = "offline"
 
 
 def to_backend_config(cfg: Any) -> ModelBackendConfig:
     """Accept the backends' own `BackendConfig` or the user config's `[backend]` section."""
+    from assistant.backends.config import BackendConfig as ModelBackendConfig
+
     if isinstance(cfg, ModelBackendConfig):
         return cfg
     threads = getattr(cfg, "n_threads", None)

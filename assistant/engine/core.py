@@ -10,21 +10,19 @@ the diagnostics for a bounded number of rounds. Every failure becomes a `Failed`
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest
-from assistant.backends.errors import BackendError
 from assistant.config import Config
 from assistant.engine import backend_setup, grounding
 from assistant.engine.checking import CheckOutcome, check_code, repair_code
 from assistant.engine.compose import rebuild
 from assistant.engine.fewshot import ExampleBank
 from assistant.engine.offline_source import answer_stream, load_offline
-from assistant.engine.prompting import PromptPlan, build_prompt, context_budget, reference_sizes
 from assistant.engine.recording import Recorder
 from assistant.engine.snippets import CodeBlock, FenceWatcher, extract_blocks
 from assistant.engine.tokens import TokenCounter, counter_for, estimating_counter
@@ -42,11 +40,36 @@ from assistant.engine.types import (
     Turn,
 )
 
+if TYPE_CHECKING:  # the backends package is imported only when a model is used
+    from assistant.backends.base import BackendInfo, CancelToken, ChatMessage
+    from assistant.backends.errors import BackendError
+    from assistant.engine.prompting import PromptPlan
+
 log = logging.getLogger("assistant.engine")
 
 OFFLINE_MODEL = "built-in"
 FEW_SHOTS = 2
+APPROXIMATE_SHARE = 0.85  # of the budget used when tokens are counted with another model's tokenizer
 QUOTE_KINDS = frozenset({Kind.FIX, Kind.REVIEW})
+
+
+def _backend_errors() -> tuple[type[BaseException], ...]:
+    """`BackendError` once the backends are imported; nothing before (then none can be raised)."""
+    errors = sys.modules.get("assistant.backends.errors")
+    return (errors.BackendError,) if errors is not None else ()
+
+
+class _NeverCancelled:
+    """The cancel token of a caller that gave none (duck-types `CancelToken`)."""
+
+    cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def wait(self, timeout: float) -> bool:
+        time.sleep(timeout)
+        return self.cancelled
 
 
 @dataclass
@@ -122,7 +145,7 @@ class Engine:
         isolate: bool = True,
     ) -> None:
         self.config = config if config is not None else Config()
-        self._backend_cfg = backend_setup.to_backend_config(self.config.backend)
+        self._backend_cfg: Any = self.config.backend  # either BackendConfig flavour; converted on use
         self._backend = backend
         self._backend_error: BackendError | None = None
         self._counter: TokenCounter | None = None
@@ -142,7 +165,7 @@ class Engine:
     def backend_kind(self) -> str:
         if self._backend is not None:
             return str(getattr(self._backend, "name", self._backend_cfg.kind))
-        return self._backend_cfg.kind
+        return str(self._backend_cfg.kind)
 
     @property
     def is_offline(self) -> bool:
@@ -151,12 +174,15 @@ class Engine:
     @property
     def backend_info(self) -> BackendInfo:
         """What a status bar shows; never raises (an unusable backend says why in `details`)."""
+        from assistant.backends.base import BackendInfo
+        from assistant.backends.errors import BackendError
+
         if self.is_offline:
             return BackendInfo(
                 "offline", OFFLINE_MODEL, None, {"engine": "offline answers from the compiler"}
             )
         try:
-            return self._get_backend().info()
+            info = self._get_backend().info()
         except BackendError as exc:
             return BackendInfo(
                 self._backend_cfg.kind,
@@ -164,6 +190,15 @@ class Engine:
                 None,
                 {"error": exc.message, "hint": exc.hint or ""},
             )
+        last = self._backend_error
+        if last is not None:
+            info = BackendInfo(
+                info.backend,
+                info.model,
+                info.n_ctx,
+                {**info.details, "error": last.message, "hint": last.hint or ""},
+            )
+        return info
 
     @property
     def problems(self) -> list[str]:
@@ -176,7 +211,7 @@ class Engine:
     def _get_backend(self) -> Any:
         with self._lock:
             if self._backend is None:
-                self._backend = backend_setup.create(self._backend_cfg)
+                self._backend = backend_setup.create(backend_setup.to_backend_config(self._backend_cfg))
                 self._counter = None
             return self._backend
 
@@ -185,8 +220,9 @@ class Engine:
         new_cfg = backend_setup.to_backend_config(cfg)
         with self._lock:
             old, self._backend = self._backend, None
-            self._backend_cfg = new_cfg
+            self._backend_cfg = cfg
             self._counter = None
+            self._backend_error = None
             self.config.backend = backend_setup.to_user_config(new_cfg)
         if old is not None:
             try:
@@ -269,8 +305,9 @@ class Engine:
             )
         reply = Reply(text="", kind=kind, backend=self.backend_kind)
         try:
-            return self._respond(text, kind, conversation_id, emit, cancel or CancelToken(), code, reply)
-        except BackendError as exc:
+            return self._respond(text, kind, conversation_id, emit, cancel or _NeverCancelled(), code, reply)
+        except _backend_errors() as exc:
+            self._backend_error = exc
             return self._fail(emit, reply, exc.message, exc.hint or None)
         except Exception as exc:  # a bug must reach the user as a message, not a traceback
             log.exception("respond failed")
@@ -311,6 +348,9 @@ class Engine:
         if not self.is_offline:
             backend = self._get_backend()
             reply.backend = str(getattr(backend, "name", self._backend_cfg.kind))
+            load = getattr(backend, "load", None)
+            if callable(load):
+                load()  # a model that cannot load fails here, before anything is stored
             replan = self._replanner(kind, turn, prior)
             plan = replan(())
             reply.stats.context_tokens, reply.stats.context_limit = plan.tokens, plan.budget
@@ -337,9 +377,10 @@ class Engine:
         if plan is not None:
             reply.model = str(getattr(self._get_backend(), "model", "") or self.backend_info.model)
             counter = self._token_counter()
-            reply.stats.tokens = counter.count(text_out) if "tokenizer" in counter.name else streamed.chunks
+            reply.stats.tokens = counter.count(text_out) if counter.exact else streamed.chunks
         else:
             reply.stats.tokens = estimating_counter().count(text_out)
+        self._backend_error = streamed.error
         if streamed.error is not None:
             reply.error, reply.error_hint = streamed.error.message, streamed.error.hint or None
             emit(Failed(reply.error, reply.error_hint))
@@ -414,11 +455,16 @@ class Engine:
 
         engine_cfg = self.config.engine
         info = self._get_backend().info()
+        from assistant.engine.prompting import build_prompt, context_budget, reference_sizes
+
         budget = context_budget(engine_cfg.context_budget_tokens, info.n_ctx, engine_cfg.max_tokens)
+        counter = self._token_counter()
+        if not counter.exact:
+            budget = int(budget * APPROXIMATE_SHARE)  # another tokenizer's count: leave a margin
         return build_prompt(
             system=self._load_prompts().system_for(kind.value),
             current=current,
-            counter=self._token_counter(),
+            counter=counter,
             budget=budget,
             reference=load_reference,
             reference_sizes=reference_sizes(engine_cfg.reference),
@@ -430,6 +476,8 @@ class Engine:
         self, messages: Sequence[ChatMessage], grammar_key: str, cancel: CancelToken
     ) -> Iterator[str]:
         engine_cfg = self.config.engine
+        from assistant.backends.base import GenerationRequest
+
         request = GenerationRequest(
             messages=list(messages),
             max_tokens=engine_cfg.max_tokens,
@@ -483,8 +531,8 @@ class Engine:
                     result.first = time.perf_counter() - started
                 for piece in watcher.feed(chunk):
                     handle(piece)
-        except BackendError as exc:
-            result.error = exc
+        except _backend_errors() as exc:
+            result.error = exc  # type: ignore[assignment]
         finally:
             close = getattr(chunks, "close", None)
             if callable(close):
@@ -533,8 +581,8 @@ class Engine:
             try:
                 if self._model_repair(verdict, replan, reply_text, rounds, cancel, emit):
                     emit(SnippetChecked(verdict))
-            except BackendError as exc:
-                reply.meta["repair_error"] = exc.message
+            except _backend_errors() as exc:
+                reply.meta["repair_error"] = str(exc)
                 return
 
     def _rule_repair(self, verdict: SnippetVerdict, code: str, notes: list[str]) -> bool:

@@ -20,9 +20,10 @@ _CACHE_SIZE = 512
 class TokenCounter:
     """Counts tokens of text with one method, caching results by text."""
 
-    def __init__(self, count: Callable[[str], int], name: str) -> None:
+    def __init__(self, count: Callable[[str], int], name: str, *, exact: bool = False) -> None:
         self._count = count
         self.name = name
+        self.exact = exact  # the model's own tokenizer (else an estimate or another model's)
         self._cache: OrderedDict[str, int] = OrderedDict()
 
     def count(self, text: str) -> int:
@@ -69,7 +70,9 @@ def tiktoken_counter() -> TokenCounter | None:
 def counter_for(backend: Any | None) -> TokenCounter:
     """The best counter for `backend` (None: the offline engine, where an estimate is enough)."""
     if backend is not None and callable(getattr(backend, "count_tokens", None)):
-        return TokenCounter(backend.count_tokens, f"{getattr(backend, 'name', 'model')} tokenizer")
+        return TokenCounter(
+            backend.count_tokens, f"{getattr(backend, 'name', 'model')} tokenizer", exact=True
+        )
     if backend is not None:
         found = tiktoken_counter()
         if found is not None:

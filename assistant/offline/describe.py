@@ -317,8 +317,11 @@ def describe_function(source: str, fd: A.FuncDef, user_names: set[str]) -> list[
     blocks = [n for n in nodes if isinstance(n, A.Block)]
     local_names = [s.name for b in blocks for s in b.stmts if isinstance(s, A.Let | A.Bind)]
     if local_names:
-        sentences.append(f"It names intermediate values {join_names([f'`{x}`' for x in local_names[:6]])} "
-                         "in an indented block.")
+        where = "in indented lines below its result" if any(b.where_style for b in blocks) else "in an indented block"
+        sentences.append(f"It names intermediate values {join_names([f'`{x}`' for x in local_names[:6]])} {where}.")
+        result_text = first_line(source, body_result(eq0.body), 50)
+        if result_text and len(fd.equations) == 1:
+            sentences.append(f"Its result is {inline(result_text)}.")
 
     result = body_result(eq0.body)
     stages = pipeline(result)

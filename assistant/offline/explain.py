@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from synoema import ast as A
+from synoema.parser import parse_expression
 
 from . import program as P
 from .context import Knowledge
@@ -87,8 +88,28 @@ def _run_summary(analysed: P.Analysed) -> str:
     return f"running it prints {plural(len(lines), 'line')}, ending with {last}"
 
 
+def _as_program(source: str) -> str | None:
+    """A bare expression (`map show [1 2]`) as the program `main = ...`, when it parses as one."""
+    try:
+        expr, diags = parse_expression(source)
+    except Exception:  # the parser promises diagnostics, never exceptions
+        return None
+    if expr is None or any(d.is_error for d in diags):
+        return None
+    lines = source.strip("\n").split("\n")
+    if len(lines) == 1:
+        return f"main = {lines[0].strip()}\n"
+    return "main =\n" + "\n".join("  " + line for line in lines) + "\n"
+
+
 def explain_answer(knowledge: Knowledge, source: str) -> Iterator[str]:
     analysed = P.analyse(source)
+    if not analysed.compiles and P.errors(analysed.checked.diagnostics) and all(
+            d.code in ("unexpected_token", "indentation") for d in P.errors(analysed.checked.diagnostics)):
+        wrapped = _as_program(source)
+        if wrapped is not None and P.check(wrapped).ok:
+            yield f"This is an expression; here it is as the program {inline(wrapped.strip(), 60)}.\n\n"
+            source, analysed = wrapped, P.analyse(wrapped)
     checked = analysed.checked
     program = checked.program
     if not analysed.compiles:

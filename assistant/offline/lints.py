@@ -44,6 +44,7 @@ class Finding:
     edits: list[TextEdit] = field(default_factory=list)
     snippet: str = ""
     applied: bool = False
+    superseded: bool = False  # its rewrite overlaps one that was applied
 
     @property
     def rank(self) -> tuple[int, int]:
@@ -378,11 +379,8 @@ def lint_cond_chain(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
             empty_branch, full_branch = (then, default) if empty else (default, then)
             taken = _names_in(fd)
             h, t = _fresh(taken, "x"), _fresh(taken, "rest")
-            full_text, clean = _replace_calls(ctx, full_branch, "head", p, h)
+            full_text, clean = _replace_head_tail(ctx, full_branch, p, h, t)
             edits = []
-            if clean:
-                # a second pass for `tail`: reparse is not needed, spans of the original still apply
-                full_text, clean = _replace_head_tail(ctx, full_branch, p, h, t)
             if clean and not _uses_local(empty_branch, p) and _one_line(full_text, ctx.t(empty_branch)):
                 ph = h if re.search(rf"(?<![\w.]){h}(?!\w)", full_text) else "_"
                 pt = t if re.search(rf"(?<![\w.]){t}(?!\w)", full_text) else "_"
@@ -399,16 +397,19 @@ def lint_cond_chain(ctx: Ctx, fd: A.FuncDef) -> Iterator[Finding]:
 
 
 def _replace_head_tail(ctx: Ctx, node: A.Expr, param: str, h: str, t: str) -> tuple[str, bool]:
+    """Text of `node` with `head param` -> h and `tail param` -> t; False if `param` is used otherwise."""
     calls = [n for n in A.walk(node) if isinstance(n, A.App) and library_call(n)[0] in ("head", "tail")
              and len(n.args) == 1 and _is_local(n.args[0], param)]
     uses = sum(1 for v in A.walk(node) if isinstance(v, A.Var) and v.name == param and v.scope == "local")
     if uses != len(calls):
         return "", False
+    wrapped = {id(p.expr): p for p in A.walk(node) if isinstance(p, A.Paren)}
     base = node.span.offset
     s = ctx.t(node)
     for c in sorted(calls, key=lambda c: c.span.offset, reverse=True):
         new = h if library_call(c)[0] == "head" else t
-        s = s[: c.span.offset - base] + new + s[c.span.end_offset - base :]
+        span = wrapped[id(c)].span if id(c) in wrapped else c.span
+        s = s[: span.offset - base] + new + s[span.end_offset - base :]
     return s, True
 
 
@@ -437,6 +438,8 @@ def lint_expressions(ctx: Ctx) -> Iterator[Finding]:
                     yield from _interpolation(ctx, n)
             elif isinstance(n, A.Cond):
                 yield from _cond_bool(ctx, n)
+            elif isinstance(n, A.Record):
+                yield from _record_copy(ctx, n)
             elif isinstance(n, A.App):
                 yield from _fold_sum(ctx, n)
 
@@ -463,6 +466,30 @@ def _cond_bool(ctx: Ctx, n: A.Cond) -> Iterator[Finding]:
         yield Finding("cond-bool", n.span.line, "style",
                       "a conditional that returns `true`/`false` is its condition.", f"`{new}`",
                       [TextEdit(n.span.offset, n.span.end_offset, new)] if _one_line(new) else [], ctx.t(n))
+
+
+def _record_copy(ctx: Ctx, n: A.Record) -> Iterator[Finding]:
+    """`{name = p.name, age = p.age + 1}`: fields copied one by one from the same record."""
+    copied: list[str] = []
+    bases: set[str] = set()
+    changed: list[A.RecordField] = []
+    for f in n.fields:
+        v = unparen(f.value)
+        if isinstance(v, A.Field) and v.name == f.name and isinstance(unparen(v.expr), A.Var):
+            copied.append(f.name)
+            bases.add(ctx.t(unparen(v.expr)))
+        else:
+            changed.append(f)
+    if len(bases) != 1 or not copied or not changed:
+        return
+    base = next(iter(bases))
+    new = "{..." + base + ", " + ", ".join(ctx.t(f) for f in changed) + "}"
+    if not _one_line(new):
+        return
+    yield Finding("record-update", n.span.line, "style",
+                  f"{len(copied)} field{'s are' if len(copied) > 1 else ' is'} copied one by one from `{base}`; "
+                  "record update copies them all.", f"`{new}`",
+                  [TextEdit(n.span.offset, n.span.end_offset, new)], ctx.t(n))
 
 
 def _fold_sum(ctx: Ctx, n: A.App) -> Iterator[Finding]:
@@ -764,9 +791,68 @@ def _unused_definitions(ctx: Ctx, funcs: list[A.FuncDef]) -> Iterator[Finding]:
 # ── partial functions ────────────────────────────────────────────────────────────────────────
 
 
-def _guarded_by_text(arg: str, guards: list[str]) -> bool:
-    pat = re.compile(rf"(?<![\w.]){re.escape(arg)}(?![\w])")
-    return any(pat.search(g) for g in guards)
+Fact = tuple[A.Expr, bool]
+"""A condition known to hold (True) or to be false (False) where an expression is evaluated."""
+
+
+def _same(ctx: Ctx, e: A.Expr, arg: str) -> bool:
+    return ctx.t(unparen(e)) == arg
+
+
+def _nonempty_when(ctx: Ctx, cond: A.Expr, arg: str) -> tuple[bool, bool]:
+    """(list `arg` is non-empty when `cond` is true, ... when it is false)."""
+    c = unparen(cond)
+    name, args = library_call(c)
+    if name == "not" and len(args) == 1:
+        t, f = _nonempty_when(ctx, args[0], arg)
+        return f, t
+    if isinstance(c, A.BinOp) and c.op in ("&&", "||"):
+        lt, lf = _nonempty_when(ctx, c.left, arg)
+        rt, rf = _nonempty_when(ctx, c.right, arg)
+        return (lt or rt, lf and rf) if c.op == "&&" else (lt and rt, lf or rf)
+    if not (isinstance(c, A.BinOp) and c.op in ("==", "!=", "<", ">", "<=", ">=")):
+        return False, False
+    left, right, op = unparen(c.left), unparen(c.right), c.op
+    if isinstance(left, A.Lit | A.ListLit) and not isinstance(right, A.Lit | A.ListLit):
+        left, right = right, left
+        op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+    if isinstance(right, A.ListLit) and not right.items and _same(ctx, left, arg) and op in ("==", "!="):
+        return (False, True) if op == "==" else (True, False)
+    lname, largs = library_call(left)
+    if lname == "length" and len(largs) == 1 and _same(ctx, largs[0], arg) and isinstance(right, A.Lit) \
+            and right.kind == "int" and isinstance(right.value, int):
+        k = right.value
+        holds = {"==": k > 0, "!=": k == 0, ">": k >= 0, ">=": k >= 1, "<": False, "<=": False}[op]
+        fails = {"==": k == 0, "!=": k > 0, ">": False, ">=": False, "<": k >= 1, "<=": k >= 0}[op]
+        return holds, fails
+    return False, False
+
+
+def _ok_when(ctx: Ctx, cond: A.Expr, arg: str) -> tuple[bool, bool]:
+    """(Result `arg` is Ok when `cond` is true, ... when it is false)."""
+    c = unparen(cond)
+    name, args = library_call(c)
+    if name == "not" and len(args) == 1:
+        t, f = _ok_when(ctx, args[0], arg)
+        return f, t
+    if isinstance(c, A.BinOp) and c.op in ("&&", "||"):
+        lt, lf = _ok_when(ctx, c.left, arg)
+        rt, rf = _ok_when(ctx, c.right, arg)
+        return (lt or rt, lf and rf) if c.op == "&&" else (lt and rt, lf or rf)
+    if name in ("is_ok", "is_err") and len(args) == 1 and _same(ctx, args[0], arg):
+        return (True, False) if name == "is_ok" else (False, True)
+    return False, False
+
+
+def _guarded(ctx: Ctx, fn: str, call: A.App, facts: list[Fact]) -> bool:
+    _name, args = library_call(call)
+    if fn == "index" and len(args) == 2:
+        pos, xs = ctx.t(unparen(args[0])), ctx.t(unparen(args[1]))
+        pat_pos = re.compile(rf"(?<![\w.]){re.escape(pos)}(?![\w])")
+        return any("length" in ctx.t(c) and xs in ctx.t(c) and pat_pos.search(ctx.t(c)) for c, _ in facts)
+    arg = ctx.t(unparen(args[0]))
+    check = _ok_when if fn == "unwrap" else _nonempty_when
+    return any(check(ctx, cond, arg)[0 if holds else 1] for cond, holds in facts)
 
 
 def _safe_arg(e: A.Expr) -> bool:
@@ -799,30 +885,33 @@ def lint_partial(ctx: Ctx) -> Iterator[Finding]:
     for fd, eq in _expr_roots(ctx.program):
         found: list[Finding] = []
 
-        def visit(e: object, guards: list[str], fd: A.FuncDef = fd, eq: A.Equation = eq,
+        def visit(e: object, facts: list[Fact], fd: A.FuncDef = fd, eq: A.Equation = eq,
                   found: list[Finding] = found) -> None:
             if isinstance(e, A.Cond):
-                visit(e.cond, guards)
-                inner = [*guards, ctx.t(e.cond)]
-                visit(e.then, inner)
-                visit(e.else_, inner)
+                visit(e.cond, facts)
+                visit(e.then, [*facts, (e.cond, True)])
+                visit(e.else_, [*facts, (e.cond, False)])
                 return
             if isinstance(e, A.BinOp) and e.op in ("&&", "||"):
-                visit(e.left, guards)
-                visit(e.right, [*guards, ctx.t(e.left)])
+                visit(e.left, facts)
+                visit(e.right, [*facts, (e.left, e.op == "&&")])
                 return
             if isinstance(e, A.App):
                 name, args = library_call(e)
-                if name in _PARTIAL and args:
-                    target = args[-1] if name == "index" and len(args) == 2 else args[0]
-                    if not (_safe_arg(target) or _guarded_by_text(ctx.t(unparen(target)), guards)
+                if name in _PARTIAL and args and (name != "index" or len(args) == 2):
+                    target = args[-1] if name == "index" else args[0]
+                    if not (_safe_arg(target) or _guarded(ctx, name, e, facts)
                             or _earlier_patterns_guard(fd, eq, target, name)):
                         found.append(_partial_finding(ctx, e, name, target))
             for c in A.children(e):
-                visit(c, guards)
+                visit(c, facts)
 
         visit(eq.body, [])
-        yield from found
+        seen: set[tuple[int, str]] = set()
+        for f in found:
+            if (f.line, f.message) not in seen:
+                seen.add((f.line, f.message))
+                yield f
 
 
 def _partial_finding(ctx: Ctx, call: A.App, name: str, target: A.Expr) -> Finding:

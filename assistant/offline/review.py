@@ -11,7 +11,7 @@ from . import program as P
 from .context import Knowledge
 from .lints import Finding, lint
 from .markdown import code_block, diagnostic_line, inline, output_block, plural
-from .rewrite import apply_edits, baseline, choose
+from .rewrite import apply_edits, baseline, choose, conflicts
 from .tokens import TokenCount, count_tokens
 
 MAX_SHOWN = 20
@@ -56,6 +56,9 @@ def review(source: str) -> Review:
     for i in kept:
         out.findings[i].applied = True
     edits = [e for i in kept for e in out.findings[i].edits]
+    for f in out.findings:
+        if not f.applied and f.edits and conflicts(edits, f.edits):
+            f.superseded = True
     out.revised = apply_edits(source, edits)
     out.revised_tokens = count_tokens(out.revised)
     result = P.run(out.revised, base.stdin)
@@ -67,7 +70,7 @@ def _severity_counts(findings: list[Finding]) -> str:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
-    return ", ".join(plural(n, sev) for sev, n in counts.items())
+    return ", ".join(plural(n, sev) if sev in ("error", "warning") else f"{n} {sev}" for sev, n in counts.items())
 
 
 def _finding_line(n: int, f: Finding) -> str:
@@ -79,6 +82,8 @@ def _finding_line(n: int, f: Finding) -> str:
         text += f" Suggested: {f.suggestion}."
     if f.edits and f.applied:
         text += " (applied below, verified)"
+    elif f.superseded:
+        text += " (covered by another rewrite below)"
     elif f.edits:
         text += " (rewrite not applied: it did not print the same)"
     return text + "\n"

@@ -71,6 +71,7 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("indexing", syntax.fix_indexing, batch=False),
         RuleSpec("local_equations", structure.fix_local_equations, batch=False),
         RuleSpec("missing_main", structure.fix_missing_main, batch=False),
+        RuleSpec("definition_order", structure.fix_definition_order, batch=False),
         RuleSpec("names", names.fix_names, batch=False),
         RuleSpec("callee_types", names.fix_callee_types, batch=False),
         RuleSpec("plus_strings", typed.fix_plus_strings),
@@ -86,21 +87,52 @@ class _State:
     current: Assessment
     steps: list[list[TextEdit]] = field(default_factory=list)  # accepted edit lists, in order
     edits: list[Edit] = field(default_factory=list)
-    base_steps: int = 0  # steps that belong to the wrapping of a bare expression
     original: str = ""
+    seen: set[str] = field(default_factory=set)
+    filename: str | None = None
+
+    def to_original(self, offset: int, extra: list[TextEdit] | None = None) -> int:
+        if extra:
+            offset = map_back(offset, extra)
+        for step in reversed(self.steps):
+            offset = map_back(offset, step)
+        return offset
+
+    def first_position(self, a: Assessment, extra: list[TextEdit] | None = None) -> int:
+        first = a.first_error
+        if first is None or first.span is None:
+            return len(self.original) + 1
+        return self.to_original(first.span.offset, extra)
+
+    def better(self, edits: list[TextEdit], new: Assessment) -> bool:
+        """Does the candidate (the current text with `edits`) check better than the current text?"""
+        cur = self.current
+        if new.source in self.seen:
+            return False
+        if new.rank != cur.rank:
+            return new.rank > cur.rank
+        if new.ok:
+            return False
+        old_pos, new_pos = self.first_position(cur), self.first_position(new, edits)
+        if new_pos > old_pos:
+            return True
+        # the error in front was fixed and another one shows (type errors come one per definition,
+        # so the next one may well sit earlier in the same definition)
+        f_old, f_new = cur.first_error, new.first_error
+        if f_old is None or f_new is None or f_old.span is None:
+            return False
+        targeted = any(e.start <= f_old.span.end_offset + 1 and f_old.span.offset - 1 <= e.end for e in edits)
+        return targeted and (f_old.code, f_old.message) != (f_new.code, f_new.message)
 
     def accept(self, fix: Fix, new_text: str, new: Assessment) -> None:
         lo = min(e.start for e in fix.edits)
         hi = max(e.end for e in fix.edits)
         delta = sum(len(e.new) - (e.end - e.start) for e in fix.edits)
-        before = self.text[lo:hi]
-        after = new_text[lo:hi + delta]
-        a, b = lo, hi
-        for step in reversed(self.steps):
-            a, b = map_back(a, step), map_back(b, step)
+        a, b = self.to_original(lo), self.to_original(hi)
         span = span_of(self.original, a, max(a, b), line_starts(self.original))
-        self.edits.append(Edit(fix.rule, span, fix.reason, before, after))
+        self.edits.append(Edit(fix.rule, span, fix.reason, self.text[lo:hi], new_text[lo:hi + delta]))
         self.steps.append(list(fix.edits))
+        self.seen.add(self.text)
         self.text = new_text
         self.current = new
 
@@ -108,9 +140,9 @@ class _State:
 def _try(state: _State, fixes: list[Fix]) -> tuple[str, Assessment] | None:
     edits = [e for f in fixes for e in f.edits]
     new_text = apply_edits(state.text, edits)
-    if new_text is None or new_text == state.text:
+    if new_text is None or new_text == state.text or new_text in state.seen:
         return None
-    return new_text, assess(new_text)
+    return new_text, assess(new_text, state.filename)
 
 
 def _apply_rule(state: _State, spec: RuleSpec) -> bool:
@@ -132,9 +164,8 @@ def _apply_rule(state: _State, spec: RuleSpec) -> bool:
             tried_batch = True
             firsts = [g[0] for g in groups.values()]
             got = _try(state, firsts)
-            if got is not None and got[1].score > state.current.score:
-                merged = Fix(firsts[0].rule, firsts[0].reason, [e for f in firsts for e in f.edits])
-                _accept_many(state, firsts, merged, got)
+            if got is not None and state.better([e for f in firsts for e in f.edits], got[1]):
+                _accept_many(state, firsts, got)
                 kept = True
                 continue
         progressed = False
@@ -142,13 +173,11 @@ def _apply_rule(state: _State, spec: RuleSpec) -> bool:
             best: tuple[Fix, str, Assessment] | None = None
             for f in alternatives:
                 got = _try(state, [f])
-                if got is None:
+                if got is None or not state.better(f.edits, got[1]):
                     rejected.add(_key(f))
                     continue
-                if got[1].score > state.current.score and (best is None or got[1].score > best[2].score):
+                if best is None or _prefer(state, (f, got[1]), (best[0], best[2])):
                     best = (f, got[0], got[1])
-                elif got[1].score <= state.current.score:
-                    rejected.add(_key(f))
             if best is not None:
                 state.accept(best[0], best[1], best[2])
                 kept = progressed = True
@@ -158,21 +187,25 @@ def _apply_rule(state: _State, spec: RuleSpec) -> bool:
     return kept
 
 
-def _accept_many(state: _State, fixes: list[Fix], merged: Fix, got: tuple[str, Assessment]) -> None:
+def _prefer(state: _State, a: tuple[Fix, Assessment], b: tuple[Fix, Assessment]) -> bool:
+    """Of two helpful alternatives, the one that checks further; on a tie the earlier, more usual one
+    (where the next error shows up says little about which alternative was meant)."""
+    return a[1].rank > b[1].rank
+
+
+def _accept_many(state: _State, fixes: list[Fix], got: tuple[str, Assessment]) -> None:
     """Record a batch as one step, but one `Edit` per fix so each gets its own reason and span."""
     text_before = state.text
-    steps_before = list(state.steps)
     for f in fixes:
         lo = min(e.start for e in f.edits)
         hi = max(e.end for e in f.edits)
         shift = sum(len(e.new) - (e.end - e.start) for g in fixes if g is not f for e in g.edits if e.end <= lo)
         delta = sum(len(e.new) - (e.end - e.start) for e in f.edits)
-        a, b = lo, hi
-        for step in reversed(steps_before):
-            a, b = map_back(a, step), map_back(b, step)
+        a, b = state.to_original(lo), state.to_original(hi)
         span = span_of(state.original, a, max(a, b), line_starts(state.original))
         state.edits.append(Edit(f.rule, span, f.reason, text_before[lo:hi], got[0][lo + shift:hi + shift + delta]))
-    state.steps.append(list(merged.edits))
+    state.steps.append([e for f in fixes for e in f.edits])
+    state.seen.add(state.text)
     state.text, state.current = got
 
 
@@ -231,15 +264,14 @@ def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) ->
     from ..check import check
 
     expression = initial.shape == "expression"
-    state = _State(source, assess(source), original=source)
+    state = _State(source, assess(source, filename), original=source, filename=filename)
     if expression:
         wrap = _wrap_expression(source)
         wrapped = apply_edits(source, wrap)
         if wrapped is not None:
             state.text = wrapped
-            state.current = assess(wrapped)
+            state.current = assess(wrapped, filename)
             state.steps.append(wrap)
-            state.base_steps = 1
     rules = _rules()
     rounds = 0
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported below

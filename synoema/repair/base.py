@@ -8,6 +8,7 @@ from functools import cached_property
 
 from ..api import CheckResult, check_source
 from ..diagnostics import Diagnostic
+from ..lexer import lex
 from .text import TextEdit, Tokens
 
 # How far a source got: parse < names (resolve) < types < ok.
@@ -23,7 +24,24 @@ class Assessment:
 
     @cached_property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.checked.diagnostics if d.is_error]
+        errs = [d for d in self.checked.diagnostics if d.is_error]
+        if not errs:
+            sig = dict(self.checked.signatures).get("main")
+            if sig is not None and _is_function_type(sig):
+                # it checks, but `main` still waits for arguments: surely a slip (a call written `f(a, b)`)
+                errs = [Diagnostic("type_mismatch", f"`main` is a function ({sig}), not a value", None,
+                                   data={"main_function": True})]
+        return errs
+
+    @property
+    def first_error(self) -> Diagnostic | None:
+        located = [d for d in self.errors if d.span is not None and d.span.line > 0]
+        return min(located, key=lambda d: d.span.offset) if located else None  # type: ignore[union-attr]
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Higher is better: the later stage, then fewer lexical errors, then fewer errors."""
+        return (self.stage, -self.lexical_errors, -len(self.errors))
 
     @cached_property
     def stage(self) -> int:
@@ -40,15 +58,27 @@ class Assessment:
         return self.stage == CHECKS
 
     @cached_property
-    def score(self) -> tuple[int, int, int]:
-        """Higher is better: the later stage, then fewer errors, then less text left after the first one."""
-        offsets = [d.span.offset for d in self.errors if d.span is not None and d.span.line > 0]
-        first = min(offsets) if offsets else len(self.source)
-        return (self.stage, -len(self.errors), -(len(self.source) - first))
+    def lexical_errors(self) -> int:
+        """Lexical errors hide the parse errors of their line, so they are counted on their own."""
+        return sum(1 for d in lex(self.source).diagnostics if d.is_error)
 
 
-def assess(source: str) -> Assessment:
-    return Assessment(source, check_source(source))
+
+def _is_function_type(sig: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(sig):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and sig.startswith("->", i):
+            return True
+    return False
+
+
+def assess(source: str, filename: str | None = None) -> Assessment:
+    """Check `source` (imports resolve relative to `filename`)."""
+    return Assessment(source, check_source(source, filename))
 
 
 @dataclass

@@ -217,7 +217,6 @@ _DEF_RE = re.compile(
 def fix_def_return(ctx: Ctx) -> list[Fix]:
     """`def f(x, y):` -> `f x y =`; `return e` -> `e`."""
     t = ctx.tokens
-    text = ctx.source
     fixes: list[Fix] = []
     for line in range(1, len(t.starts) + 1):
         idx = t.line_tokens(line)
@@ -349,7 +348,8 @@ def _lambda_binding(b: str) -> str:
 
 def _let_block(t: Tokens, text: str, let: int, inn: int) -> Fix | None:
     k, kin = t.toks[let], t.toks[inn]
-    binds = _bindings(text[t.toks[let + 1].start:kin.start].rstrip())
+    first_col = t.toks[let + 1].col - 1
+    binds = _bindings(" " * first_col + text[t.toks[let + 1].start:kin.start].rstrip())
     if not binds or any("=" not in b for b in binds):
         return None
     after_in = text[kin.end:t.line_end(kin.line)].strip()
@@ -421,7 +421,7 @@ def fix_where(ctx: Ctx) -> list[Fix]:
             continue
         head_line = k.line
         while head_line > 1 and (t.line_indent(head_line) > 0 or not t.line_text(head_line).strip()
-                                 or head_line == k.line and k.first):
+                                 or (head_line == k.line and k.first)):
             head_line -= 1
         head_ind = t.line_indent(head_line)
         # the bindings: after `where` on its line, then deeper lines
@@ -567,9 +567,9 @@ def _alternatives(t: Tokens, text: str, of: int) -> tuple[list[tuple[str, str]],
                 ln += 1
                 continue
             ind = _indent(raw)
-            if ind <= base_ind and not (col is None and ind == base_ind and raw.strip().startswith("|")):
-                if col is None or ind < col:
-                    break
+            if ind <= base_ind and not (col is None and ind == base_ind and raw.strip().startswith("|")) \
+                    and (col is None or ind < col):
+                break
             if col is None:
                 col = ind
             if ind < col:
@@ -855,7 +855,7 @@ def fix_missing_main(ctx: Ctx) -> list[Fix]:
         chunks.append((line, last, not (has_eq or is_sig or is_decl)))
         line = last + 1
     exprs = [c for c in chunks if c[2]]
-    if not exprs or len(exprs) == len(chunks) and len(chunks) == 1 and not has_main and False:
+    if not exprs:
         return []
     edits: list[TextEdit] = []
     bodies: list[str] = []
@@ -880,7 +880,7 @@ def fix_missing_main(ctx: Ctx) -> list[Fix]:
         lines = []
         for k, b in enumerate(bodies):
             last = k == len(bodies) - 1
-            b1 = b if "\n" not in b else b
+            b1 = b
             if not last and not re.match(r"^print\b", b1.strip()):
                 b1 = f"print {paren(b1.strip())}" if "\n" not in b1 else b1
             lines.append("\n".join("  " + x for x in _reindent(b1, 0).split("\n")))
@@ -944,3 +944,72 @@ __all__ = [
     "fix_where",
     "split_commas",
 ]
+
+
+# ── define before use ────────────────────────────────────────────────────────────────────────
+
+
+def _top_chunks(t: Tokens) -> list[tuple[int, int, str]]:
+    """Top-level chunks (first line, last line, first word), with comment lines above joined in."""
+    out: list[tuple[int, int, str]] = []
+    n = len(t.starts)
+    line = 1
+    pending = None  # first line of comments right above a definition
+    while line <= n:
+        idx = t.line_tokens(line)
+        raw = t.line_text(line)
+        if not idx:
+            if raw.strip().startswith("--") and not raw.startswith(" "):
+                pending = pending or line
+            else:
+                pending = None
+            line += 1
+            continue
+        if t.toks[idx[0]].col != 1:
+            line += 1
+            continue
+        last = line
+        ln = line + 1
+        while ln <= n:
+            j = t.line_tokens(ln)
+            if j and t.toks[j[0]].col == 1:
+                break
+            if j:
+                last = ln
+            ln += 1
+        out.append((pending or line, last, str(t.toks[idx[0]].value)))
+        pending = None
+        line = last + 1
+    return out
+
+
+def fix_definition_order(ctx: Ctx) -> list[Fix]:
+    """A definition used above it moves up, right before its first user (define before use)."""
+    t = ctx.tokens
+    text = ctx.source
+    for d in ctx.errors_with("unbound_variable", contains="before its definition"):
+        m = re.search(r"`([^`]+)`", d.message)
+        if m is None or d.span is None:
+            continue
+        name = m.group(1)
+        chunks = _top_chunks(t)
+        user = next((c for c in chunks if c[0] <= d.span.line <= c[1]), None)
+        mine = [k for k, c in enumerate(chunks) if c[2] == name]
+        if user is None or not mine:
+            continue
+        # its signature (`name : T`) is a chunk with the same first word: all of them move together
+        first_k, last_k = mine[0], mine[-1]
+        if any(k not in mine for k in range(first_k, last_k + 1)):
+            continue
+        a = t.line_start(chunks[first_k][0])
+        b = t.line_end(chunks[last_k][1])
+        b = min(b + 1, len(text))
+        block = text[a:b]
+        if not block.endswith("\n"):
+            block += "\n"
+        at = t.line_start(user[0])
+        if at >= a:
+            continue
+        return [Fix("definition_order", f"`{name}` must be defined before it is used (define before use)",
+                    [TextEdit(at, at, block), TextEdit(a, b, "")])]
+    return []

@@ -131,7 +131,20 @@ def _inside_token(t: Tokens, offset: int, string_ok: bool = False) -> bool:
 
 def fix_list_commas(ctx: Ctx) -> list[Fix]:
     """`[1, 2, 3]` -> `[1 2 3]`, parenthesising elements that are not atoms."""
+    fixes: list[Fix] = []
+    for t in ctx.tokens.streams():
+        fixes += _list_commas(ctx, t)
     t = ctx.tokens
+    for d in ctx.errors_with("unexpected_token", contains="negative number"):
+        i = t.index_at(d.span.offset) if d.span else None
+        if i is not None and t.toks[i].kind == "-" and i + 1 < len(t.toks) and not t.toks[i + 1].spaced:
+            nxt = t.toks[i + 1]
+            fixes.append(Fix("negative_element", "a negative element needs parentheses: `(-1)`",
+                             [TextEdit(t.toks[i].start, t.toks[i].start, "("), TextEdit(nxt.end, nxt.end, ")")]))
+    return fixes
+
+
+def _list_commas(ctx: Ctx, t: Tokens) -> list[Fix]:
     fixes: list[Fix] = []
     for i, k in enumerate(t.toks):
         if k.kind != "[" or i not in t.pair:
@@ -157,12 +170,6 @@ def fix_list_commas(ctx: Ctx) -> list[Fix]:
             trailing = c + 1 == j or t.toks[c + 1].kind == ","
             edits.append(TextEdit(tok.start, tok.end, "" if nxt in (" ", "\n", "") or trailing else " "))
         fixes.append(Fix("list_commas", "lists use spaces, not commas: `[1 2 3]`", edits))
-    for d in ctx.errors_with("unexpected_token", contains="negative number"):
-        i = t.index_at(d.span.offset) if d.span else None
-        if i is not None and t.toks[i].kind == "-" and i + 1 < len(t.toks):
-            nxt = t.toks[i + 1]
-            fixes.append(Fix("negative_element", "a negative element needs parentheses: `(-1)`",
-                             [TextEdit(t.toks[i].start, t.toks[i].start, "("), TextEdit(nxt.end, nxt.end, ")")]))
     return fixes
 
 
@@ -194,12 +201,29 @@ def _param_run_before(t: Tokens, arrow: int) -> int | None:
 
 def fix_lambdas(ctx: Ctx) -> list[Fix]:
     """`(x -> e)`, `x => e`, `lambda x: e`, `fun x -> e` -> `\\x -> e`."""
-    t = ctx.tokens
+    fixes: list[Fix] = []
+    sigs = _signature_lines(ctx.tokens)
+    for t in ctx.tokens.streams():
+        fixes += _lambdas(ctx, t, sigs)
+    return fixes
+
+
+def _signature_lines(t: Tokens) -> set[int]:
+    out = set()
+    for line in range(1, len(t.starts) + 1):
+        idx = t.line_tokens(line)
+        if len(idx) > 1 and t.toks[idx[0]].kind == LOWER and t.toks[idx[1]].kind == ":" \
+                and not any(t.toks[i].kind == "=" for i in idx):
+            out.add(line)
+    return out
+
+
+def _lambdas(ctx: Ctx, t: Tokens, sigs: set[int]) -> list[Fix]:
     text = ctx.source
     fixes: list[Fix] = []
     reason = "a lambda starts with a backslash: `\\x -> body`"
     for a, k in enumerate(t.toks):
-        if k.kind in ("->", "=>"):
+        if k.kind in ("->", "=>") and k.line not in sigs:
             first = _param_run_before(t, a)
             if first is None:
                 continue
@@ -213,7 +237,7 @@ def fix_lambdas(ctx: Ctx) -> list[Fix]:
                 continue
             if k.kind == "=>" and prev is not None and prev.kind not in ("(", "=", ",", "|>", "[") and not fun_kw:
                 continue
-            params = _lambda_params(t, first, a)
+            params = _lambda_params(t, first, a, js=k.kind == "=>")
             edits = [TextEdit(t.toks[first].start, t.toks[a - 1].end, "\\" + params)]
             if fun_kw and prev is not None:
                 edits = [TextEdit(prev.start, t.toks[a - 1].end, "\\" + params)]
@@ -232,14 +256,14 @@ def fix_lambdas(ctx: Ctx) -> list[Fix]:
     return fixes
 
 
-def _lambda_params(t: Tokens, first: int, arrow: int) -> str:
+def _lambda_params(t: Tokens, first: int, arrow: int, js: bool = False) -> str:
     """The parameter text, turning a JS-style `(a, b)` list into `a b`."""
     if t.toks[first].kind == "(" and t.pair.get(first) == arrow - 1:
         inner = range(first + 1, arrow - 1)
         kinds = [t.toks[m].kind for m in inner]
         if kinds and all(kd in (LOWER, "_", ",") for kd in kinds):
             names = [t.src(m, m) for m in inner if t.toks[m].kind != ","]
-            if "," in kinds and len(names) > 2:
+            if "," in kinds and (len(names) > 2 or js):
                 return " ".join(names)
             if "," not in kinds:
                 return " ".join(names)
@@ -298,57 +322,98 @@ def _wrap_cons_runs(t: Tokens, lo: int, hi: int) -> list[TextEdit]:
 
 def fix_call_syntax(ctx: Ctx) -> list[Fix]:
     """`f(a, b)` -> `f a b` and `f()` -> `f`, for functions that take several arguments."""
-    t = ctx.tokens
-    arity = known_arities(t)
+    arity = known_arities(ctx.tokens)
     fixes: list[Fix] = []
-    for i, k in enumerate(t.toks[:-1]):
-        op = t.toks[i + 1]
-        if k.kind not in (LOWER, UPPER) or op.kind != "(" or op.spaced or (i + 1) not in t.pair:
-            continue
-        close = t.pair[i + 1]
-        if close == i + 2:
-            fixes.append(Fix("call_syntax", "a function is applied without parentheses: `f`, not `f()`",
-                             [TextEdit(op.start, t.toks[close].end, "")]))
-            continue
-        parts = split_commas(t, i + 2, close)
-        if not parts or len(parts) < 2:
-            continue
-        name = str(k.value)
-        if k.kind == LOWER and arity.get(name, 99) < 2:
-            continue
-        if any(_call_inside(t, a, b) for a, b in parts):
-            continue  # the inner call first; this one in a later pass
-        args = " ".join(paren(ctx.source[t.toks[a].start:t.toks[b].end]) for a, b in parts)
-        new = f"{name} {args}"
-        prev = t.toks[i - 1] if i > 0 else None
-        if prev is not None and prev.line == k.line and prev.kind in ATOM_END:
-            new = f"({new})"
-        fixes.append(Fix("call_syntax", "arguments follow the function, separated by spaces: `f a b`",
-                         [TextEdit(k.start, t.toks[close].end, new)]))
+    for t in ctx.tokens.streams():
+        fixes += _calls(ctx, t, arity)
     return fixes
 
 
-def _call_inside(t: Tokens, a: int, b: int) -> bool:
-    for m in range(a, b):
-        k, n = t.toks[m], t.toks[m + 1]
-        if k.kind in (LOWER, UPPER) and n.kind == "(" and not n.spaced and (m + 1) in t.pair:
-            close = t.pair[m + 1]
-            if close == m + 2 or any(t.toks[x].kind == "," and t.toks[x].depth == n.depth + 1
-                                     for x in range(m + 2, close)):
-                return True
-    return False
+def _call_at(t: Tokens, i: int, arity: dict[str, int]) -> tuple[int, list[tuple[int, int]]] | None:
+    """If tokens at `i` are a call written `f(a, b)` or `f()`, its closing index and argument ranges."""
+    if i + 1 >= len(t.toks):
+        return None
+    k, op = t.toks[i], t.toks[i + 1]
+    if k.kind not in (LOWER, UPPER) or op.kind != "(" or op.spaced or (i + 1) not in t.pair:
+        return None
+    close = t.pair[i + 1]
+    if close == i + 2:
+        return close, []
+    parts = split_commas(t, i + 2, close)
+    if not parts or len(parts) < 2:
+        return None
+    if k.kind == LOWER and arity.get(str(k.value), 99) < 2:
+        return None
+    return close, parts
+
+
+def _render(ctx: Ctx, t: Tokens, a: int, b: int, arity: dict[str, int]) -> str:
+    """Source text of tokens a..b with every call inside rewritten (innermost first, in one go)."""
+    out: list[str] = []
+    pos = t.toks[a].start
+    m = a
+    while m <= b:
+        call = _call_at(t, m, arity)
+        if call is not None and call[0] <= b:
+            close, parts = call
+            out.append(ctx.source[pos:t.toks[m].start])
+            out.append(_call_text(ctx, t, m, close, parts, arity))
+            pos = t.toks[close].end
+            m = close + 1
+            continue
+        m += 1
+    out.append(ctx.source[pos:t.toks[b].end])
+    return "".join(out)
+
+
+def _call_text(ctx: Ctx, t: Tokens, i: int, close: int, parts: list[tuple[int, int]], arity: dict[str, int]) -> str:
+    name = str(t.toks[i].value)
+    if not parts:
+        return name
+    args = " ".join(paren(_render(ctx, t, a, b, arity)) for a, b in parts)
+    new = f"{name} {args}"
+    prev = t.toks[i - 1] if i > 0 else None
+    if prev is not None and prev.line == t.toks[i].line and prev.kind in ATOM_END:
+        new = f"({new})"
+    return new
+
+
+def _calls(ctx: Ctx, t: Tokens, arity: dict[str, int]) -> list[Fix]:
+    fixes: list[Fix] = []
+    i = 0
+    while i < len(t.toks) - 1:
+        call = _call_at(t, i, arity)
+        if call is None:
+            i += 1
+            continue
+        close, parts = call
+        k = t.toks[i]
+        if parts:
+            reason = "arguments follow the function, separated by spaces: `f a b`"
+        else:
+            reason = "a function is applied without parentheses: `f`, not `f()`"
+        fixes.append(Fix("call_syntax", reason,
+                         [TextEdit(k.start, t.toks[close].end, _call_text(ctx, t, i, close, parts, arity))]))
+        i = close + 1  # calls inside were rewritten with this one
+    return fixes
 
 
 def fix_indexing(ctx: Ctx) -> list[Fix]:
     """`xs[i]` -> `index i xs` (or `str_slice` for strings), slices `xs[a:b]` -> take/drop."""
-    t = ctx.tokens
-    arity = known_arities(t)
+    arity = known_arities(ctx.tokens)
+    fixes: list[Fix] = []
+    for t in ctx.tokens.streams():
+        fixes += _indexing(ctx, t, arity)
+    return fixes
+
+
+def _indexing(ctx: Ctx, t: Tokens, arity: dict[str, int]) -> list[Fix]:
     fixes: list[Fix] = []
     for i, k in enumerate(t.toks):
         if k.kind != "[" or k.spaced or i == 0 or i not in t.pair:
             continue
         prev = t.toks[i - 1]
-        if prev.end != k.start or prev.kind not in (LOWER, ")", "]"):
+        if prev.end != k.start or prev.kind not in (LOWER, ")", "]", STR):
             continue
         if prev.kind == LOWER and arity.get(str(prev.value), 0) > 0 and str(prev.value) not in ("args",):
             continue

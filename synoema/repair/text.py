@@ -106,6 +106,7 @@ class Tokens:
     pair: dict[int, int] = field(default_factory=dict)  # index of an opener <-> index of its closer
     starts: list[int] = field(default_factory=list)
     lex_diags: list = field(default_factory=list)
+    parts: list[Tokens] = field(default_factory=list)  # the token streams of `${...}` holes
 
     @staticmethod
     def of(text: str) -> Tokens:
@@ -113,23 +114,37 @@ class Tokens:
         t = Tokens(text, starts=line_starts(text), lex_diags=list(lexed.diagnostics))
         t.toks = t._convert(lexed.tokens, nested=False)
         t.flat = list(t.toks)
-        for raw in lexed.tokens:
+        t._pairs()
+        pending = list(lexed.tokens)
+        while pending:
+            raw = pending.pop(0)
             if raw.kind == ISTR and isinstance(raw.value, list):
                 for part in raw.value:
                     if isinstance(part, InterpPart):
-                        t.flat += t._convert(part.tokens, nested=True)
+                        sub = Tokens(text, starts=t.starts)
+                        sub.toks = t._convert(part.tokens, nested=True)
+                        sub._pairs()
+                        t.parts.append(sub)
+                        t.flat += sub.toks
+                        pending += part.tokens  # strings inside `${...}` may hold holes of their own
         t.flat.sort(key=lambda k: k.start)
+        return t
+
+    def _pairs(self) -> None:
         stack: list[int] = []
-        for i, k in enumerate(t.toks):
+        for i, k in enumerate(self.toks):
             k.depth = len(stack)
             if k.kind in OPENERS:
                 stack.append(i)
-            elif k.kind in CLOSERS and stack and t.toks[stack[-1]].kind == CLOSERS[k.kind]:
+            elif k.kind in CLOSERS and stack and self.toks[stack[-1]].kind == CLOSERS[k.kind]:
                 j = stack.pop()
-                t.pair[j] = i
-                t.pair[i] = j
+                self.pair[j] = i
+                self.pair[i] = j
                 k.depth = len(stack)
-        return t
+
+    def streams(self) -> list[Tokens]:
+        """This token stream and those of every `${...}` hole (each has its own brackets)."""
+        return [self, *self.parts]
 
     def _convert(self, raw: list[Token], nested: bool) -> list[Tok]:
         out: list[Tok] = []
@@ -199,7 +214,10 @@ def is_atom_text(text: str) -> bool:
         return True
     if t[0] == '"' and t.endswith('"') and t.count('"') == 2:
         return True
-    return all(ch.isalnum() or ch in "_." for ch in t) and not t[0].isdigit() or t.replace(".", "", 1).isdigit()
+    if t.replace(".", "", 1).isdigit():
+        return True
+    # `r.x` is not an atom: application binds tighter than field access (`f r.x` is `(f r).x`)
+    return all(ch.isalnum() or ch == "_" for ch in t) and not t[0].isdigit()
 
 
 def _balanced_group(t: str) -> bool:

@@ -44,9 +44,9 @@ def fix_plus_strings(ctx: Ctx) -> list[Fix]:
                     fixes.append(Fix("string_concat", "strings and lists are joined with `++`; `+` adds numbers",
                                      [TextEdit(s.offset, s.end_offset, "++")]))
                     break
-        elif "`++`" in d.message and found in ("Int", "Float", "Bool"):
+        elif "`++`" in d.message and d.data.get("expected") == "String" and found and found != "String":
             text = ctx.source[d.span.offset:d.span.end_offset]
-            fixes.append(Fix("show_number", f"a {found} is turned into text with `show`",
+            fixes.append(Fix("show_value", f"a {found} is turned into text with `show`",
                              [TextEdit(d.span.offset, d.span.end_offset, f"show {paren(text)}")]))
     return fixes
 

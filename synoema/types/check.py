@@ -7,6 +7,7 @@ internal failure a warning, so a program is never blocked by a bug of the checke
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,10 @@ from .core import Type
 from .env import Env, add_typedefs, builtin_types, shape
 from .infer import Checker
 from .printer import format_type
+from .unify import has_error
 
 PRELUDE_PATH = Path(__file__).resolve().parent.parent / "prelude.sno"
+_MIN_RECURSION = 8000
 
 
 @dataclass
@@ -142,7 +145,8 @@ def _report(checker: Checker, unit: Unit) -> TypeReport:
         if t is None:
             continue
         schemes[fd.name] = t
-        sigs.append((fd.name, format_type(t)))
+        if not has_error(t):  # a type with an unknown part (an unresolved name) is not printed
+            sigs.append((fd.name, format_type(t)))
     diags = checker.diags + checker.warnings
     diags.sort(key=lambda d: (d.span.line, d.span.col) if d.span else (0, 0))
     props = {k: [format_type(t, constraints=False) for t in v] for k, v in checker.prop_types.items()}
@@ -151,6 +155,8 @@ def _report(checker: Checker, unit: Unit) -> TypeReport:
 
 def check_unit(unit: Unit, record_types: bool = False) -> TypeReport:
     """Type-check a resolved unit. Never raises."""
+    if sys.getrecursionlimit() < _MIN_RECURSION:  # nesting the parser accepts must not fail here
+        sys.setrecursionlimit(_MIN_RECURSION)  # only ever raised: other threads may rely on it
     try:
         base = prelude().env
         env = _child_env(base)

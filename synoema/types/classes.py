@@ -17,10 +17,6 @@ BUILTIN_CLASSES = frozenset({NUM, CONCAT, EQ, ORD})
 NUMERIC = frozenset({INT_C, FLOAT_C})
 CONCATENABLE = frozenset({STRING_C, LIST_C})
 ORDERED = frozenset({INT_C, FLOAT_C, STRING_C, CHAR_C, BOOL_C, UNIT_C})
-BUILTIN_HEADS = frozenset({INT_C, FLOAT_C, STRING_C, CHAR_C, BOOL_C, UNIT_C, LIST_C})
-
-# The head name records get in instance tables (`impl Show {x : Int}` is not expressible anyway).
-RECORD_HEAD = "{}"
 
 
 @dataclass(slots=True)

@@ -179,11 +179,6 @@ def record_view(t: TRecord) -> tuple[dict[str, Type], TVar | None]:
     return (merged if merged is not None else fields), tail
 
 
-def is_function(t: Type) -> bool:
-    t = prune(t)
-    return t.__class__ is TCon and t.con is ARROW  # type: ignore[union-attr]
-
-
 def instantiate(t: Type, level: int) -> Type:
     """A copy of `t` with every GENERIC variable replaced by a fresh one at `level`."""
     memo: dict[int, TVar] = {}
@@ -240,24 +235,3 @@ def generalize(t: Type, level: int) -> bool:
             found = True
         return found
     return False
-
-
-def free_vars(t: Type, out: list[TVar] | None = None) -> list[TVar]:
-    """Unbound variables of `t` in order of first appearance (rows included)."""
-    if out is None:
-        out = []
-    t = prune(t)
-    cls = t.__class__
-    if cls is TVar:
-        if t not in out:
-            out.append(t)  # type: ignore[arg-type]
-    elif cls is TCon:
-        for a in t.args:  # type: ignore[union-attr]
-            free_vars(a, out)
-    elif cls is TRecord:
-        fields, tail = record_view(t)  # type: ignore[arg-type]
-        for v in fields.values():
-            free_vars(v, out)
-        if tail is not None:
-            free_vars(tail, out)
-    return out

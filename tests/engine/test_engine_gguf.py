@@ -27,7 +27,9 @@ def store(tmp_path: Path) -> Iterator[HistoryStore]:
         yield s
 
 
-def make(model: Path, store: HistoryStore | bool = False, grammars: dict[str, str] | None = None, **kw: int) -> Engine:
+def make(
+    model: Path, store: HistoryStore | bool = False, grammars: dict[str, str] | None = None, **kw: int
+) -> Engine:
     return Engine(gguf_config(model, **kw), history=store, grammars=grammars)
 
 
@@ -52,7 +54,9 @@ def test_streams_records_and_reports_stats(tiny_gguf: Path, store: HistoryStore)
 
 @pytest.mark.parametrize("rounds", [2, 1, 0])
 def test_repair_loop_runs_its_bounded_rounds(tiny_gguf: Path, store: HistoryStore, rounds: int) -> None:
-    engine = make(tiny_gguf, store, {"write": GARBAGE_GRAMMAR, "repair": GARBAGE_GRAMMAR}, repair_rounds=rounds)
+    engine = make(
+        tiny_gguf, store, {"write": GARBAGE_GRAMMAR, "repair": GARBAGE_GRAMMAR}, repair_rounds=rounds
+    )
     events: list[Event] = []
     reply = engine.respond("Write a function that sums a list.", "write", on_event=events.append)
     engine.close()
@@ -113,7 +117,9 @@ def test_rule_repair_fixes_proposed_code_and_the_output_is_the_real_one(tiny_ggu
 
 def test_quoted_code_is_checked_but_never_repaired_or_sent_back(tiny_gguf: Path) -> None:
     answer = "Your line:\n\n```sno quoted\nscores = [90, 72, 85]\n```\n\nUse spaces between items.\n"
-    engine = make(tiny_gguf, grammars={"fix": fenced_grammar(answer), "repair": GARBAGE_GRAMMAR}, max_tokens=120)
+    engine = make(
+        tiny_gguf, grammars={"fix": fenced_grammar(answer), "repair": GARBAGE_GRAMMAR}, max_tokens=120
+    )
     events: list[Event] = []
     reply = engine.respond("Why does this fail?", "fix", code=BROKEN, on_event=events.append)
     engine.close()

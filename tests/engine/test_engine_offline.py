@@ -147,7 +147,11 @@ def test_check_and_repair_snippet(engine: Engine) -> None:
     expr = engine.check_snippet("map (\\x -> x * 2) [1 2 3]")
     assert expr.status == "runs" and expr.output.strip() == "[2 4 6]"
     bad = engine.check_snippet(BROKEN)
-    assert bad.status == "fails" and bad.diagnostics[0].code == "unexpected_token" and bad.diagnostics[0].line == 1
+    assert (
+        bad.status == "fails"
+        and bad.diagnostics[0].code == "unexpected_token"
+        and bad.diagnostics[0].line == 1
+    )
     code, notes, verdict = engine.repair_snippet(BROKEN)
     if verdict.repaired:  # the rule-based repair is installed
         assert code.startswith("scores = [90 72 85]") and notes and verdict.status == "runs"

@@ -299,6 +299,8 @@ LINT_CASES: list[tuple[str, str]] = [
     ("total xs = foldl (\\acc x -> acc + x) 0 xs\n\nmain = total [1 2 3]\n", "fold-is-library"),
     ("count xs = foldl (\\acc _ -> acc + 1) 0 xs\n\nmain = count [1 2 3]\n", "fold-is-library"),
     ("empty xs = length xs == 0\n\nmain = [(empty []) (empty [1])]\n", "length-zero"),
+    ("birthday p = {name = p.name, age = p.age + 1}\n\nmain = birthday {name = \"Mo\", age = 30}\n",
+     "record-update"),
     ("msg n m = \"n=\" ++ show n ++ \", m=\" ++ show m\n\nmain = msg 1 2\n", "interpolation"),
 ]
 

@@ -79,3 +79,8 @@ def test_explain_bare_code_and_code_from_history() -> None:
 def test_explain_without_code_answers_from_the_reference() -> None:
     answer = ask("explain", "what is a fold?")
     assert "no Synoema code" in answer and "foldl" in answer
+
+
+def test_explain_a_bare_expression() -> None:
+    answer = ask("explain", "```sno\nmap (\\x -> x * 2) [1 2 3]\n```")
+    assert "`main : List Int`" in answer and "[2 4 6]" in answer

@@ -4,6 +4,7 @@ a program it accepts runs without a runtime type error."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synoema.lexer import lex
+
+# check_unit raises the recursion limit on first use; do it up front so hypothesis sees no change.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
 
 SUITE = Path(__file__).resolve().parent.parent / "conformance"
 PROGRAMS = sorted(

@@ -95,8 +95,6 @@ class ChatScreen(Screen[None]):
     async def on_mount(self) -> None:
         await self.messages.clear_messages(WELCOME)
         self.status.update_info(state="starting engine…", kind=self.kinds.kind)
-        if self.services.engine is not None:
-            self.engine_ready()
 
     @property
     def messages(self) -> MessageList:
@@ -283,7 +281,7 @@ class ChatScreen(Screen[None]):
             return
         answer = job.answer
         for event in job.pump.drain():
-            if job is not self.job:
+            if job is not self.job or self._flush_timer is None:
                 return
             if isinstance(event, TextChunk):
                 if not job.cancel_requested:
@@ -292,11 +290,18 @@ class ChatScreen(Screen[None]):
                 await answer.add_verdict(event.verdict)
             elif isinstance(event, RepairRound):
                 answer.note(f"repair round {event.round}: asked the model again about snippet {event.snippet_index + 1}")
-            elif isinstance(event, Done):
-                await self._finish(job, event.reply)
-                return
-            elif isinstance(event, Failed):
-                await self._fail(job, event.message, event.hint)
+            elif isinstance(event, Done | Failed):
+                # This runs inside the timer's task: stopping the timer first would cancel it mid-way.
+                timer, self._flush_timer = self._flush_timer, None
+                try:
+                    if isinstance(event, Done):
+                        await self._finish(job, event.reply)
+                    else:
+                        await self._fail(job, event.message, event.hint)
+                finally:
+                    self.job = None
+                    if timer is not None:
+                        timer.stop()
                 return
         self._live_stats(job)
 
@@ -307,14 +312,7 @@ class ChatScreen(Screen[None]):
             if elapsed > 0.2:
                 self.status.update_info(tokens_per_second=pump.chunks / elapsed, tokens=pump.chunks)
 
-    def _end_job(self) -> None:
-        if self._flush_timer is not None:
-            self._flush_timer.stop()
-            self._flush_timer = None
-        self.job = None
-
     async def _finish(self, job: ReplyJob, reply: Reply) -> None:
-        self._end_job()
         meta = reply.meta if isinstance(reply.meta, dict) else {}
         conversation_id = meta.get("conversation_id", job.conversation_id)
         if isinstance(conversation_id, int):
@@ -350,7 +348,6 @@ class ChatScreen(Screen[None]):
         self.sidebar.reload()
 
     async def _fail(self, job: ReplyJob, message: str, hint: str | None) -> None:
-        self._end_job()
         if job.conversation_id is not None:
             self.conversation_id = job.conversation_id
         await job.answer.fail(message, hint)
