@@ -40,11 +40,9 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
     group.add_argument(
         "--grammar",
-        nargs="?",
-        const="builtin",
         default=default,
-        metavar="FILE",
-        help="constrain code in write mode with a GBNF program grammar (default: the built-in one)",
+        metavar="builtin|FILE",
+        help="constrain code in write mode and repair rounds with a GBNF program grammar",
     )
 
 
@@ -119,8 +117,8 @@ def load_settings(ns: argparse.Namespace) -> tuple[Any, list[str], Path]:
     return config, problems, Path(path)
 
 
-def _grammars(ns: argparse.Namespace) -> dict[str, str]:
-    choice = getattr(ns, "grammar", None)
+def _grammars(ns: argparse.Namespace, config: Any = None) -> dict[str, str]:
+    choice = getattr(ns, "grammar", None) or (config.engine.grammar if config is not None else "")
     if not choice:
         return {}
     from assistant.engine.grammar import write_grammars
@@ -139,7 +137,7 @@ def make_engine(ns: argparse.Namespace, config: Any, *, history: bool = True, on
     from assistant.engine.core import Engine
 
     isolate = not (one_shot and config.backend.kind == "offline")
-    return Engine(config, history=None if history else False, grammars=_grammars(ns), isolate=isolate)
+    return Engine(config, history=None if history else False, grammars=_grammars(ns, config), isolate=isolate)
 
 
 # --- one-shot answers -----------------------------------------------------------------------------------

@@ -88,6 +88,9 @@ class EngineConfig:
         choices=REFERENCE_SIZES,
         label="reference size",
     )
+    grammar: str = _setting(
+        "", "SYNOEMA_GRAMMAR", "GBNF grammar for write mode: empty (none), builtin, or a file path."
+    )
 
 
 @dataclass

@@ -188,7 +188,7 @@ def model_section(gguf: Path, runs: int) -> None:
         first = reply.stats.first_token_seconds or 0.0
         ttft.append(first)
         whole.append(reply.stats.tokens / reply.stats.seconds)
-        if reply.stats.seconds - first > 1e-3 and reply.stats.tokens > 1:
+        if reply.stats.seconds - first > 0.05 and reply.stats.tokens > 1:
             decode.append((reply.stats.tokens - 1) / (reply.stats.seconds - first))
     print(
         f"  time to first token: median {ms(statistics.median(ttft)).strip()} (prompt ~{reply.stats.context_tokens} tokens)"

@@ -10,8 +10,10 @@ Nothing here raises for a bad program: every problem is a diagnostic in the repo
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,6 +30,7 @@ StageStatus = Literal["passed", "failed", "skipped"]
 Status = Literal["runs", "types", "parses", "fails"]
 STAGES = ("parse", "types", "run")
 DEFAULT_LIMITS = Limits()
+MAX_SOURCE = 2_000_000  # characters; parsing and type checking run in the caller's process
 
 
 @dataclass
@@ -311,6 +314,14 @@ def check(
 ) -> CheckReport:
     """Parse, type-check and (for a program or an expression) run `source`. Never raises."""
     started = time.perf_counter()
+    if len(source) > MAX_SOURCE:
+        report = CheckReport(source, filename=filename)
+        report.stages["parse"] = "failed"
+        report.diagnostics.append(Diagnostic(
+            "limit_exceeded", f"the snippet has {len(source)} characters, more than {MAX_SOURCE} this checker reads",
+            None, fixability="medium", data={"limit": "source"}))
+        report.timings["total"] = time.perf_counter() - started
+        return report
     try:
         report = _check(source, filename, run, stdin, expect_output, limits, isolate, allow_io)
     except Exception as e:  # a bug of ours must come back as a verdict, not a traceback
@@ -461,3 +472,16 @@ def check_many(
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="synoema-check") as ex:
             list(ex.map(one, range(total)))
     return [r for r in results if r is not None]
+
+
+# ── `synoema.check` is both this module and the function ─────────────────────────────────────
+
+
+class _CallableModule(types.ModuleType):
+    """Importing `synoema.check` makes the package attribute `check` this module; calling it checks."""
+
+    def __call__(self, source: str, **kwargs: Any) -> CheckReport:
+        return check(source, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -131,13 +131,13 @@ def cmd_fix(ns: argparse.Namespace) -> int:
     except ImportError:
         print("synoema: `fix` is not available in this build", file=sys.stderr)
         return 2
+    if ns.write and ns.file == "-":
+        print("synoema: --write needs a file, not standard input", file=sys.stderr)
+        return 2
     got = _read_input(ns.file)
     if got is None:
         return 2
     source, filename = got
-    if ns.write and filename is None:
-        print("synoema: --write needs a file, not standard input", file=sys.stderr)
-        return 2
     result = repair(source, filename=filename)
     name = filename or "<stdin>"
     for edit in result.edits:
@@ -150,8 +150,8 @@ def cmd_fix(ns: argparse.Namespace) -> int:
             import os
             import tempfile
 
-            assert filename is not None
-            directory = os.path.dirname(os.path.abspath(filename))
+            target = filename or ns.file
+            directory = os.path.dirname(os.path.abspath(target))
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".synoema-fix-", suffix=".sno")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -159,12 +159,12 @@ def cmd_fix(ns: argparse.Namespace) -> int:
                     fh.flush()
                     os.fsync(fh.fileno())
                 with contextlib.suppress(OSError):  # keep the file's permissions
-                    os.chmod(tmp, os.stat(filename).st_mode & 0o7777)
-                os.replace(tmp, filename)
+                    os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+                os.replace(tmp, target)
             except OSError as e:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-                print(f"synoema: cannot write {filename}: {e}", file=sys.stderr)
+                print(f"synoema: cannot write {target}: {e}", file=sys.stderr)
                 return 2
             print(f"{name}: {len(result.edits)} edit{'s' if len(result.edits) != 1 else ''} written", file=sys.stderr)
         elif not result.edits:

@@ -159,6 +159,13 @@ def _execute(req: RunRequest) -> RunOutcome:
         worker_pid=os.getpid(),
     )
     cap_output(out, req.limits)
+    timeout = req.limits.timeout
+    if out.exit_code == 0 and timeout is not None and out.timings.get("run", 0.0) > timeout:
+        # the watchdog's stop can land while the program is unwinding and look like success
+        out.exit_code, out.stdout, out.value = 1, "", None
+        out.diagnostics.append(Diagnostic("limit_exceeded", f"the program ran longer than {timeout:g} s", None,
+                                          llm_hint="Check for a loop that never reaches its base case.",
+                                          fixability="medium", data={"limit": "time"}))
     out.limit_exceeded = any(d.code == "limit_exceeded" for d in out.diagnostics)
     return out
 
@@ -370,6 +377,7 @@ class WorkerPool:
         self._count = 0
         self._closed = False
         self._start_failures = 0
+        self._all: set[_Worker] = set()
 
     # -- sizing ------------------------------------------------------------------------------
 
@@ -393,6 +401,11 @@ class WorkerPool:
     @property
     def workers(self) -> int:
         return self._count
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (busy or idle)."""
+        with self._lock:
+            return sorted(w.pid for w in self._all if w.pid is not None and w.alive())
 
     # -- running -----------------------------------------------------------------------------
 
@@ -419,6 +432,8 @@ class WorkerPool:
                 self._give(worker)
             else:
                 worker.kill()
+                with self._lock:
+                    self._all.discard(worker)
                 self._replace()
 
     def _exchange(self, worker: _Worker, req: RunRequest) -> tuple[RunOutcome, bool]:
@@ -479,16 +494,20 @@ class WorkerPool:
     # -- worker bookkeeping ------------------------------------------------------------------
 
     def _take(self, block: bool) -> _Worker | None:
+        """An idle live worker, a new one while the pool is below its size, or (blocking) the next free one."""
+        waited = False
         while True:
             try:
-                w = self._idle.get_nowait()
+                w = self._idle.get(timeout=0.5) if waited else self._idle.get_nowait()
             except queue.Empty:
                 w = None
             if w is not None:
-                if w.ready and not w.alive():
+                if not w.alive():  # died while idle (the kernel's OOM killer, a signal)
                     w.kill()
                     with self._lock:
                         self._count -= 1
+                        self._all.discard(w)
+                    waited = False
                     continue
                 return w
             with self._lock:
@@ -503,13 +522,12 @@ class WorkerPool:
                         self._count -= 1
                     raise SandboxUnavailable(f"cannot start a sandbox worker: {e}") from e
                 self.stats.started += 1
+                with self._lock:
+                    self._all.add(w)
                 return w
             if not block:
                 return None
-            try:
-                return self._idle.get(timeout=0.5)
-            except queue.Empty:
-                continue
+            waited = True
 
     def _give(self, w: _Worker) -> None:
         if self._closed:

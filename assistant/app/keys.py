@@ -24,6 +24,11 @@ class Key:
     scope: str
     show: bool = True  # in the footer
     priority: bool = False
+    help: str = ""  # longer wording for the help screen (default: the description)
+
+    @property
+    def explained(self) -> str:
+        return self.help or self.description
 
     def binding(self) -> Binding:
         return Binding(self.keys, self.action, self.description, show=self.show, priority=self.priority)
@@ -31,21 +36,24 @@ class Key:
 
 APP_KEYS: tuple[Key, ...] = (
     Key("f1", "help", "Help", "everywhere"),
-    Key("ctrl+p", "command_palette", "Commands", "everywhere", show=False),
-    Key("f7", "validate", "Validate", "everywhere"),
-    Key("f8", "pick_model", "Model", "everywhere"),
+    Key("ctrl+p", "command_palette", "Commands", "everywhere", show=False, help="Command palette (themes too)"),
+    Key("f7", "validate", "Validate", "everywhere", help="Validate screen: check code as you type"),
+    Key("f8", "pick_model", "Model", "everywhere", help="Pick the backend and model"),
     Key("ctrl+q", "quit", "Quit", "everywhere", show=False, priority=True),
 )
 
 CHAT_KEYS: tuple[Key, ...] = (
-    Key("escape", "cancel", "Cancel reply", "chat", show=False),
-    Key("ctrl+n", "new_conversation", "New", "chat"),
-    Key("ctrl+b", "toggle_sidebar", "History", "chat"),
-    Key("ctrl+f", "search_history", "Search", "chat", show=False),
-    Key("ctrl+t", "cycle_kind", "Kind", "chat"),
-    *(Key(key, f"set_kind('{kind}')", kind.capitalize(), "chat", show=False) for kind, key in KIND_KEYS.items()),
-    Key("ctrl+s", "save_exchange", "Save for training", "chat", show=False),
-    Key("ctrl+l", "focus_input", "Input", "chat", show=False),
+    Key("escape", "cancel", "Cancel reply", "chat", show=False, help="Cancel the reply being written"),
+    Key("ctrl+n", "new_conversation", "New", "chat", help="New conversation"),
+    Key("ctrl+b", "toggle_sidebar", "History", "chat", help="Show or hide the history sidebar"),
+    Key("ctrl+f", "search_history", "Search", "chat", show=False, help="Search the history"),
+    Key("ctrl+t", "cycle_kind", "Kind", "chat", help="Next kind: explain, fix, ask, review, write"),
+    *(
+        Key(key, f"set_kind('{kind}')", kind.capitalize(), "chat", show=False, help=f"Kind: {kind}")
+        for kind, key in KIND_KEYS.items()
+    ),
+    Key("ctrl+s", "save_exchange", "Save for training", "chat", show=False, help="Save the focused (or last) exchange for training"),
+    Key("ctrl+l", "focus_input", "Input", "chat", show=False, help="Back to the message input"),
 )
 
 INPUT_KEYS: tuple[Key, ...] = (
@@ -119,6 +127,9 @@ def pretty(keys: str) -> str:
     names = {"plus": "+", "minus": "-", "equals_sign": "=", "delete": "Del", "escape": "Esc"}
     out = []
     for key in keys.split(","):
-        parts = [names.get(p, p.upper() if len(p) <= 3 and p.startswith("f") else p.capitalize()) for p in key.split("+")]
+        parts = [
+            names.get(p, p if len(p) == 1 else p.upper() if len(p) <= 3 and p.startswith("f") else p.capitalize())
+            for p in key.split("+")
+        ]
         out.append("+".join(parts))
     return " / ".join(out)

@@ -334,14 +334,12 @@ class Engine:
         code: str | None,
         reply: Reply,
     ) -> Reply:
-        if conversation_id is None or not self._recorder.exists(conversation_id):
-            conversation_id = self.new_conversation(kind.value)
-        reply.meta["conversation_id"] = conversation_id
         turn = self._prepare(text, kind, code)
         if turn is None:
             return self._fail(emit, reply, "The message is empty.", "Type a question, a task or some code.")
         shown, user_code = turn.shown, turn.code
-        prior = self._recorder.turns(conversation_id)
+        existing = conversation_id is not None and self._recorder.exists(conversation_id)
+        prior = self._recorder.turns(conversation_id) if existing and conversation_id is not None else []
         started = time.perf_counter()
         plan: PromptPlan | None = None
         replan: Callable[[Sequence[tuple[str, str]]], PromptPlan] | None = None
@@ -362,6 +360,9 @@ class Engine:
                 "over_budget": plan.over_budget,
                 "counter": self._token_counter().name,
             }
+        if not existing or conversation_id is None:  # created only once the answer can start
+            conversation_id = self.new_conversation(kind.value)
+        reply.meta["conversation_id"] = conversation_id
         user_turn = self._recorder.add(conversation_id, Turn("user", shown, kind.value))
         reply.meta["user_message_id"] = user_turn.message_id
         if plan is not None:
@@ -385,7 +386,7 @@ class Engine:
             reply.error, reply.error_hint = streamed.error.message, streamed.error.hint or None
             emit(Failed(reply.error, reply.error_hint))
         elif not reply.cancelled:
-            self._repair(placed, replan, text_out, cancel, emit, reply)
+            self._repair(placed, replan, cancel, emit, reply)
         reply.verdicts = [v for _, v in placed]
         reply.text = rebuild(text_out, placed)
         assistant_turn = Turn(
@@ -451,12 +452,11 @@ class Engine:
     def _plan(
         self, kind: Kind, query: str, current: Sequence[tuple[str, str]], prior: Iterable[Turn]
     ) -> PromptPlan:
+        from assistant.engine.prompting import build_prompt, context_budget, reference_sizes
         from assistant.knowledge import load_reference
 
         engine_cfg = self.config.engine
         info = self._get_backend().info()
-        from assistant.engine.prompting import build_prompt, context_budget, reference_sizes
-
         budget = context_budget(engine_cfg.context_budget_tokens, info.n_ctx, engine_cfg.max_tokens)
         counter = self._token_counter()
         if not counter.exact:
@@ -475,9 +475,9 @@ class Engine:
     def _model_stream(
         self, messages: Sequence[ChatMessage], grammar_key: str, cancel: CancelToken
     ) -> Iterator[str]:
-        engine_cfg = self.config.engine
         from assistant.backends.base import GenerationRequest
 
+        engine_cfg = self.config.engine
         request = GenerationRequest(
             messages=list(messages),
             max_tokens=engine_cfg.max_tokens,
@@ -489,11 +489,29 @@ class Engine:
     def _offline_stream(
         self, kind: Kind, text: str, prior: Sequence[Turn], code: str | None
     ) -> Iterator[str]:
-        if not self._offline_tried:
-            self._offline_tried = True
-            self._offline, self._offline_problem = load_offline(self.config)
+        self._ensure_offline()
         history = [(t.role, t.content) for t in prior if t.role in ("user", "assistant")]
         return answer_stream(self._offline, kind, text, history, code)
+
+    def _ensure_offline(self) -> None:
+        with self._lock:
+            if not self._offline_tried:
+                self._offline_tried = True
+                self._offline, self._offline_problem = load_offline(self.config)
+
+    def warm(self) -> None:
+        """Do the slow first-use work now (a UI calls this in a worker at start-up): load the offline
+        engine or the model, and the checker. Failures are left for `respond` to report."""
+        try:
+            if self.is_offline:
+                self._ensure_offline()
+            else:
+                load = getattr(self._get_backend(), "load", None)
+                if callable(load):
+                    load()
+            check_code("main = 1", isolate=self.isolate)
+        except Exception:
+            log.debug("warm-up failed", exc_info=True)
 
     # --- streaming with live checks -------------------------------------------------------------------
 
@@ -564,7 +582,6 @@ class Engine:
         self,
         placed: Sequence[tuple[CodeBlock, SnippetVerdict]],
         replan: Callable[[Sequence[tuple[str, str]]], PromptPlan] | None,
-        reply_text: str,
         cancel: CancelToken,
         emit: _Emitter,
         reply: Reply,
@@ -579,7 +596,7 @@ class Engine:
             if rounds <= 0 or replan is None or cancel.cancelled:
                 continue
             try:
-                if self._model_repair(verdict, replan, reply_text, rounds, cancel, emit):
+                if self._model_repair(verdict, replan, rounds, cancel, emit):
                     emit(SnippetChecked(verdict))
             except _backend_errors() as exc:
                 reply.meta["repair_error"] = str(exc)
@@ -601,28 +618,28 @@ class Engine:
         self,
         verdict: SnippetVerdict,
         replan: Callable[[Sequence[tuple[str, str]]], PromptPlan],
-        reply_text: str,
         rounds: int,
         cancel: CancelToken,
         emit: _Emitter,
     ) -> bool:
         """Ask the model again with the diagnostics, up to `rounds` times; True once a program checks."""
         code, diagnostics = verdict.code, verdict.diagnostics
-        no_code = False
         for number in range(1, rounds + 1):
             if cancel.cancelled:
                 return False
             emit(RepairRound(number, verdict.index, list(diagnostics)))
             verdict.model_rounds = number
-            ask = repair_request(code, diagnostics, no_code=no_code)
-            plan = replan([("assistant", reply_text), ("user", ask)])
+            # the context shows only the failing program, not the whole reply: it keeps the prompt short
+            shown = f"```sno\n{code.rstrip(chr(10))}\n```"
+            plan = replan([("assistant", shown), ("user", repair_request(diagnostics))])
+            if plan.over_budget:  # keep the first error only, without hints, to fit the context
+                plan = replan([("assistant", shown), ("user", repair_request(diagnostics, brief=True))])
             answer = "".join(self._model_stream(plan.messages, "repair", cancel))
             candidate = next(
                 (b.code for b in extract_blocks(answer) if not b.quoted and b.code.strip()), None
             )
-            no_code = candidate is None
             if candidate is None:
-                continue
+                continue  # no program in the answer: ask again with the same diagnostics
             outcome = check_code(candidate, isolate=self.isolate)
             note = f"rewritten by the model after {number} round{'s' if number > 1 else ''} of diagnostics"
             if outcome.ok:
@@ -637,25 +654,15 @@ class Engine:
         return False
 
 
-def repair_request(code: str, diagnostics: Sequence[DiagnosticInfo], *, no_code: bool = False) -> str:
-    """The message that sends a failing program back to the model with the compiler's findings."""
-    lines = []
-    if no_code:
-        lines.append("Your last answer did not contain a ```sno block.")
-    lines += [
-        "This program does not compile or run:",
-        "",
-        "```sno quoted",
-        code.rstrip("\n"),
-        "```",
-        "",
-        "The compiler says:",
-    ]
+def repair_request(diagnostics: Sequence[DiagnosticInfo], *, brief: bool = False) -> str:
+    """The compiler's findings on the program just above, sent back to the model (`brief`: the
+    first error only, without hints)."""
+    lines = ["That program does not compile or run. The compiler says:"]
     errors = [d for d in diagnostics if d.severity == "error"] or list(diagnostics)
-    for d in errors[:5]:
+    for d in errors[: 1 if brief else 3]:
         where = f" line {d.line}" if d.line else ""
         lines.append(f"- error[{d.code}]{where}: {d.message}")
-        if d.hint:
+        if d.hint and not brief:
             lines.append(f"  hint: {d.hint}")
     lines += [
         "",

@@ -297,6 +297,10 @@ def _files(config: Any, config_path: Path, problems: list[str]) -> list[Check]:
     checks += [Check("config problem", False, p, "Edit the config file.") for p in problems]
     checks.append(Check("data dir", True, str(paths.data_dir())))
     db = config.history_path()
+    if not db.exists():
+        checks.append(Check("history", True, f"{db} (not created yet)"))
+        checks.append(Check("dialogue dir", True, str(config.dialogue_path())))
+        return checks
     try:
         from assistant.history import HistoryStore
 

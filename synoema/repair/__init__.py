@@ -9,6 +9,8 @@ span in the ORIGINAL source, a one-line reason, and the text before and after.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +56,10 @@ def _rules() -> list[RuleSpec]:
     from . import names, structure, syntax, typed
 
     return [
+        RuleSpec("primes", syntax.fix_primes),
         RuleSpec("comments", syntax.fix_comments),
+        RuleSpec("string_styles", syntax.fix_string_styles),
+        RuleSpec("word_operators", syntax.fix_word_operators),
         RuleSpec("headers", structure.fix_headers),
         RuleSpec("def_return", structure.fix_def_return),
         RuleSpec("statement_if", structure.fix_statement_if),
@@ -63,7 +68,11 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("where", structure.fix_where, batch=False),
         RuleSpec("case_of", structure.fix_case_of, batch=False),
         RuleSpec("guards", structure.fix_guards),
+        RuleSpec("do_block", syntax.fix_do),
         RuleSpec("lambdas", syntax.fix_lambdas),
+        RuleSpec("comprehensions", syntax.fix_comprehensions),
+        RuleSpec("sections", syntax.fix_sections),
+        RuleSpec("method_calls", syntax.fix_method_calls, batch=False),
         RuleSpec("list_commas", syntax.fix_list_commas),
         RuleSpec("cons_patterns", syntax.fix_cons_patterns),
         RuleSpec("operators", syntax.fix_operators),
@@ -74,11 +83,14 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("definition_order", structure.fix_definition_order, batch=False),
         RuleSpec("names", names.fix_names, batch=False),
         RuleSpec("callee_types", names.fix_callee_types, batch=False),
+        RuleSpec("string_list_mixups", names.fix_string_list_mixups, batch=False),
         RuleSpec("plus_strings", typed.fix_plus_strings),
+        RuleSpec("zip_pairs", typed.fix_zip_pairs),
     ]
 
 
 MAX_TRIES_PER_RULE = 24
+MAX_REPAIR_SOURCE = 200_000  # characters: every candidate edit is re-checked
 
 
 @dataclass
@@ -125,8 +137,7 @@ class _State:
         return targeted and (f_old.code, f_old.message) != (f_new.code, f_new.message)
 
     def accept(self, fix: Fix, new_text: str, new: Assessment) -> None:
-        lo = min(e.start for e in fix.edits)
-        hi = max(e.end for e in fix.edits)
+        lo, hi = fix.bounds()
         delta = sum(len(e.new) - (e.end - e.start) for e in fix.edits)
         a, b = self.to_original(lo), self.to_original(hi)
         span = span_of(self.original, a, max(a, b), line_starts(self.original))
@@ -197,8 +208,7 @@ def _accept_many(state: _State, fixes: list[Fix], got: tuple[str, Assessment]) -
     """Record a batch as one step, but one `Edit` per fix so each gets its own reason and span."""
     text_before = state.text
     for f in fixes:
-        lo = min(e.start for e in f.edits)
-        hi = max(e.end for e in f.edits)
+        lo, hi = f.bounds()
         shift = sum(len(e.new) - (e.end - e.start) for g in fixes if g is not f for e in g.edits if e.end <= lo)
         delta = sum(len(e.new) - (e.end - e.start) for e in f.edits)
         a, b = state.to_original(lo), state.to_original(hi)
@@ -253,6 +263,10 @@ def repair(source: str, *, filename: str | None = None, max_rounds: int = 8) -> 
     initial = check(source, filename=filename, run=False)
     if initial.ok:
         return RepairResult(source, [], False, True, list(initial.diagnostics), initial, source, 0)
+    if len(source) > MAX_REPAIR_SOURCE:
+        note = Diagnostic("limit_exceeded", f"repair reads snippets of at most {MAX_REPAIR_SOURCE} characters", None,
+                          severity="warning", data={"limit": "source"})
+        return RepairResult(source, [], False, False, [*initial.diagnostics, note], initial, source, 0)
     try:
         return _repair(source, filename, max_rounds, initial)
     except Exception as e:  # a bug in a rule must not lose the user's code
@@ -294,3 +308,13 @@ def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) ->
         return RepairResult(source, [], False, False, list(initial.diagnostics), initial, source, rounds)
     final = check(text, filename=filename, run=False)
     return RepairResult(text, state.edits, True, final.ok, list(final.diagnostics), final, source, rounds)
+
+
+class _CallableModule(types.ModuleType):
+    """Importing `synoema.repair` makes the package attribute `repair` this package; calling it repairs."""
+
+    def __call__(self, source: str, **kwargs: Any) -> RepairResult:
+        return repair(source, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

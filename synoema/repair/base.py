@@ -93,6 +93,14 @@ class Fix:
     reason: str
     edits: list[TextEdit]
     group: str | None = None
+    region: tuple[int, int] | None = None  # what to show as before/after (default: the edited text)
+
+    def bounds(self) -> tuple[int, int]:
+        lo = min(e.start for e in self.edits)
+        hi = max(e.end for e in self.edits)
+        if self.region is not None:
+            lo, hi = min(lo, self.region[0]), max(hi, self.region[1])
+        return lo, hi
 
 
 @dataclass

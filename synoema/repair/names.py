@@ -91,7 +91,8 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "split": (
         "split sep s =\n"
         "  k = str_find s sep 0\n"
-        "  ? k < 0 -> [s] : (str_slice s 0 k) : (split sep (str_slice s (k + str_len sep) (str_len s)))",
+        "  ? sep == \"\" -> map (\\i -> str_slice s i (i + 1)) [0..(str_len s - 1)]\n"
+        "  : ? k < 0 -> [s] : (str_slice s 0 k) : (split sep (str_slice s (k + str_len sep) (str_len s)))",
         (),
     ),
     "words": ('words s = filter (\\w -> w != "") (split " " s)', ("split",)),
@@ -225,6 +226,36 @@ def _prelude_names() -> set[str]:
             else set()
         _PRELUDE |= {"for_each", "fst", "snd", "unwrap", "unwrap_or"}
     return _PRELUDE
+
+
+SWAPS = {"length": "str_len", "str_len": "length"}
+
+
+def fix_string_list_mixups(ctx: Ctx) -> list[Fix]:
+    """`length` on a String (or `str_len` on a list) reported elsewhere in the definition: try each call."""
+    program = ctx.checked.program
+    if program is None:
+        return []
+    from .. import ast as A
+
+    fixes: list[Fix] = []
+    for d in ctx.errors_with("type_mismatch"):
+        if "String" not in d.message + str(d.data.get("found", "")) or "List" not in d.message + str(
+                d.data.get("expected", "")) + str(d.data.get("found", "")):
+            continue
+        where = d.data.get("definition")
+        for decl in program.funcs():
+            if where and decl.name != where:
+                continue
+            for eq in decl.equations:
+                for node in A.walk(eq.body):
+                    if isinstance(node, A.Var) and node.name in SWAPS:
+                        s = node.span
+                        fixes.append(Fix("builtin_for_type", f"`{node.name}` works on "
+                                         f"{'lists' if node.name == 'length' else 'strings'}; `{SWAPS[node.name]}` "
+                                         f"on {'strings' if node.name == 'length' else 'lists'}",
+                                         [TextEdit(s.offset, s.end_offset, SWAPS[node.name])]))
+    return fixes
 
 
 def fix_callee_types(ctx: Ctx) -> list[Fix]:

@@ -12,7 +12,7 @@ import re
 from ..lexer import LOWER, UPPER
 from .base import Ctx, Fix
 from .syntax import ATOM_END, atoms, split_commas
-from .text import ATOM_KINDS, OPENERS, TextEdit, Tokens, paren
+from .text import ATOM_KINDS, OPENERS, TextEdit, Tok, Tokens, paren
 
 # ── if / then / else ─────────────────────────────────────────────────────────────────────────
 
@@ -69,10 +69,17 @@ def _if_fix(t: Tokens, text: str, i: int, th: int, el: int) -> Fix:
     after = el + 1 if el + 1 < len(t.toks) else el
     edits += _joins(t, text, i, after)
     prev = t.toks[i - 1] if i > 0 else None
-    if prev is not None and prev.line == t.toks[i].line and prev.kind in ATOM_END:
+    if prev is not None and prev.line == t.toks[i].line and prev.kind in ATOM_END and not _keyword(prev):
         end = _expr_end(t, el + 1)
         edits += [TextEdit(t.toks[i].start, t.toks[i].start, "("), TextEdit(t.toks[end].end, t.toks[end].end, ")")]
     return Fix("if_then_else", "conditionals are written `? cond -> then : else`", edits)
+
+
+KEYWORDS_FROM_ELSEWHERE = frozenset({"if", "then", "else", "return", "in", "of", "do", "where", "let"})
+
+
+def _keyword(k: Tok) -> bool:
+    return k.kind == LOWER and k.value in KEYWORDS_FROM_ELSEWHERE
 
 
 def _expr_end(t: Tokens, start: int) -> int:
@@ -120,7 +127,7 @@ def _ternary_fix(t: Tokens, text: str, i: int, el: int) -> Fix | None:
     b = text[t.toks[el].end:t.toks[b1].end].strip()
     new = f"? {c} -> {a} : {b}"
     prev = t.toks[a0 - 1] if a0 > 0 else None
-    if prev is not None and prev.kind in ATOM_END and prev.line == t.toks[a0].line:
+    if prev is not None and prev.kind in ATOM_END and prev.line == t.toks[a0].line and not _keyword(prev):
         new = f"({new})"
     return Fix("if_then_else", "conditionals are written `? cond -> then : else`",
                [TextEdit(t.toks[a0].start, t.toks[b1].end, new)])
@@ -233,13 +240,21 @@ def fix_def_return(ctx: Ctx) -> list[Fix]:
         term = m.group("term")
         rest = m.group("rest").rstrip()
         if m.group("params") is not None:
-            if term == "{":
-                continue
             params = _py_params(m.group("params"))
             head = " ".join([name, *params])
+            edits: list[TextEdit] = []
+            if term == "{":
+                if rest.endswith("}"):
+                    rest = rest[:-1].strip().rstrip(";").strip()
+                else:
+                    close = _closing_brace_line(t, line, len(m.group("ind")))
+                    if close is None:
+                        continue
+                    a = t.line_start(close)
+                    edits.append(TextEdit(a, min(t.line_end(close) + 1, len(t.text)), ""))
             new = f"{m.group('ind')}{head} =" + (f" {rest}" if rest else "")
-            fixes.append(Fix("def_return", "a function is defined as `name params = body`, without `def`",
-                             [TextEdit(start, start + len(src_line), new)]))
+            edits.append(TextEdit(start, start + len(src_line), new))
+            fixes.append(Fix("def_return", "a function is defined as `name params = body`, without `def`", edits))
         else:
             kw = t.toks[idx[0]]
             fixes.append(Fix("def_return", "a function is defined as `name params = body`, without `def`",
@@ -250,6 +265,16 @@ def fix_def_return(ctx: Ctx) -> list[Fix]:
             fixes.append(Fix("def_return", "there is no `return`: the last expression is the value",
                              [TextEdit(k.start, nxt.start, "")]))
     return fixes
+
+
+def _closing_brace_line(t: Tokens, line: int, indent: int) -> int | None:
+    for ln in range(line + 1, len(t.starts) + 1):
+        raw = t.line_text(ln)
+        if raw.strip() in ("}", "};") and _indent(raw) == indent:
+            return ln
+        if raw.strip() and _indent(raw) <= indent:
+            return None
+    return None
 
 
 def _py_params(text: str) -> list[str]:
@@ -442,8 +467,8 @@ def fix_where(ctx: Ctx) -> list[Fix]:
             ln += 1
         bind_lines = bind_lines[: max(0, last - k.line + (1 if first_bind.strip() else 0))] if last > k.line \
             else bind_lines[:1]
-        binds = _group_bindings(bind_lines)
-        if not binds:
+        binds, lifted = _group_bindings(bind_lines, _head_params(t, head_line))
+        if not binds and not lifted:
             continue
         binds = _order_bindings(binds)
         before_where = text[t.line_start(head_line):k.start].rstrip()
@@ -455,19 +480,33 @@ def fix_where(ctx: Ctx) -> list[Fix]:
             block = [ln_ for ln_ in body_lines[1:] if ln_.strip()]
             ind = " " * (min(_indent(b) for b in block) if block else head_ind + 2)
             new_lines = [body_lines[0]] + [ind + b for b in binds] + body_lines[1:]
+        if not binds:
+            new_lines = body_lines
         region_end = t.line_end(last)
         new = "\n".join(x.rstrip() for x in new_lines)
+        if lifted:
+            # functions with several equations live at the top level, above their user
+            new = "\n".join(lifted) + "\n" + new
         fixes.append(Fix("where_block", "Synoema has no `where`: bindings go in the block before the result",
                          [TextEdit(t.line_start(head_line), region_end, new)]))
         break  # one where at a time: regions of several may overlap
     return fixes
 
 
-def _group_bindings(lines: list[str]) -> list[str]:
-    """Binding lines (possibly with continuation lines) as single binding texts, `f x = e` as lambdas."""
+def _head_params(t: Tokens, line: int) -> set[str]:
+    idx = t.line_tokens(line)
+    eq = next((i for i in idx if t.toks[i].kind == "=" and t.toks[i].depth == 0), None)
+    if eq is None:
+        return set()
+    return {str(t.toks[i].value) for i in idx if i < eq and t.toks[i].kind == LOWER} - {str(t.toks[idx[0]].value)}
+
+
+def _group_bindings(lines: list[str], outer: set[str]) -> tuple[list[str], list[str]]:
+    """Binding lines (with continuation lines) as binding texts, `f x = e` as lambdas; functions with
+    several equations that use no outer parameter come back separately, to be lifted to the top level."""
     real = [ln for ln in lines if ln.strip()]
     if not real:
-        return []
+        return [], []
     col = min(_indent(ln) for ln in real)
     out: list[str] = []
     for ln in real:
@@ -475,12 +514,21 @@ def _group_bindings(lines: list[str]) -> list[str]:
             out[-1] += "\n" + ln
         else:
             out.extend(p.strip() for p in _split_semis(ln.strip()) if p.strip())
-    fixed = []
-    for b in out:
+    heads = [re.match(r"([a-z_][A-Za-z0-9_]*)\s+[^=]*?=(?!=)", b) for b in out]
+    names = [m.group(1) for m in heads if m]
+    multi = {n for n in names if names.count(n) > 1}
+    fixed: list[str] = []
+    lifted: list[str] = []
+    for b, m in zip(out, heads):
         head, _, rest = b.partition("\n")
-        converted = _lambda_binding(head)
-        fixed.append(converted + ("\n" + _reindent(rest, 2) if rest else ""))
-    return fixed
+        if m and m.group(1) in multi:
+            body_words = set(re.findall(r"[a-z_][A-Za-z0-9_]*", b))
+            params = set(re.findall(r"[a-z_][A-Za-z0-9_]*", m.group(0)))
+            if not (body_words - params) & outer:
+                lifted.append(head + ("\n" + _reindent(rest, 2) if rest else ""))
+                continue
+        fixed.append(_lambda_binding(head) + ("\n" + _reindent(rest, 2) if rest else ""))
+    return fixed, lifted
 
 
 def _reindent(block: str, extra: int) -> str:

@@ -169,7 +169,8 @@ def _list_commas(ctx: Ctx, t: Tokens) -> list[Fix]:
             nxt = ctx.source[tok.end:tok.end + 1]
             trailing = c + 1 == j or t.toks[c + 1].kind == ","
             edits.append(TextEdit(tok.start, tok.end, "" if nxt in (" ", "\n", "") or trailing else " "))
-        fixes.append(Fix("list_commas", "lists use spaces, not commas: `[1 2 3]`", edits))
+        fixes.append(Fix("list_commas", "lists use spaces, not commas: `[1 2 3]`", edits,
+                         region=(k.start, t.toks[j].end)))
     return fixes
 
 
@@ -492,7 +493,8 @@ def fix_operators(ctx: Ctx) -> list[Fix]:
                              [TextEdit(o, t.toks[last].end, f"not {paren(operand)}")]))
         elif d.code == "unexpected_char" and text.startswith("&", o) and not text.startswith("&&", o):
             fixes.append(Fix("operators", "logical and is `&&`", [TextEdit(o, o + 1, "&&")]))
-        elif d.code == "unterminated_string" and d.did_you_mean and text.startswith("'", o):
+        elif d.code == "unterminated_string" and d.did_you_mean and text.startswith("'", o) \
+                and not (o > 0 and (text[o - 1].isalnum() or text[o - 1] == "_")):
             fixes.append(Fix("string_quotes", "strings use double quotes",
                              [TextEdit(o, d.span.end_offset, d.did_you_mean)]))
         elif d.code == "unexpected_char" and text.startswith("`", o):
@@ -561,3 +563,313 @@ def _expr_end_on_line(t: Tokens, text: str, offset: int) -> int:
 def first_token_of_line(t: Tokens, line: int) -> Tok | None:
     idx = t.line_tokens(line)
     return t.toks[idx[0]] if idx else None
+
+
+# ── Python comprehensions, operator sections, `do`, method calls ─────────────────────────────
+
+
+def fix_comprehensions(ctx: Ctx) -> list[Fix]:
+    """`[e for x in xs if c]` -> `[e | x <- xs, c]`."""
+    fixes: list[Fix] = []
+    for t in ctx.tokens.streams():
+        for i, k in enumerate(t.toks):
+            if k.kind != "[" or i not in t.pair:
+                continue
+            j = t.pair[i]
+            level = [m for m in range(i + 1, j) if t.toks[m].depth == k.depth + 1]
+            fors = [m for m in level if t.toks[m].word("for")]
+            if not fors:
+                continue
+            edits: list[TextEdit] = []
+            for n, f in enumerate(fors):
+                ins = next((m for m in level if m > f and t.toks[m].word("in")), None)
+                if ins is None:
+                    edits = []
+                    break
+                pattern = ctx.source[t.toks[f].end:t.toks[ins].start].strip()
+                if "," in pattern and not pattern.startswith("("):
+                    pattern = f"({pattern})"
+                edits.append(TextEdit(t.toks[f].start, t.toks[ins].end, f"{'|' if n == 0 else ','} {pattern} <-"))
+            for m in level:
+                if t.toks[m].word("if") and fors and m > fors[0]:
+                    edits.append(TextEdit(t.toks[m].start, t.toks[m].end, ","))
+            if edits:
+                fixes.append(Fix("comprehension", "list comprehensions are written `[e | x <- xs, cond]`", edits,
+                                 region=(k.start, t.toks[j].end)))
+    return fixes
+
+
+SECTION_OPS = frozenset({"+", "-", "*", "/", "%", "**", "++", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
+
+
+def fix_sections(ctx: Ctx) -> list[Fix]:
+    """Operator sections: `(+)` -> `(\\a b -> a + b)`, `(* 2)` -> `(\\x -> x * 2)`, `(1 +)` -> `(\\x -> 1 + x)`."""
+    fixes: list[Fix] = []
+    reason = "Synoema has no operator sections: write a lambda"
+    for t in ctx.tokens.streams():
+        for i, k in enumerate(t.toks):
+            if k.kind != "(" or i not in t.pair:
+                continue
+            j = t.pair[i]
+            inner = list(range(i + 1, j))
+            if not inner:
+                continue
+            first, last = t.toks[inner[0]], t.toks[inner[-1]]
+            a, b = k.start, t.toks[j].end
+            if len(inner) == 1 and first.kind in SECTION_OPS:
+                fixes.append(Fix("section", reason, [TextEdit(a, b, f"(\\a b -> a {first.kind} b)")]))
+            elif first.kind in SECTION_OPS and first.kind != "-" and len(inner) > 1:
+                rest = ctx.source[t.toks[inner[1]].start:last.end]
+                fixes.append(Fix("section", reason, [TextEdit(a, b, f"(\\x -> x {first.kind} {paren(rest)})")]))
+            elif last.kind in SECTION_OPS and len(inner) > 1:
+                rest = ctx.source[first.start:t.toks[inner[-2]].end]
+                fixes.append(Fix("section", reason, [TextEdit(a, b, f"(\\x -> {paren(rest)} {last.kind} x)")]))
+    return fixes
+
+
+def fix_do(ctx: Ctx) -> list[Fix]:
+    """Haskell's `main = do` block: the block needs no `do`."""
+    t = ctx.tokens
+    fixes: list[Fix] = []
+    for i, k in enumerate(t.toks):
+        if k.word("do") and i > 0 and t.toks[i - 1].kind in ("=", "->"):
+            nxt = t.toks[i + 1] if i + 1 < len(t.toks) else None
+            if nxt is None or nxt.line != k.line:
+                edit = TextEdit(t.toks[i - 1].end, k.end, "")  # `main = do` at the end of its line
+            else:
+                edit = TextEdit(k.start, nxt.start, "")
+            fixes.append(Fix("do_block", "a block needs no `do`: its lines run in order", [edit]))
+    return fixes
+
+
+# method -> template; {s} is the subject, {0} {1} the arguments; several templates are alternatives
+METHODS: dict[str, tuple[str, ...]] = {
+    "map": ("map {0} {s}",),
+    "filter": ("filter {0} {s}",),
+    "reduce": ("foldl {0} {1} {s}",),
+    "forEach": ("for_each {0} {s}",),
+    "join": ("str_join {0} {s}", "str_join {s} {0}"),
+    "split": ("split {0} {s}",),
+    "upper": ("upper {s}",),
+    "toUpperCase": ("upper {s}",),
+    "lower": ("lower {s}",),
+    "toLowerCase": ("lower {s}",),
+    "strip": ("str_trim {s}",),
+    "trim": ("str_trim {s}",),
+    "startswith": ("str_starts_with {s} {0}",),
+    "startsWith": ("str_starts_with {s} {0}",),
+    "length": ("length {s}", "str_len {s}"),
+    "len": ("length {s}", "str_len {s}"),
+    "size": ("length {s}", "str_len {s}"),
+    "count": ("length {s}", "str_len {s}"),
+    "reverse": ("reverse {s}",),
+    "sum": ("sum {s}",),
+    "includes": ("elem {0} {s}",),
+    "contains": ("elem {0} {s}",),
+    "indexOf": ("str_find {s} {0} 0",),
+    "find": ("str_find {s} {0} 0",),
+    "slice": ("str_slice {s} {0} {1}", "take ({1} - {0}) (drop {0} {s})"),
+    "substring": ("str_slice {s} {0} {1}",),
+    "concat": ("{s} ++ {0}",),
+    "append": ("{s} ++ [{0}]",),
+    "push": ("{s} ++ [{0}]",),
+    "toString": ("show {s}",),
+    "head": ("head {s}",),
+    "tail": ("tail {s}",),
+}
+STANDALONE = {("console", "log"): "print", ("System", "out"): "", ("Math", "sqrt"): "sqrt", ("Math", "abs"): "abs",
+              ("math", "sqrt"): "sqrt"}
+
+
+def fix_method_calls(ctx: Ctx) -> list[Fix]:
+    """`xs.map(f)` -> `map f xs`, `s.upper()` -> `upper s`, `console.log(x)` -> `print x`."""
+    fixes: list[Fix] = []
+    known = {str(k.value) for k in ctx.tokens.toks if k.first and k.col == 1 and k.kind == LOWER}
+    for t in ctx.tokens.streams():
+        for i, k in enumerate(t.toks):
+            if k.kind != "." or i == 0 or i + 1 >= len(t.toks):
+                continue
+            name_tok, subj_end = t.toks[i + 1], t.toks[i - 1]
+            if name_tok.kind != LOWER or name_tok.start != k.end or subj_end.end != k.start:
+                continue
+            method = str(name_tok.value)
+            subj_first = t.pair.get(i - 1, i - 1) if subj_end.kind in (")", "]") else i - 1
+            if subj_end.kind not in (LOWER, UPPER, STR, INT, FLOAT, ")", "]"):
+                continue
+            subject = ctx.source[t.toks[subj_first].start:subj_end.end]
+            args: list[str] = []
+            last = i + 1
+            has_call = i + 2 < len(t.toks) and t.toks[i + 2].kind == "(" and not t.toks[i + 2].spaced \
+                and (i + 2) in t.pair
+            if has_call:
+                close = t.pair[i + 2]
+                parts = split_commas(t, i + 3, close) or []
+                args = [paren(ctx.source[t.toks[a].start:t.toks[b].end]) for a, b in parts]
+                last = close
+            key = (subject, method)
+            group = f"method@{t.toks[subj_first].start}"
+            if key in STANDALONE and subject not in known:
+                repl = STANDALONE[key]
+                if repl:
+                    fixes.append(Fix("method_call", f"`{subject}.{method}` is `{repl}` in Synoema",
+                                     [TextEdit(t.toks[subj_first].start, name_tok.end, repl)]))
+                continue
+            if method not in METHODS or (not has_call and method not in ("length", "size", "count")):
+                continue
+            if subject in known and not has_call:
+                continue  # a record field read of the program's own value
+            for template in METHODS[method]:
+                try:
+                    text = template.format(*args, s=paren(subject))
+                except IndexError:
+                    continue
+                fixes.append(Fix("method_call", f"Synoema calls functions, not methods: `{method} x`, not `x.{method}()`",
+                                 [TextEdit(t.toks[subj_first].start, t.toks[last].end, f"({text})")], group))
+    return fixes
+
+
+# ── literals and names from other languages ──────────────────────────────────────────────────
+
+
+def code_mask(text: str) -> list[bool]:
+    """True for characters outside double-quoted strings and `--` comments (the lexer's view can be
+    thrown off by a stray `'`, so this is a plain scan)."""
+    mask = [True] * len(text)
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"' and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            for k in range(i, min(j + 1, n)):
+                mask[k] = False
+            i = j + 1
+            continue
+        if text.startswith("--", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                mask[k] = False
+            i = j
+            continue
+        i += 1
+    return mask
+
+
+_PRIMED = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)('+)")
+PRIMED_BUILTINS = {"foldl'": "foldl", "foldr'": "foldr"}
+
+
+def fix_primes(ctx: Ctx) -> list[Fix]:
+    """Haskell's primed names (`x'`, `go'`, `foldl'`): Synoema names have no `'`."""
+    text = ctx.source
+    mask = code_mask(text)
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    edits: list[TextEdit] = []
+    renamed: dict[str, str] = {}
+    for m in _PRIMED.finditer(text):
+        if not mask[m.start()] or not mask[m.start(2)]:
+            continue
+        after = text[m.end():m.end() + 1]
+        if after.isalnum() and len(m.group(2)) == 1 and text[m.end() + 1:m.end() + 2] == "'":
+            continue  # `f'a'`: a name followed by a character literal
+        primed = m.group(0)
+        if primed not in renamed:
+            new = PRIMED_BUILTINS.get(primed) or m.group(1) + "_" * len(m.group(2))
+            while new in names and primed not in PRIMED_BUILTINS:
+                new += "_"
+            renamed[primed] = new
+        edits.append(TextEdit(m.start(), m.end(), renamed[primed]))
+    if not edits:
+        return []
+    return [Fix("primed_names", "names cannot contain `'`: " + ", ".join(f"`{a}` -> `{b}`" for a, b in renamed.items()),
+                edits)]
+
+
+def fix_string_styles(ctx: Ctx) -> list[Fix]:
+    """f-strings and JS template literals -> interpolation `"${x}"`; `` a `f` b `` -> `f a b`."""
+    t = ctx.tokens
+    text = ctx.source
+    fixes: list[Fix] = []
+    for i, k in enumerate(t.toks[:-1]):
+        nxt = t.toks[i + 1]
+        if k.word("f") and nxt.kind == STR and nxt.start == k.end:
+            body = text[nxt.start + 1:nxt.end - 1]
+            body = re.sub(r"(?<![{$]){(?!{)", "${", body).replace("{{", "{").replace("}}", "}")
+            fixes.append(Fix("f_string", 'strings interpolate with `"${x}"`', [TextEdit(k.start, nxt.end, f'"{body}"')]))
+    mask = code_mask(text)
+    for m in re.finditer(r"`([^`\n]*)`", text):
+        if not mask[m.start()]:
+            continue
+        inner = m.group(1)
+        if re.fullmatch(r"[a-z_][A-Za-z0-9_]*", inner):
+            fix = _backtick_infix(t, text, m.start(), m.end(), inner)
+            if fix is not None:
+                fixes.append(fix)
+            continue
+        body = _escape_outside_holes(inner)
+        fixes.append(Fix("template_string", 'strings use double quotes and interpolate with `"${x}"`',
+                         [TextEdit(m.start(), m.end(), f'"{body}"')]))
+    return fixes
+
+
+def _backtick_infix(t: Tokens, text: str, start: int, end: int, name: str) -> Fix | None:
+    if name in ("mod", "rem", "div", "quot"):
+        return None  # `fix_operators` turns these into `%` and `/`
+    i = t.index_at(start + 1)
+    if i is None or i == 0 or i + 1 >= len(t.toks):
+        return None
+    left_end = t.toks[i - 1]
+    left_first = t.pair.get(i - 1, i - 1) if left_end.kind in (")", "]", "}") else i - 1
+    right_last = t.group_end(i + 1)
+    if t.toks[left_first].kind not in ATOM_KINDS and t.toks[left_first].kind not in OPENERS:
+        return None
+    if t.toks[i + 1].kind not in ATOM_KINDS and t.toks[i + 1].kind not in OPENERS:
+        return None
+    a = text[t.toks[left_first].start:left_end.end]
+    b = text[t.toks[i + 1].start:t.toks[right_last].end]
+    return Fix("backtick_infix", f"functions are applied prefix: `{name} a b`, not ``a `{name}` b``",
+               [TextEdit(t.toks[left_first].start, t.toks[right_last].end, f"({name} {paren(a)} {paren(b)})")])
+
+
+def fix_word_operators(ctx: Ctx) -> list[Fix]:
+    """Python's `a and b` / `a or b` -> `&&` / `||`; Haskell's `/=` -> `!=`."""
+    t = ctx.tokens
+    defined = {str(k.value) for k in t.toks if k.first and k.col == 1 and k.kind == LOWER}
+    fixes: list[Fix] = []
+    for s in t.streams():
+        for i, k in enumerate(s.toks):
+            if k.word("and", "or") and str(k.value) not in defined and 0 < i < len(s.toks) - 1:
+                before, after = s.toks[i - 1], s.toks[i + 1]
+                if before.kind in ATOM_END and (after.kind in ATOM_KINDS or after.kind in OPENERS or after.kind == "-"):
+                    op = "&&" if k.value == "and" else "||"
+                    fixes.append(Fix("word_operators", f"logical `{k.value}` is `{op}`", [TextEdit(k.start, k.end, op)]))
+            elif k.kind == "/" and i + 1 < len(s.toks) and s.toks[i + 1].kind == "=" and s.toks[i + 1].start == k.end:
+                fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(k.start, k.end + 1, "!=")]))
+    return fixes
+
+
+def _escape_outside_holes(text: str) -> str:
+    """Escape `"` in literal text but not inside `${...}` holes (they hold code)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("${", i):
+            depth = 0
+            j = i + 1
+            while j < len(text):
+                if text[j] == "{":
+                    depth += 1
+                elif text[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            out.append(text[i:j + 1])
+            i = j + 1
+            continue
+        out.append('\\"' if text[i] == '"' else text[i])
+        i += 1
+    return "".join(out)

@@ -107,6 +107,7 @@ class Tokens:
     starts: list[int] = field(default_factory=list)
     lex_diags: list = field(default_factory=list)
     parts: list[Tokens] = field(default_factory=list)  # the token streams of `${...}` holes
+    _by_line: dict[int, list[int]] | None = field(default=None, repr=False)
 
     @staticmethod
     def of(text: str) -> Tokens:
@@ -184,7 +185,7 @@ class Tokens:
 
     def index_at(self, offset: int) -> int | None:
         """The index of the top-level token starting at `offset`, if any."""
-        lo = bisect.bisect_left([k.start for k in self.toks], offset)
+        lo = bisect.bisect_left(self.toks, offset, key=lambda k: k.start)
         if lo < len(self.toks) and self.toks[lo].start == offset:
             return lo
         return None
@@ -198,7 +199,13 @@ class Tokens:
         return None
 
     def line_tokens(self, line: int) -> list[int]:
-        return [i for i, k in enumerate(self.toks) if k.line == line]
+        """Indexes of the tokens that start on `line` (built once: rules ask for every line)."""
+        if self._by_line is None:
+            by: dict[int, list[int]] = {}
+            for i, k in enumerate(self.toks):
+                by.setdefault(k.line, []).append(i)
+            self._by_line = by
+        return self._by_line.get(line, [])
 
     def group_end(self, i: int) -> int:
         """Index of the last token of the atom starting at `i` (a bracket group ends at its closer)."""

@@ -149,6 +149,15 @@ def test_one_shot_with_the_tiny_gguf_model(tiny_gguf: Path, program: Path) -> No
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["backend"] == "gguf" and data["model"] == "tiny-qwen2" and data["stats"]["tokens"] > 0
+    env = {"SYNOEMA_MAX_TOKENS": "300", "SYNOEMA_N_CTX": "2048", "SYNOEMA_CONTEXT_BUDGET": "1300",
+           "SYNOEMA_REPAIR_ROUNDS": "1"}  # fmt: skip
+    flags = ["--backend", "gguf", "--model-path", str(tiny_gguf), "--grammar", "builtin"]
+    written = cli(*flags, "write", "sum a list", "--json", env=env)
+    assert written.returncode == 0, written.stderr
+    (verdict,) = json.loads(written.stdout)["verdicts"]  # the grammar makes the model write one ```sno block
+    assert verdict["model_rounds"] <= 1
+    parse_errors = ("unexpected_token", "indentation")
+    assert all(d["code"] not in parse_errors for d in verdict["diagnostics"])  # grammar output parses
 
 
 def test_plain_chat_reads_piped_input() -> None:

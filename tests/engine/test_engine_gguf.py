@@ -184,7 +184,7 @@ def test_a_missing_model_becomes_a_failed_event_with_a_hint(tmp_path: Path, stor
     failed = [e for e in events if isinstance(e, Failed)]
     assert failed and failed[0].hint == reply.error_hint and isinstance(events[-1], Done)
     assert "error" in engine.backend_info.details
-    assert store.list_conversations(archived=None)[0].message_count == 0
+    assert store.list_conversations(archived=None) == []  # nothing stored for an answer that never started
 
 
 def test_switching_backends(tiny_gguf: Path) -> None:

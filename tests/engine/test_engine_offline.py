@@ -159,6 +159,9 @@ def test_check_and_repair_snippet(engine: Engine) -> None:
         assert code == BROKEN and verdict.status == "fails"
 
 
-def test_offline_backend_info(engine: Engine) -> None:
+def test_offline_backend_info_and_warm_up(engine: Engine) -> None:
     info = engine.backend_info
     assert info.backend == "offline" and engine.is_offline
+    engine.warm()
+    assert engine.problems == []  # the offline engine loaded
+    assert engine.respond("", "explain", code=PROGRAM).error is None

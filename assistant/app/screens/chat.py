@@ -280,6 +280,7 @@ class ChatScreen(Screen[None]):
         if job is None:
             return
         answer = job.answer
+        follow = self.messages.at_end()
         for event in job.pump.drain():
             if job is not self.job or self._flush_timer is None:
                 return
@@ -302,7 +303,11 @@ class ChatScreen(Screen[None]):
                     self.job = None
                     if timer is not None:
                         timer.stop()
+                    if follow:
+                        self.messages.follow()
                 return
+        if follow:
+            self.messages.follow()
         self._live_stats(job)
 
     def _live_stats(self, job: ReplyJob) -> None:

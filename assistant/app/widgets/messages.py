@@ -238,9 +238,13 @@ class AssistantMessage(ChatMessage, can_focus=True):
                 parts.append(f"{stats.tokens} tokens · {stats.seconds:.1f} s · {stats.tokens_per_second:.0f} tok/s")
             if self.reply.cancelled:
                 parts.append("cancelled")
-        if self.verdicts:
-            ok = sum(1 for v in self.verdicts if v.ok)
-            parts.append(f"{ok}/{len(self.verdicts)} snippets check")
+        proposed = [v for v in self.verdicts if not v.quoted]
+        if proposed:
+            ok = sum(1 for v in proposed if v.ok)
+            parts.append(f"{'✓' if ok == len(proposed) else '✗'} {ok}/{len(proposed)} snippets check")
+        quoted = len(self.verdicts) - len(proposed)
+        if quoted:
+            parts.append(f"{quoted} quoted")
         if self.rating is not None:
             parts.append(RATING_LABELS.get(self.rating, ""))
         if self.saved_id:
@@ -329,11 +333,23 @@ class MessageList(VerticalScroll):
         answers = [m for m in self.messages if isinstance(m, AssistantMessage)]
         return answers[-1] if answers else None
 
+    def at_end(self) -> bool:
+        """Whether the user is looking at the newest lines (then growing text keeps them in view)."""
+        return self.scroll_y >= self.max_scroll_y - 1
+
+    def follow(self) -> None:
+        """Scroll to the end after the next layout.
+
+        Not `Widget.anchor()`: in Textual 8.2 an anchored view shorter than its container gets a
+        negative scroll offset and the messages drift down the screen.
+        """
+        self.scroll_end(animate=False)
+
     async def add(self, message: ChatMessage) -> None:
         for placeholder in self.query(".empty"):
             await placeholder.remove()
         await self.mount(message)
-        self.anchor()
+        self.follow()
 
     async def clear_messages(self, placeholder: str = "") -> None:
         await self.remove_children()
