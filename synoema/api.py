@@ -365,10 +365,16 @@ def eval_source(expr: str, *, limits: Limits = DEFAULT_LIMITS, allow_io: bool = 
             if len(lines) == 1:
                 shift = len("main = ")
                 d.span = Span(d.span.line, max(d.span.col - shift, 1), d.span.end_line,
-                              max(d.span.end_col - shift, 1), d.span.offset, d.span.end_offset)
+                              max(d.span.end_col - shift, 1), max(d.span.offset - shift, 0),
+                              max(d.span.end_offset - shift, 0))
             else:
+                # "main =\n" then each line indented by two spaces
+                def back(line: int, col: int) -> int:
+                    return sum(len(ln) + 1 for ln in lines[: max(line - 2, 0)]) + max(col - 3, 0)
+
                 d.span = Span(d.span.line - 1, max(d.span.col - 2, 1), d.span.end_line - 1,
-                              max(d.span.end_col - 2, 1), d.span.offset, d.span.end_offset)
+                              max(d.span.end_col - 2, 1), back(d.span.line, d.span.col),
+                              back(d.span.end_line, d.span.end_col))
     return result
 
 

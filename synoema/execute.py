@@ -163,20 +163,43 @@ def execute(
     result = Execution()
     done = threading.Event()
 
+    state = {"interrupted": None}
+
     def target() -> None:
         R.set_ctx(ctx)
+        try:
+            try:
+                _run_body()
+            except _Timeout:
+                result.diagnostic = _timeout_diag(limits)
+            except (MemoryError, _MemoryOut):
+                result.diagnostic = _memory_diag()
+        except BaseException:  # noqa: BLE001 - an async limit landed inside a handler
+            result.diagnostic = _timeout_diag(limits) if state["interrupted"] != "memory" else _memory_diag()
+        finally:
+            R.set_ctx(None)
+            done.set()
+
+    def _run_body() -> None:
         try:
             value = None
             for unit, ns in units:
                 ns["RANGE_LIMIT"] = limits.max_range
                 if unit.code is not None:
-                    exec(unit.code, ns)
+                    exec(unit.code, ns)  # noqa: S102 - our own generated code
             if call is not None:
                 value = call(units[-1][1])
             elif entry is not None:
                 value = units[-1][1][entry]()
             result.value = value
-            result.value_text = R.display(value) if entry is not None or call is not None else None
+            if entry is not None or call is not None:
+                text = R.display(value)
+                if ctx.out_bytes + len(text) + 1 > limits.max_output:
+                    raise R.LimitExceeded(
+                        f"the program's output (with main's value) is larger than {limits.max_output} bytes",
+                        "output",
+                    )
+                result.value_text = text
         except R.SynoemaError as e:
             result.diagnostic = _from_error(e, units, user_files)
         except RecursionError:
@@ -189,17 +212,8 @@ def execute(
                 fixability="medium",
                 data={"limit": "depth"},
             )
-        except (MemoryError, _MemoryOut):
-            result.diagnostic = Diagnostic(
-                "limit_exceeded",
-                "the program used more memory than allowed",
-                None,
-                llm_hint="Build smaller lists or check the recursion's base case.",
-                fixability="medium",
-                data={"limit": "memory"},
-            )
-        except _Timeout:
-            result.diagnostic = _timeout_diag(limits)
+        except (_Timeout, _MemoryOut, MemoryError):
+            raise
         except Exception as e:  # a type error the checker let through, or a bug of ours
             result.diagnostic = Diagnostic(
                 "runtime_error",
@@ -208,9 +222,6 @@ def execute(
                 llm_hint="The program did something its types should have prevented; check the types.",
                 fixability="hard",
             )
-        finally:
-            R.set_ctx(None)
-            done.set()
 
     start = time.perf_counter()
     with _depth_lock:
@@ -230,13 +241,19 @@ def execute(
     while not done.wait(0.02):
         now = time.perf_counter()
         if deadline is not None and now > deadline:
+            state["interrupted"] = "time"
             _async_raise(thread, _Timeout)
             if not done.wait(1.0):
                 result.diagnostic = _timeout_diag(limits)
                 break
         if limits.max_memory and _rss() - base_rss > limits.max_memory:
+            state["interrupted"] = "memory"
             _async_raise(thread, _MemoryOut)
             done.wait(1.0)
+    if state["interrupted"] and (result.diagnostic is None or result.diagnostic.code != "limit_exceeded"):
+        # the limit fired; whatever the thread managed to record after that does not count
+        result.diagnostic = _timeout_diag(limits) if state["interrupted"] == "time" else _memory_diag()
+        result.value_text = None
     result.duration = time.perf_counter() - start
     result.output = "".join(ctx.out)
     with _depth_lock:
@@ -244,6 +261,17 @@ def execute(
         if not _active:
             sys.setrecursionlimit(_saved_limit[0])
     return result
+
+
+def _memory_diag() -> Diagnostic:
+    return Diagnostic(
+        "limit_exceeded",
+        "the program used more memory than allowed",
+        None,
+        llm_hint="Build smaller lists or check the recursion's base case.",
+        fixability="medium",
+        data={"limit": "memory"},
+    )
 
 
 def _timeout_diag(limits: Limits) -> Diagnostic:
@@ -295,6 +323,8 @@ def _from_error(e: R.SynoemaError, units: list[tuple[CompiledUnit, dict[str, Any
         if span is not None:
             break
     diag = Diagnostic(e.code, e.message, span, llm_hint=e.hint)
+    if isinstance(e, R.LimitExceeded):
+        diag.data["limit"] = e.kind or "limit"
     from .diagnostics import with_defaults
 
     return with_defaults(diag)

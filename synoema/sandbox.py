@@ -2,8 +2,9 @@
 
 Why processes: the in-process watchdog of `synoema.execute` stops ordinary runaway programs, but a
 program stuck inside one long C-level operation, or one that exhausts the interpreter, would take the
-host (the assistant, a corpus validator) down with it. Each worker is started once (forkserver where
-available, else spawn), warmed up, and reused; it runs with resource limits (address space, CPU time,
+host (the assistant, a corpus validator) down with it. Each worker is started once (a fresh interpreter,
+like multiprocessing's "spawn", but through subprocess so the host's `__main__` is never re-run in it),
+warmed up, and reused; it runs with resource limits (address space, CPU time,
 open files, file size, no core dumps), an empty environment and a private working directory, and the
 language's capabilities for files, network, processes and environment switched off unless a request
 allows them. The parent enforces a hard wall-time deadline: a worker that does not answer in time is
@@ -216,7 +217,7 @@ def worker_main(conn: Connection) -> None:
     try:
         _warm_up()
         _harden_process()
-        conn.send(("ready", os.getpid()))
+        conn.send(("ready", os.getpid(), os.getcwd()))
     except Exception as e:  # a worker that cannot start says why instead of dying silently
         with contextlib.suppress(Exception):
             conn.send(("failed", f"{type(e).__name__}: {e}"))
@@ -301,10 +302,18 @@ class _Worker:
         self.conn = Connection(parent.detach())
         self.ready = False
         self.failure: str | None = None
+        self.workdir: str | None = None  # the worker's private directory, removed when it goes
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
+
+    def _clean(self) -> None:
+        if self.workdir:
+            import shutil
+
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     @property
     def exitcode(self) -> int | None:
@@ -323,6 +332,8 @@ class _Worker:
             return False
         if msg[0] == "ready":
             self.ready = True
+            if len(msg) > 2 and "synoema-worker-" in str(msg[2]):
+                self.workdir = str(msg[2])
             return True
         self.failure = str(msg[1]) if len(msg) > 1 else "the worker failed to start"
         return False
@@ -340,6 +351,7 @@ class _Worker:
         self.join(2.0)
         with contextlib.suppress(Exception):
             self.conn.close()
+        self._clean()
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -350,6 +362,7 @@ class _Worker:
         else:
             with contextlib.suppress(Exception):
                 self.conn.close()
+            self._clean()
 
 
 @dataclass

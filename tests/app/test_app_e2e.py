@@ -49,7 +49,8 @@ class Tmux:
         text = self.screen()
         while not condition(text):
             if time.monotonic() > deadline:
-                raise AssertionError(f"the screen never showed what was expected; last screen:\n{text}")
+                size = self.run("display", "-p", "-t", "app", "#{window_width}x#{window_height}").strip()
+                raise AssertionError(f"the screen ({size}) never showed what was expected; last screen:\n{text}")
             time.sleep(0.2)
             text = self.screen()
         return text
@@ -76,7 +77,6 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     )  # fmt: skip
     server.run("set-option", "-t", "app", "window-size", "manual")
     server.run("resize-window", "-t", "app", "-x", "120", "-y", "40")
-    print("DEBUG", server.run("display", "-p", "-t", "app", "#{window_width}x#{window_height}"), exports, command)
     try:
         yield server
     finally:
