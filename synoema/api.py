@@ -11,11 +11,11 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import cache
 from . import runtime as R
+from ._record import Factory, record
 from .diagnostics import Diagnostic, with_defaults
 from .execute import Execution, Limits, allow_set, base_namespace, execute
 
@@ -34,16 +34,16 @@ PRELUDE_FILE = "<prelude>"
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass
+@record
 class RunResult:
     """What `synoema run` would print, and why it stopped."""
 
     stdout: str
     exit_code: int
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = Factory(list)  # type: ignore[assignment]
     output: str = ""  # text printed by `print` calls
     value: str | None = None  # display of main's value
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = Factory(dict)  # type: ignore[assignment]
 
     @property
     def ok(self) -> bool:
@@ -54,12 +54,12 @@ class RunResult:
         return [d for d in self.diagnostics if d.is_error]
 
 
-@dataclass
+@record
 class CheckResult:
     """Parse + resolve + types, without running."""
 
-    signatures: list[tuple[str, str]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    signatures: list[tuple[str, str]] = Factory(list)  # type: ignore[assignment]
+    diagnostics: list[Diagnostic] = Factory(list)  # type: ignore[assignment]
     unit: Unit | None = None
     program: A.Program | None = None
     types: Any = None  # the type checker's report, when it ran
@@ -72,7 +72,7 @@ class CheckResult:
 # ── prelude ──────────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass
+@record
 class _Prelude:
     unit: Unit
     compiled: CompiledUnit
@@ -162,11 +162,11 @@ def _typecheck(unit: Unit) -> Any:
         return _CheckerFailure(e)
 
 
-@dataclass
+@record
 class _CheckerFailure:
     error: Exception
-    signatures: list[tuple[str, str]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    signatures: list[tuple[str, str]] = Factory(list)  # type: ignore[assignment]
+    diagnostics: list[Diagnostic] = Factory(list)  # type: ignore[assignment]
 
 
 # ── checking ─────────────────────────────────────────────────────────────────────────────────

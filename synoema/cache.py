@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import pickle
-import tempfile
 from typing import Any
 
 _version: str | None = None
@@ -80,6 +79,8 @@ def store(name: str, payload: dict[str, Any]) -> None:
     if data.get("code") is not None:
         data["code"] = marshal.dumps(data["code"])
     try:
+        import tempfile
+
         os.makedirs(d, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
         try:

@@ -16,7 +16,7 @@ import time
 import types
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import ast as A
@@ -208,7 +208,7 @@ def _offset(text: str, line: int, col: int) -> int:
 def _remap(diags: list[Diagnostic], wrapped: _Wrapped) -> list[Diagnostic]:
     out = []
     for d in diags:
-        d = replace(d, span=wrapped.span_back(d.span), notes=list(d.notes), data=dict(d.data))
+        d = d.replace(span=wrapped.span_back(d.span), notes=list(d.notes), data=dict(d.data))
         d.notes = [n for n in d.notes if n != "in the definition of `main`"]
         d.data.pop("definition", None)
         out.append(d)
@@ -225,7 +225,7 @@ def _expr_remap_eval(diags: list[Diagnostic], expr: str) -> list[Diagnostic]:
         if s is not None and s.line > 0:
             line, eline = s.line + base_line, s.end_line + base_line
             s = Span(line, s.col, eline, s.end_col, _offset(expr, line, s.col), _offset(expr, eline, s.end_col))
-            d = replace(d, span=s)
+            d = d.replace(span=s)
         out.append(d)
     return out
 

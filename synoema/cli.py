@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Sequence
 
@@ -33,6 +32,8 @@ def _report(diags: list[Diagnostic], source: str | None, fmt: str, filename: str
     if not diags:
         return
     if fmt == "json":
+        import json
+
         print(json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2), file=sys.stderr)
         return
     sources: dict[str | None, str | None] = {filename: source}
@@ -92,6 +93,8 @@ def cmd_check(ns: argparse.Namespace) -> int:
     report = check(source, filename=filename, run=run or expected is not None, stdin=stdin,
                    expect_output=expected, isolate=False)
     if ns.json:
+        import json
+
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0 if report.ok else 1
     for name, ty in report.signatures:

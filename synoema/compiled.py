@@ -5,13 +5,13 @@ Kept apart from the compiler so that running a cached program does not import th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ._record import Factory, record
 from .diagnostics import Span
 
 
-@dataclass(slots=True)
+@record
 class GlobalFn:
     name: str  # Synoema global name
     arity: int  # 0 for constants
@@ -19,14 +19,14 @@ class GlobalFn:
     effectful: bool = False
 
 
-@dataclass(slots=True)
+@record
 class Line:
     indent: int
     text: str
-    spans: list[tuple[Span, str, str]] = field(default_factory=list)  # (span, kind, detail)
+    spans: list[tuple[Span, str, str]] = Factory(list)  # type: ignore[assignment]  # (span, kind, detail)
 
 
-@dataclass
+@record
 class CompiledUnit:
     source: str
     line_spans: list[list[tuple[Span, str, str]]]  # per generated line (1-based index - 1)

@@ -7,8 +7,9 @@ recognise them (`unexpected_token`, `type_mismatch`, `no_match`, ...).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from ._record import Factory, record
 
 Severity = Literal["error", "warning", "info"]
 Fixability = Literal["trivial", "easy", "medium", "hard"]
@@ -39,7 +40,7 @@ class Span(NamedTuple):
 NO_SPAN = Span(0, 0, 0, 0)
 
 
-@dataclass(slots=True)
+@record
 class Diagnostic:
     """One problem found in a program, with everything a person or a model needs to fix it."""
 
@@ -47,12 +48,12 @@ class Diagnostic:
     message: str
     span: Span | None = None
     severity: Severity = "error"
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = Factory(list)  # type: ignore[assignment]
     llm_hint: str | None = None
     fixability: Fixability | None = None
     did_you_mean: str | None = None
     file: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = Factory(dict)  # type: ignore[assignment]
 
     @property
     def line(self) -> int:

@@ -12,11 +12,10 @@ import os
 import sys
 import threading
 import time
-import traceback
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import runtime as R
+from ._record import Factory, record
 from .diagnostics import Diagnostic, Span
 from .stdlib import BUILTINS, DERIVED, IO
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 STACK_SIZE = 512 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class Limits:
     """Resource limits of one run. `None` disables a limit."""
 
@@ -38,9 +37,10 @@ class Limits:
 
 
 UNLIMITED = Limits(timeout=None, max_memory=None)
+DEFAULT_LIMITS = Limits()
 
 
-@dataclass
+@record
 class Execution:
     output: str = ""
     value: Any = None
@@ -149,7 +149,7 @@ _saved_limit = [sys.getrecursionlimit()]
 def execute(
     units: list[tuple[CompiledUnit, dict[str, Any]]],
     entry: str | None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     ctx: R.Context | None = None,
     user_files: tuple[str, ...] = (),
     call: Any = None,
@@ -174,7 +174,7 @@ def execute(
                 result.diagnostic = _timeout_diag(limits)
             except (MemoryError, _MemoryOut):
                 result.diagnostic = _memory_diag()
-        except BaseException:  # noqa: BLE001 - an async limit landed inside a handler
+        except BaseException:
             result.diagnostic = _timeout_diag(limits) if state["interrupted"] != "memory" else _memory_diag()
         finally:
             R.set_ctx(None)
@@ -186,7 +186,7 @@ def execute(
             for unit, ns in units:
                 ns["RANGE_LIMIT"] = limits.max_range
                 if unit.code is not None:
-                    exec(unit.code, ns)  # noqa: S102 - our own generated code
+                    exec(unit.code, ns)
             if call is not None:
                 value = call(units[-1][1])
             elif entry is not None:
@@ -291,6 +291,8 @@ def _timeout_diag(limits: Limits) -> Diagnostic:
 def _frames(tb: Any, units: list[tuple[CompiledUnit, dict[str, Any]]]) -> list[tuple[CompiledUnit, int]]:
     by_name = {u.filename: u for u, _ in units}
     out: list[tuple[CompiledUnit, int]] = []
+    import traceback
+
     for frame, lineno in traceback.walk_tb(tb):
         unit = by_name.get(frame.f_code.co_filename)
         if unit is not None:
@@ -369,8 +371,8 @@ def allow_set(io: bool = True, files: bool = False, network: bool = False, proce
     return frozenset(caps)
 
 
-@dataclass
+@record
 class Prepared:
     """Everything needed to run a program again without recompiling."""
 
-    units: list[tuple[CompiledUnit, dict[str, Any]]] = field(default_factory=list)
+    units: list[tuple[CompiledUnit, dict[str, Any]]] = Factory(list)  # type: ignore[assignment]

@@ -7,13 +7,13 @@ and the repair engine (did-you-mean for names from other languages).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ._record import record
 
 # Capabilities a builtin needs; the sandbox refuses all but "pure" and "io" unless allowed.
 PURE, IO, FILE, NET, PROC, ENV = "pure", "io", "file", "net", "proc", "env"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Builtin:
     name: str
     arity: int

@@ -1,16 +1,16 @@
 """What the assistant knows about Synoema: reference text, prompts, passages and seed dialogues.
 
-The data lives next to this module as package data (and in `dialogue.seed`), so it is read with
-importlib.resources and works from a wheel as well as from a checkout. Every loader validates
+The data lives next to this module as package data (and in `dialogue.seed`), read as plain files
+beside the package's `__file__` (an installed wheel is unpacked, so this works from a wheel as well
+as from a checkout, without the cost of importlib.resources on every start). Every loader validates
 what it reads and raises `KnowledgeError` with the file and line, so bad data fails loudly in tests.
 """
 
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 Size = Literal["full", "compact"]
@@ -19,6 +19,7 @@ ROLES: tuple[str, ...] = ("system", "user", "assistant")
 
 _PACKAGE = "assistant.knowledge"
 _SEED_PACKAGE = "dialogue.seed"
+_HERE = Path(__file__).parent
 
 
 class KnowledgeError(ValueError):
@@ -100,10 +101,22 @@ class SeedDialogue:
 
 
 def _read_text(package: str, name: str) -> str:
+    """A data file of this package (`package` only names it in the error)."""
     try:
-        return resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        return (_HERE / name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
         raise KnowledgeError(f"missing knowledge file {package}/{name}") from exc
+
+
+def _package_dirs(package: str) -> list[Path]:
+    """The folders of an importable package (several for a namespace package)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(package)
+    except ModuleNotFoundError as exc:
+        raise KnowledgeError(f"missing package {package}") from exc
+    return [Path(entry) for entry in getattr(module, "__path__", [])]
 
 
 def _jsonl(text: str, where: str) -> list[dict[str, Any]]:
@@ -144,6 +157,8 @@ def load_reference(size: Size = "full") -> str:
 
 def load_prompts() -> Prompts:
     """Per-kind system prompts from prompts.toml, with `{conventions}` expanded."""
+    import tomllib
+
     try:
         data = tomllib.loads(_read_text(_PACKAGE, "prompts.toml"))
     except tomllib.TOMLDecodeError as exc:
@@ -240,13 +255,10 @@ def _dialogue(row: dict[str, Any], where: str, source: str) -> SeedDialogue:
 
 def load_seed_dialogues() -> list[SeedDialogue]:
     """All seed dialogues from dialogue/seed/*.jsonl, in file then line order; ids are unique."""
-    try:
-        folder = resources.files(_SEED_PACKAGE)
-    except ModuleNotFoundError as exc:
-        raise KnowledgeError("missing package dialogue.seed") from exc
+    entries = [entry for folder in _package_dirs(_SEED_PACKAGE) for entry in folder.iterdir()]
     dialogues: list[SeedDialogue] = []
     seen: set[str] = set()
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+    for entry in sorted(entries, key=lambda item: item.name):
         if not entry.name.endswith(".jsonl"):
             continue
         for number, row in enumerate(_jsonl(entry.read_text(encoding="utf-8"), entry.name), 1):

@@ -1,14 +1,21 @@
 """What the offline strategies read: fence conventions, passages and seed Q&A, loaded once.
 
 A `Knowledge` can be built from the packaged data (`Knowledge.load()`) or handed in by a caller
-(tests, the engine) so the strategies never reach for globals.
+(tests, the engine) so the strategies never reach for globals. `Knowledge.load()` reads only the
+fence conventions up front: explain, fix and review need nothing else, so the passages and the
+seed dialogues are read the first time `ask` or `write` looks at them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from assistant.knowledge import Fences, Passage, load_passages, load_prompts, load_seed_dialogues
+from assistant.knowledge import Fences, load_prompts
+
+if TYPE_CHECKING:
+    from assistant.knowledge import Passage, SeedDialogue
 
 
 @dataclass(frozen=True)
@@ -22,36 +29,73 @@ class SeedQA:
     stdin: str = ""
 
 
-@dataclass(frozen=True)
+def _packaged_passages() -> tuple[Passage, ...]:
+    from assistant.knowledge import load_passages
+
+    return tuple(load_passages())
+
+
+def _packaged_seed_qa(passages: Sequence[Passage]) -> tuple[SeedQA, ...]:
+    """The seed `ask` dialogues whose topics are known passages (the dialogues are optional)."""
+    from assistant.knowledge import load_seed_dialogues
+
+    try:
+        dialogues: list[SeedDialogue] = load_seed_dialogues()
+    except Exception:  # seed data is an extra; retrieval works from the passages alone
+        dialogues = []
+    ids = {p.id for p in passages}
+    seeds: list[SeedQA] = []
+    for d in dialogues:
+        if d.kind != "ask":
+            continue
+        users = [m.content for m in d.messages if m.role == "user"]
+        answers = [m.content for m in d.messages if m.role == "assistant"]
+        topics = tuple(t for t in d.meta.get("topics", []) if isinstance(t, str) and t in ids)
+        if users and answers and topics:
+            stdin = d.meta.get("stdin", "")
+            seeds.append(SeedQA(d.id, users[0], answers[0], topics, stdin if isinstance(stdin, str) else ""))
+    return tuple(seeds)
+
+
 class Knowledge:
-    fences: Fences
-    passages: tuple[Passage, ...]
-    seed_qa: tuple[SeedQA, ...] = field(default_factory=tuple)
+    """Fences, passages and seed Q&A; passages and seeds given here or read on first use."""
+
+    __slots__ = ("_passages", "_seed_qa", "fences")
+
+    def __init__(
+        self,
+        fences: Fences,
+        passages: Sequence[Passage] | None = None,
+        seed_qa: Sequence[SeedQA] | None = None,
+    ) -> None:
+        self.fences = fences
+        self._passages = tuple(passages) if passages is not None else None
+        # passages handed in without seeds mean "no seeds"; packaged passages come with packaged seeds
+        self._seed_qa = tuple(seed_qa) if seed_qa is not None else (() if passages is not None else None)
 
     @classmethod
     def load(cls) -> Knowledge:
-        """The packaged prompts, passages and seed dialogues (the dialogues are optional)."""
-        fences = load_prompts().fences
-        passages = tuple(load_passages())
-        ids = {p.id for p in passages}
-        seeds: list[SeedQA] = []
-        try:
-            dialogues = load_seed_dialogues()
-        except Exception:  # seed data is an extra; retrieval works from the passages alone
-            dialogues = []
-        for d in dialogues:
-            if d.kind != "ask":
-                continue
-            users = [m.content for m in d.messages if m.role == "user"]
-            answers = [m.content for m in d.messages if m.role == "assistant"]
-            topics = tuple(t for t in d.meta.get("topics", []) if isinstance(t, str) and t in ids)
-            if users and answers and topics:
-                stdin = d.meta.get("stdin", "")
-                seeds.append(SeedQA(d.id, users[0], answers[0], topics, stdin if isinstance(stdin, str) else ""))
-        return cls(fences, passages, tuple(seeds))
+        """The packaged prompts now; the packaged passages and seed dialogues when first needed."""
+        return cls(load_prompts().fences)
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        if self._passages is None:
+            self._passages = _packaged_passages()
+        return self._passages
+
+    @property
+    def seed_qa(self) -> tuple[SeedQA, ...]:
+        if self._seed_qa is None:
+            self._seed_qa = _packaged_seed_qa(self.passages)
+        return self._seed_qa
 
     def passage(self, pid: str) -> Passage | None:
         for p in self.passages:
             if p.id == pid:
                 return p
         return None
+
+    def __repr__(self) -> str:
+        loaded = "not loaded" if self._passages is None else f"{len(self._passages)} passages"
+        return f"Knowledge(fences={self.fences!r}, {loaded})"

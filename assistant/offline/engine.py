@@ -3,20 +3,23 @@
 `answer(kind, text, history)` streams Markdown chunks. It never raises: an unexpected failure of a
 strategy ends the answer with a short apology instead of a traceback (tests construct the engine
 with `strict=True` to see such failures).
+
+Each strategy is imported when its kind is first asked for, and the retrieval index is built only
+for `ask`/`write`: a one-shot `explain` loads neither the linter nor the passages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from assistant.engine.types import Kind
 
-from .ask import Asker
 from .context import Knowledge
-from .explain import explain_answer
 from .extract import code_from
-from .fix import fix_answer
-from .review import review_answer
+
+if TYPE_CHECKING:
+    from .ask import Asker
 
 _NO_CODE = {
     Kind.EXPLAIN: "There is no Synoema code in your message to explain",
@@ -32,8 +35,17 @@ class OfflineEngine:
 
     def __init__(self, knowledge: Knowledge | None = None, *, strict: bool = False) -> None:
         self.knowledge = knowledge if knowledge is not None else Knowledge.load()
-        self.asker = Asker(self.knowledge)
         self.strict = strict
+        self._asker: Asker | None = None
+
+    @property
+    def asker(self) -> Asker:
+        """The retrieval-based answerer, with its index built on first use."""
+        if self._asker is None:
+            from .ask import Asker
+
+            self._asker = Asker(self.knowledge)
+        return self._asker
 
     def answer(self, kind: Kind | str, text: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[str]:
         """Markdown chunks answering `text` as `kind`; code blocks follow the fence conventions."""
@@ -66,10 +78,16 @@ class OfflineEngine:
                 yield from self.asker.answer(found.prose)
             return
         if kind is Kind.EXPLAIN:
+            from .explain import explain_answer
+
             yield from explain_answer(self.knowledge, found.code)
         elif kind is Kind.FIX:
+            from .fix import fix_answer
+
             yield from fix_answer(self.knowledge, found.code)
         else:
+            from .review import review_answer
+
             yield from review_answer(self.knowledge, found.code)
 
 

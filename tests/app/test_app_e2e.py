@@ -73,7 +73,7 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     exports = " ".join(f"{k}={v}" for k, v in env.items())
     server.run(
         "new-session", "-d", "-s", "app", "-x", "120", "-y", "40",
-        f"env -u SYNOEMA_BACKEND -u SYNOEMA_MODEL_PATH {exports} {command}; sleep 60",
+        f"env -u COLUMNS -u LINES -u SYNOEMA_BACKEND -u SYNOEMA_MODEL_PATH {exports} {command}; sleep 60",
     )  # fmt: skip
     server.run("set-option", "-t", "app", "window-size", "manual")
     server.run("resize-window", "-t", "app", "-x", "120", "-y", "40")
