@@ -21,7 +21,6 @@ from assistant.config import Config
 from assistant.engine import backend_setup, grounding
 from assistant.engine.checking import CheckOutcome, check_code, repair_code
 from assistant.engine.compose import rebuild
-from assistant.engine.fewshot import ExampleBank
 from assistant.engine.offline_source import answer_stream, load_offline
 from assistant.engine.recording import Recorder
 from assistant.engine.snippets import CodeBlock, FenceWatcher, extract_blocks
@@ -43,6 +42,7 @@ from assistant.engine.types import (
 if TYPE_CHECKING:  # the backends package is imported only when a model is used
     from assistant.backends.base import BackendInfo, CancelToken, ChatMessage
     from assistant.backends.errors import BackendError
+    from assistant.engine.fewshot import ExampleBank
     from assistant.engine.prompting import PromptPlan
 
 log = logging.getLogger("assistant.engine")
@@ -155,7 +155,8 @@ class Engine:
         self.grammars: dict[str, str] = dict(grammars or {})
         self.isolate = isolate
         self._recorder = Recorder(history, self.config.history_path())
-        self._examples = ExampleBank(self.config.dialogue_path())
+        self._dialogue_dir = self.config.dialogue_path()
+        self._bank: ExampleBank | None = None  # few-shot examples: only prompts for a model need them
         self._prompts: Any | None = None
         self._lock = threading.RLock()
 
@@ -203,7 +204,7 @@ class Engine:
     @property
     def problems(self) -> list[str]:
         """Non-fatal problems met so far (history unavailable, offline engine missing, bad data rows)."""
-        found = list(self._recorder.problems) + list(self._examples.problems)
+        found = list(self._recorder.problems) + (list(self._bank.problems) if self._bank is not None else [])
         if self._offline_problem:
             found.append(self._offline_problem)
         return found
@@ -449,6 +450,14 @@ class Engine:
             self._prompts = load_prompts()
         return self._prompts
 
+    def _examples(self) -> ExampleBank:
+        with self._lock:
+            if self._bank is None:
+                from assistant.engine.fewshot import ExampleBank
+
+                self._bank = ExampleBank(self._dialogue_dir)
+            return self._bank
+
     def _plan(
         self, kind: Kind, query: str, current: Sequence[tuple[str, str]], prior: Iterable[Turn]
     ) -> PromptPlan:
@@ -469,7 +478,7 @@ class Engine:
             reference=load_reference,
             reference_sizes=reference_sizes(engine_cfg.reference),
             history=[(t.role, t.content) for t in prior if t.role in ("user", "assistant")],
-            examples=self._examples.pick(kind.value, query, FEW_SHOTS),
+            examples=self._examples().pick(kind.value, query, FEW_SHOTS),
         )
 
     def _model_stream(
@@ -505,6 +514,9 @@ class Engine:
         try:
             if self.is_offline:
                 self._ensure_offline()
+                warm = getattr(self._offline, "warm", None)
+                if callable(warm):
+                    warm()  # the strategies and the retrieval index, before the first question
             else:
                 load = getattr(self._get_backend(), "load", None)
                 if callable(load):

@@ -47,6 +47,12 @@ class OfflineEngine:
             self._asker = Asker(self.knowledge)
         return self._asker
 
+    def warm(self) -> None:
+        """Import every strategy and build the retrieval index now (a UI does this at start-up)."""
+        from . import explain, fix, review  # noqa: F401
+
+        _ = self.asker
+
     def answer(self, kind: Kind | str, text: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[str]:
         """Markdown chunks answering `text` as `kind`; code blocks follow the fence conventions."""
         try:
