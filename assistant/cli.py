@@ -1,21 +1,35 @@
 """`synoema-assistant`: the terminal app, a plain REPL, one-shot answers, `doctor` and `history`.
 
 Imports are lazy so a one-shot offline answer starts fast: only what the chosen command needs is
-loaded (no Textual, prompt_toolkit or HTTP client for `explain FILE`). Settings come from the config
-file, then `SYNOEMA_*` variables, then the global flags. No traceback reaches the user.
+loaded (no Textual, prompt_toolkit or HTTP client for `explain FILE`), and when the command comes
+first on the line only its own options are built. Settings come from the config file, then
+`SYNOEMA_*` variables, then the global flags. No traceback reaches the user.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 KINDS = ("explain", "fix", "ask", "review", "write")
 CODE_KINDS = ("explain", "fix", "review")
+KIND_HELP = {
+    "explain": "explain the code in FILE (- reads stdin)",
+    "fix": "find and fix the problem in FILE's code",
+    "review": "review the code in FILE",
+    "ask": "answer a question (text, a FILE, or - for stdin)",
+    "write": "write a program for a task (text, a FILE, or - for stdin)",
+}
+COMMAND_HELP = {
+    "chat": "chat in the terminal app, or a plain REPL with --plain",
+    **KIND_HELP,
+    "doctor": "show which backends are usable, versions, and what is missing",
+    "history": "list, search or export saved conversations",
+}
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -46,32 +60,54 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`, without importing shutil (and bz2, lzma) at start-up."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's own formatter at the width it would choose (it builds one per option added)."""
+    return argparse.HelpFormatter(prog, width=_terminal_columns() - 2)
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, the other commands are listed but get no options.
+
+    `main` passes `only` when the command is the first word, so parsing cannot reach another
+    command's parser: building ~100 options it will not use is most of argparse's start-up cost.
+    """
     parser = argparse.ArgumentParser(
         prog="synoema-assistant",
         description="Explain, fix, answer, review and write Synoema; every snippet is compiled live.",
+        formatter_class=_formatter,
     )
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help in COMMAND_HELP.items():
+        p = sub.add_parser(name, help=help, description=help, formatter_class=_formatter)
+        if only is None or only == name:
+            _global_options(p, suppress=True)
+            _COMMAND_OPTIONS[name](p)
+    return parser
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        _global_options(p, suppress=True)
-        return p
 
-    chat = command("chat", "chat in the terminal app, or a plain REPL with --plain")
+def _chat_options(chat: argparse.ArgumentParser) -> None:
     chat.add_argument("--plain", action="store_true", help="prompt-toolkit REPL instead of the terminal app")
     chat.add_argument("--kind", choices=KINDS, default="ask", help="kind of the first message (default: ask)")
     chat.add_argument("--conversation", type=int, help="continue this conversation (see `history list`)")
 
-    for kind, help in (
-        ("explain", "explain the code in FILE (- reads stdin)"),
-        ("fix", "find and fix the problem in FILE's code"),
-        ("review", "review the code in FILE"),
-        ("ask", "answer a question (text, a FILE, or - for stdin)"),
-        ("write", "write a program for a task (text, a FILE, or - for stdin)"),
-    ):
-        p = command(kind, help)
+
+def _kind_options(kind: str) -> Callable[[argparse.ArgumentParser], None]:
+    def add(p: argparse.ArgumentParser) -> None:
         p.add_argument("source", nargs="?", metavar="FILE|-" if kind in CODE_KINDS else "TEXT|FILE|-")
         if kind in CODE_KINDS:
             p.add_argument("-m", "--message", default="", help="what to ask about the code")
@@ -80,25 +116,38 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--no-history", action="store_true", help="do not save this exchange in the history")
 
-    doctor = command("doctor", "show which backends are usable, versions, and what is missing")
+    return add
+
+
+def _doctor_options(doctor: argparse.ArgumentParser) -> None:
     doctor.add_argument("--json", action="store_true")
     doctor.add_argument("--no-probe", action="store_true", help="do not contact a configured server")
 
-    history = command("history", "list, search or export saved conversations")
+
+def _history_options(history: argparse.ArgumentParser) -> None:
     hsub = history.add_subparsers(dest="history_command", metavar="ACTION")
-    hl = hsub.add_parser("list", help="recent conversations")
+    hl = hsub.add_parser("list", help="recent conversations", formatter_class=_formatter)
     hl.add_argument("--limit", type=int, default=20)
     hl.add_argument("--all", action="store_true", help="include archived conversations")
     hl.add_argument("--json", action="store_true")
-    hs = hsub.add_parser("search", help="conversations containing every word of QUERY")
+    hs = hsub.add_parser(
+        "search", help="conversations containing every word of QUERY", formatter_class=_formatter
+    )
     hs.add_argument("query", nargs="+")
     hs.add_argument("--limit", type=int, default=20)
     hs.add_argument("--json", action="store_true")
-    he = hsub.add_parser("export", help="one conversation as Markdown or JSON")
+    he = hsub.add_parser("export", help="one conversation as Markdown or JSON", formatter_class=_formatter)
     he.add_argument("id", type=int)
     he.add_argument("--format", choices=("markdown", "json"), default="markdown")
     he.add_argument("-o", "--output", type=Path, help="write to this file (atomically) instead of stdout")
-    return parser
+
+
+_COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "chat": _chat_options,
+    **{kind: _kind_options(kind) for kind in KIND_HELP},
+    "doctor": _doctor_options,
+    "history": _history_options,
+}
 
 
 def load_settings(ns: argparse.Namespace) -> tuple[Any, list[str], Path]:
@@ -195,6 +244,8 @@ def cmd_answer(ns: argparse.Namespace) -> int:
     finally:
         engine.close()
     if ns.json:
+        import json
+
         print(json.dumps(reply_json(reply), ensure_ascii=False, indent=2))
     else:
         from assistant.engine.compose import render_with_verdicts
@@ -215,7 +266,12 @@ def cmd_doctor(ns: argparse.Namespace) -> int:
 
     config, problems, path = load_settings(ns)
     report = diagnose(config, path, problems, probe=not ns.no_probe)
-    print(json.dumps(report.as_dict(), indent=2) if ns.json else report.render())
+    if ns.json:
+        import json
+
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(report.render())
     return EXIT_OK if report.backend_ok else EXIT_FAILED
 
 
@@ -229,6 +285,7 @@ def _open_history(config: Any) -> Any:
 
 
 def cmd_history(ns: argparse.Namespace) -> int:
+    import json
     from datetime import datetime
 
     from assistant.history import HistoryError
@@ -293,6 +350,7 @@ def _hit_dict(h: Any) -> dict[str, Any]:
 
 
 def _export(store: Any, conversation_id: int, fmt: str) -> str:
+    import json
     from dataclasses import asdict
 
     from assistant.history import HistoryError
@@ -356,8 +414,9 @@ def _error(message: str, hint: str | None = None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    ns = parser.parse_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args[0] if args and args[0] in COMMAND_HELP else None)
+    ns = parser.parse_args(args)
     handlers = {"chat": cmd_chat, "doctor": cmd_doctor, "history": cmd_history, None: cmd_chat}
     handler = handlers.get(ns.command, cmd_answer)
     try:

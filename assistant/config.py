@@ -4,17 +4,17 @@ Loading never raises: every bad file, key or value becomes a readable problem st
 and the affected setting keeps its lower-precedence value, so a typo in the config can
 never stop the assistant from starting. Each field's env var and help text live in the
 dataclass field metadata, which keeps the docs table and the loader in one place.
+
+Every command loads the config, so the TOML parser, `difflib` (typo hints) and `tempfile` (saving)
+are imported only when a file exists, a name is wrong, or the config is saved.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import os
 import re
-import tempfile
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
@@ -238,9 +238,16 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+def _close_match(word: str, options: typing.Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def _suggest(word: str, options: typing.Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    match = _close_match(word, options)
+    return f" (did you mean {match!r}?)" if match else ""
 
 
 def _coerce(spec: FieldSpec, value: Any, from_text: bool) -> Any:
@@ -342,6 +349,12 @@ class _Collector:
         self.problems.append(f"{where}: {message}")
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads(text)
+
+
 def _read_file(path: Path, values: dict[str, dict[str, Any]], out: _Collector) -> None:
     """Merge settings from the TOML file at ``path`` into ``values``."""
     name = path.name
@@ -358,8 +371,8 @@ def _read_file(path: Path, values: dict[str, dict[str, Any]], out: _Collector) -
         out.add(name, "the file is not UTF-8 text; using defaults")
         return
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = app_paths.cached_by_text("config-toml", text, _parse_toml)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
         found = _TOML_ERROR_RE.match(str(exc))
         if found:
             msg = found["msg"][:1].lower() + found["msg"][1:]
@@ -377,8 +390,8 @@ def _read_file(path: Path, values: dict[str, dict[str, Any]], out: _Collector) -
 
     for section, table in data.items():
         if section not in _SECTIONS:
-            match = difflib.get_close_matches(section, _SECTIONS, n=1, cutoff=0.6)
-            hint = f" (did you mean [{match[0]}]?)" if match else ""
+            match = _close_match(section, _SECTIONS)
+            hint = f" (did you mean [{match}]?)" if match else ""
             out.add(where(section), f"unknown section [{section}]{hint}; ignored")
             continue
         if not isinstance(table, dict):
@@ -502,6 +515,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     Raises :class:`ConfigError` with a readable message if it cannot be written; the old
     file is then left untouched.
     """
+    import tempfile
+
     target = path or app_paths.config_file()
     text = dump_config(config)
     tmp_name: str | None = None

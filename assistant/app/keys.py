@@ -127,9 +127,17 @@ def pretty(keys: str) -> str:
     names = {"plus": "+", "minus": "-", "equals_sign": "=", "delete": "Del", "escape": "Esc"}
     out = []
     for key in keys.split(","):
-        parts = [
-            names.get(p, p if len(p) == 1 else p.upper() if len(p) <= 3 and p.startswith("f") else p.capitalize())
-            for p in key.split("+")
-        ]
+        pieces = key.split("+")
+        combo = len(pieces) > 1
+        parts = []
+        for p in pieces:
+            if p in names:
+                parts.append(names[p])
+            elif len(p) == 1:
+                parts.append(p.upper() if combo else p)
+            elif len(p) <= 3 and p.startswith("f"):
+                parts.append(p.upper())
+            else:
+                parts.append(p.capitalize())
         out.append("+".join(parts))
     return " / ".join(out)

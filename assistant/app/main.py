@@ -6,7 +6,6 @@ built in a worker after mount, and every problem met on the way becomes a notifi
 
 from __future__ import annotations
 
-import contextlib
 import time
 import traceback
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 
-from assistant.app.commands import SynoemaCommands
 from assistant.app.keys import APP_KEYS, bindings
 from assistant.app.screens.chat import ChatScreen
 from assistant.app.services import EngineStartError, Notice, Services, error_text
@@ -27,7 +25,11 @@ if TYPE_CHECKING:
     from assistant.engine.core import Engine
     from assistant.history import HistoryStore
 
-MAX_SURVIVED_ERRORS = 20
+def _commands_provider() -> type:
+    """Our command palette provider, imported when the palette first opens."""
+    from assistant.app.commands import SynoemaCommands
+
+    return SynoemaCommands
 
 
 class SynoemaApp(App[int]):
@@ -36,7 +38,7 @@ class SynoemaApp(App[int]):
     TITLE = "Synoema Assistant"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings(APP_KEYS)
-    COMMANDS = App.COMMANDS | {SynoemaCommands}
+    COMMANDS = App.COMMANDS | {lambda: _commands_provider()}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -51,16 +53,13 @@ class SynoemaApp(App[int]):
         log_path: Path | None = None,
     ) -> None:
         super().__init__()
-        from assistant.highlight import register_lexer
-
-        register_lexer()
         self.config = config or Config()
         self.services = Services.open(self.config, history=history, engine_factory=engine_factory)
         self.problems = list(problems or [])
         self.safe = safe
         self.persist_settings = persist_settings
         self.log_path = log_path
-        self.survived_errors = 0
+        self.exit_note: str | None = None
         self.chat = ChatScreen(self.services)
         self._theme_from_config()
 
@@ -78,7 +77,7 @@ class SynoemaApp(App[int]):
         for problem in self.problems:
             self.notify(f"Config: {problem}", severity="warning", timeout=10)
         self.show_notices()
-        self._start_engine()
+        self.call_after_refresh(self._start_engine)  # first paint first: importing the engine takes a while
 
     @work(thread=True, group="engine", exit_on_error=False)
     def _start_engine(self) -> None:
@@ -259,26 +258,27 @@ class SynoemaApp(App[int]):
     # --- safety -----------------------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        """In the real app an unexpected error is logged and shown, and the app keeps running.
+        """In the real app (`safe`), an unexpected error ends the app with one readable line.
 
-        Tests run with `safe=False` so that a bug fails the test instead of hiding in a toast.
+        Textual stops a widget's message loop after an unhandled error, so carrying on could leave
+        a frozen screen; instead the traceback goes to the log file and the user is told where,
+        never shown it. Every expected failure (backend, model, config, history, checker) is
+        caught where it happens and shown as a notification. Tests run with `safe=False`, so a
+        bug fails the test.
         """
-        if not self.safe or self.survived_errors >= MAX_SURVIVED_ERRORS:
-            if self.safe:
-                self._log_error(error)
-                self._return_code = 1
-                self.exit(1, message=f"synoema-assistant stopped after repeated errors; details in {self.log_path}")
-                return
+        if not self.safe:
             super()._handle_exception(error)
             return
-        self.survived_errors += 1
+        from rich.text import Text
+
         where = self._log_error(error)
-        with contextlib.suppress(Exception):
-            self.notify(
-                f"Something went wrong: {type(error).__name__}: {error}\nThe app keeps running; details in {where}.",
-                severity="error",
-                timeout=15,
-            )
+        self._return_code = 1
+        self.exit_note = (
+            f"synoema-assistant stopped on an internal error ({type(error).__name__}: {error}). "
+            f"Conversations are kept in the history. Details: {where}"
+        )
+        self._exit_renderables.append(Text(self.exit_note))  # printed after the screen is restored
+        self._close_messages_no_wait()
 
     def _log_error(self, error: BaseException) -> str:
         path = self.log_path
@@ -294,6 +294,18 @@ class SynoemaApp(App[int]):
         return str(path)
 
     async def action_quit(self) -> None:
+        if self.config.ui.confirm_quit:
+            from assistant.app.screens.dialogs import Confirm
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._quit_now()
+
+            self.push_screen(Confirm("Quit Synoema Assistant?", "Quit"), answered)
+            return
+        self._quit_now()
+
+    def _quit_now(self) -> None:
         job = self.chat.job
         if job is not None:
             job.cancel.cancel()

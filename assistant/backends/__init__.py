@@ -1,38 +1,78 @@
-"""Model backends: a small protocol (``base``), a registry and the built-in gguf/openai/hf kinds."""
+"""Model backends: a small protocol (``base``), a registry and the built-in gguf/openai/hf kinds.
 
-from assistant.backends.base import (
-    Backend,
-    BackendInfo,
-    CancelToken,
-    ChatMessage,
-    GenerationRequest,
-    complete,
-)
-from assistant.backends.config import BackendConfig
-from assistant.backends.errors import (
-    AuthenticationError,
-    BackendConfigError,
-    BackendConnectionError,
-    BackendError,
-    BackendTimeoutError,
-    BackendUnavailableError,
-    ContextOverflowError,
-    GenerationError,
-    GrammarError,
-    ModelLoadError,
-    NotFoundError,
-    RateLimitError,
-    RequestRejectedError,
-    ServerError,
-)
-from assistant.backends.registry import (
-    ENTRY_POINT_GROUP,
-    available_backends,
-    create_backend,
-    refresh_plugins,
-    register_backend,
-    unregister_backend,
-)
+Every name below is imported on first use: `import assistant.backends.errors` (what the engine
+needs to recognise a backend failure) then does not load the registry and its entry-point scan.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.backends.base import (
+        Backend,
+        BackendInfo,
+        CancelToken,
+        ChatMessage,
+        GenerationRequest,
+        complete,
+    )
+    from assistant.backends.config import BackendConfig
+    from assistant.backends.errors import (
+        AuthenticationError,
+        BackendConfigError,
+        BackendConnectionError,
+        BackendError,
+        BackendTimeoutError,
+        BackendUnavailableError,
+        ContextOverflowError,
+        GenerationError,
+        GrammarError,
+        ModelLoadError,
+        NotFoundError,
+        RateLimitError,
+        RequestRejectedError,
+        ServerError,
+    )
+    from assistant.backends.registry import (
+        ENTRY_POINT_GROUP,
+        available_backends,
+        create_backend,
+        refresh_plugins,
+        register_backend,
+        unregister_backend,
+    )
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "base": ("Backend", "BackendInfo", "CancelToken", "ChatMessage", "GenerationRequest", "complete"),
+    "config": ("BackendConfig",),
+    "errors": (
+        "AuthenticationError",
+        "BackendConfigError",
+        "BackendConnectionError",
+        "BackendError",
+        "BackendTimeoutError",
+        "BackendUnavailableError",
+        "ContextOverflowError",
+        "GenerationError",
+        "GrammarError",
+        "ModelLoadError",
+        "NotFoundError",
+        "RateLimitError",
+        "RequestRejectedError",
+        "ServerError",
+    ),
+    "registry": (
+        "ENTRY_POINT_GROUP",
+        "available_backends",
+        "create_backend",
+        "refresh_plugins",
+        "register_backend",
+        "unregister_backend",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -63,3 +103,16 @@ __all__ = [
     "register_backend",
     "unregister_backend",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'assistant.backends' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"assistant.backends.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -36,6 +36,8 @@ class CheckOutcome:
 
 @dataclass
 class RepairOutcome:
+    """Rule-based repair: the code after it, one note per edit, and whether anything changed."""
+
     code: str
     notes: list[str] = field(default_factory=list)
     changed: bool = False

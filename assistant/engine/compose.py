@@ -16,6 +16,8 @@ from assistant.engine.types import SnippetVerdict
 
 @dataclass
 class _Edit:
+    """Replace text[start:end] by `text`; a code block's edit carries the verdict whose offsets move."""
+
     start: int
     end: int
     text: str

@@ -9,7 +9,6 @@ the diagnostics for a bounded number of rounds. Every failure becomes a `Failed`
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 import time
@@ -40,12 +39,20 @@ from assistant.engine.types import (
 )
 
 if TYPE_CHECKING:  # the backends package is imported only when a model is used
+    import logging
+
     from assistant.backends.base import BackendInfo, CancelToken, ChatMessage
     from assistant.backends.errors import BackendError
     from assistant.engine.fewshot import ExampleBank
     from assistant.engine.prompting import PromptPlan
 
-log = logging.getLogger("assistant.engine")
+
+def _log() -> logging.Logger:
+    """The engine's logger; `logging` (~3 ms to import) is loaded only when something is logged."""
+    import logging
+
+    return logging.getLogger("assistant.engine")
+
 
 OFFLINE_MODEL = "built-in"
 FEW_SHOTS = 2
@@ -85,6 +92,8 @@ class _Streamed:
 
 @dataclass(frozen=True)
 class _UserTurn:
+    """The user's side of a turn, as `_prepare` splits it."""
+
     query: str  # the request, for choosing few-shot examples
     code: str | None  # the user's code, if any
     shown: str  # the message as stored and shown
@@ -103,7 +112,7 @@ class _Emitter:
         try:
             self._on_event(event)
         except Exception:
-            log.exception("on_event callback failed")
+            _log().exception("on_event callback failed")
 
 
 def _is_quote(code: str, user_code: str | None) -> bool:
@@ -229,7 +238,7 @@ class Engine:
             try:
                 old.close()
             except Exception:
-                log.exception("closing the previous backend failed")
+                _log().exception("closing the previous backend failed")
         return self.backend_info
 
     def _token_counter(self) -> TokenCounter:
@@ -246,7 +255,7 @@ class Engine:
             try:
                 backend.close()
             except Exception:
-                log.exception("closing the backend failed")
+                _log().exception("closing the backend failed")
         self._recorder.close()
 
     # --- conversations --------------------------------------------------------------------------------
@@ -311,7 +320,7 @@ class Engine:
             self._backend_error = exc
             return self._fail(emit, reply, exc.message, exc.hint or None)
         except Exception as exc:  # a bug must reach the user as a message, not a traceback
-            log.exception("respond failed")
+            _log().exception("respond failed")
             return self._fail(
                 emit,
                 reply,
@@ -335,7 +344,7 @@ class Engine:
         code: str | None,
         reply: Reply,
     ) -> Reply:
-        turn = self._prepare(text, kind, code)
+        turn = self._prepare(text, kind, code, for_model=not self.is_offline)
         if turn is None:
             return self._fail(emit, reply, "The message is empty.", "Type a question, a task or some code.")
         shown, user_code = turn.shown, turn.code
@@ -409,15 +418,18 @@ class Engine:
         emit(Done(reply))
         return reply
 
-    def _prepare(self, text: str, kind: Kind, code: str | None) -> _UserTurn | None:
-        """What the user asked, their code, the message as stored, and the message the model sees."""
+    def _prepare(
+        self, text: str, kind: Kind, code: str | None, *, for_model: bool = True
+    ) -> _UserTurn | None:
+        """What the user asked, their code, the message as stored, and the message the model sees
+        (the compiler's report is left out offline, where no model reads it)."""
         request, user_code = grounding.split_request(text, code, kind)
         if not request and user_code is None:
             return None
         in_request = user_code is not None and user_code in request
         shown = grounding.user_message(request, user_code, code_in_request=in_request)
         model_text = shown
-        if kind == Kind.FIX and user_code is not None:
+        if for_model and kind == Kind.FIX and user_code is not None:
             model_text = (
                 f"{shown}\n\n{grounding.compiler_report(check_code(user_code, isolate=self.isolate))}"
             )
@@ -523,7 +535,7 @@ class Engine:
                     load()
             check_code("main = 1", isolate=self.isolate)
         except Exception:
-            log.debug("warm-up failed", exc_info=True)
+            _log().debug("warm-up failed", exc_info=True)
 
     # --- streaming with live checks -------------------------------------------------------------------
 

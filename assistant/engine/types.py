@@ -96,11 +96,15 @@ class SnippetVerdict:
 
 @dataclass
 class TextChunk:
+    """A piece of the reply's text, as it streams."""
+
     text: str
 
 
 @dataclass
 class SnippetChecked:
+    """A code block was checked (again after a repair): its verdict, placed by `verdict.index`."""
+
     verdict: SnippetVerdict
 
 
@@ -146,6 +150,8 @@ class Reply:
 
 @dataclass
 class Done:
+    """The last event of every reply, failed ones included."""
+
     reply: Reply
 
 

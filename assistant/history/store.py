@@ -18,7 +18,6 @@ from typing import Any
 
 from assistant import paths
 from assistant.history import schema
-from assistant.history.export import conversation_markdown, write_text_atomic
 from assistant.history.models import (
     RATINGS,
     ROLES,
@@ -571,11 +570,15 @@ class HistoryStore:
 
     def export_markdown(self, conversation_id: int) -> str:
         """The conversation as Markdown text."""
+        from assistant.history.export import conversation_markdown  # datetime, tempfile: export only
+
         conversation = self._get_existing(conversation_id)
         return conversation_markdown(conversation, self.get_messages(conversation.id))
 
     def export_markdown_file(self, conversation_id: int, path: Path) -> Path:
         """Write :meth:`export_markdown` to ``path`` atomically."""
+        from assistant.history.export import write_text_atomic
+
         text = self.export_markdown(conversation_id)
         try:
             return write_text_atomic(Path(path), text)

@@ -8,7 +8,6 @@ what it reads and raises `KnowledgeError` with the file and line, so bad data fa
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +45,8 @@ class KindPrompt:
 
 @dataclass(frozen=True)
 class Prompts:
+    """Everything prompts.toml holds: the fence conventions and one prompt per kind."""
+
     fences: Fences
     kinds: dict[str, KindPrompt]
 
@@ -85,6 +86,8 @@ class QAItem:
 
 @dataclass(frozen=True)
 class Message:
+    """One turn of a seed dialogue."""
+
     role: str
     content: str
 
@@ -120,6 +123,8 @@ def _package_dirs(package: str) -> list[Path]:
 
 
 def _jsonl(text: str, where: str) -> list[dict[str, Any]]:
+    import json
+
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -155,14 +160,20 @@ def load_reference(size: Size = "full") -> str:
     return _read_text(_PACKAGE, f"reference_{size}.md")
 
 
-def load_prompts() -> Prompts:
-    """Per-kind system prompts from prompts.toml, with `{conventions}` expanded."""
+def _parse_prompts_toml(text: str) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(_read_text(_PACKAGE, "prompts.toml"))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise KnowledgeError(f"prompts.toml: {exc}") from exc
+
+
+def load_prompts() -> Prompts:
+    """Per-kind system prompts from prompts.toml, with `{conventions}` expanded."""
+    from assistant.paths import cached_by_text
+
+    data = cached_by_text("knowledge-prompts", _read_text(_PACKAGE, "prompts.toml"), _parse_prompts_toml)
     fences_raw = data.get("fences", {})
     fences = Fences(
         code=_need(fences_raw, "code", str, "prompts.toml [fences]"),

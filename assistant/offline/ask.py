@@ -119,7 +119,6 @@ class Asker:
         ticked = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", question))
         words = _IDENT.findall(question)
         short = len(words) <= 4
-        prelude = _prelude_types()
         seen: set[str] = set()
         for w in words:
             if w in seen:
@@ -131,7 +130,7 @@ class Asker:
             if w in BUILTINS:
                 b = BUILTINS[w]
                 yield f"- `{w} : {b.type}` — {b.doc}.\n"
-            elif w in prelude:
+            elif w in (prelude := _prelude_types()):  # type-checks the prelude: only for a named word
                 yield f"- `{w} : {prelude[w]}` (from the prelude).\n"
             elif w in FOREIGN_NAMES and (w in ticked or re.search(rf"\bis there an? {re.escape(w)}\b", question, re.I)):
                 yield f"- Synoema has no `{w}`; write {FOREIGN_NAMES[w]}.\n"

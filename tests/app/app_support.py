@@ -123,7 +123,7 @@ def kind_of(request: GenerationRequest) -> str:
 
 
 class ScriptedBackend:
-    """A backend that streams a canned answer in small chunks; `endless` streams until cancelled."""
+    """A backend that streams a canned answer in small chunks; `endless` streams words until cancelled."""
 
     name = "scripted"
     model = "script-1"
@@ -135,12 +135,14 @@ class ScriptedBackend:
         chunk: int = 6,
         delay: float = 0.0,
         endless: bool = False,
+        hold: bool = False,
         fail: Exception | None = None,
     ) -> None:
         self.script = dict(SCRIPT if script is None else script)
         self.chunk = chunk
         self.delay = delay
         self.endless = endless
+        self.hold = hold  # after the answer, keep the stream open until cancelled
         self.fail = fail
         self.requests: list[GenerationRequest] = []
         self.started = threading.Event()
@@ -178,6 +180,8 @@ class ScriptedBackend:
             if self.delay:
                 cancel.wait(self.delay)
             yield text[start : start + self.chunk]
+        while self.hold and not cancel.cancelled:
+            cancel.wait(0.02)
 
 
 SCRIPT_KINDS = frozenset({"explain", "fix", "ask", "review", "write"})

@@ -177,10 +177,11 @@ def test_pump_merges_text_and_keeps_order_across_threads() -> None:
     worker = threading.Thread(target=produce)
     worker.start()
     worker.join()
+    assert pump.has_final()
     events = pump.drain()
     assert [type(e).__name__ for e in events] == ["TextChunk", "SnippetChecked", "TextChunk", "Done"]
     assert events[0].text == "".join(f"{i} " for i in range(500))
-    assert pump.chunks == 501 and pump.drain() == []
+    assert pump.chunks == 501 and pump.drain() == [] and not pump.has_final()
 
 
 # --- keys -------------------------------------------------------------------------------------------

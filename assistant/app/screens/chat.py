@@ -23,14 +23,13 @@ from assistant.app import slash
 from assistant.app.curate import CurateError, Exchange, save_exchange
 from assistant.app.keys import CHAT_KEYS, bindings
 from assistant.app.services import EngineStartError, Services, error_text
-from assistant.app.streaming import FLUSH_INTERVAL, EventPump
+from assistant.app.streaming import FLUSH_INTERVAL, MAX_DEFER, TYPING_GRACE, EventPump
 from assistant.app.widgets.code_block import CodeBlock
 from assistant.app.widgets.composer import PromptInput
 from assistant.app.widgets.kind_selector import KINDS, KindSelector
 from assistant.app.widgets.messages import AssistantMessage, MessageList, UserMessage
 from assistant.app.widgets.sidebar import Sidebar
 from assistant.app.widgets.status_bar import StatusBar
-from assistant.backends.base import CancelToken
 from assistant.engine.types import (
     Done,
     Failed,
@@ -44,12 +43,20 @@ from assistant.engine.types import (
 
 if TYPE_CHECKING:
     from assistant.app.main import SynoemaApp
+    from assistant.backends.base import CancelToken
 
+NARROW = 100  # below this many columns the history sidebar starts hidden
 WELCOME = (
     "Ask about Synoema, or paste code and pick what to do with it: F2 explain · F3 fix · F4 ask · "
     "F5 review · F6 write. Every snippet in an answer is compiled and run, and its verdict is shown "
     "under it. F1 lists every key; Ctrl+P opens the command palette."
 )
+
+
+def new_cancel_token() -> CancelToken:
+    from assistant.backends.base import CancelToken  # the backends package is not needed for the first paint
+
+    return CancelToken()
 
 
 @dataclass
@@ -60,11 +67,12 @@ class ReplyJob:
     kind: str
     answer: AssistantMessage
     conversation_id: int | None
-    cancel: CancelToken = field(default_factory=CancelToken)
+    cancel: CancelToken = field(default_factory=new_cancel_token)
     pump: EventPump = field(default_factory=EventPump)
     started: float = field(default_factory=time.monotonic)
     finished: bool = False
     cancel_requested: bool = False
+    failure: tuple[str, str | None] | None = None
 
 
 class ChatScreen(Screen[None]):
@@ -79,6 +87,7 @@ class ChatScreen(Screen[None]):
         self.conversation_id: int | None = None
         self.job: ReplyJob | None = None
         self._flush_timer: Timer | None = None
+        self._painted_at = 0.0
         self.last_copied: str | None = None
 
     # --- layout -----------------------------------------------------------------------------------
@@ -93,6 +102,8 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        if self.app.size.width < NARROW:
+            self.sidebar.add_class("-hidden")  # Ctrl+B shows it
         await self.messages.clear_messages(WELCOME)
         self.status.update_info(state="starting engine…", kind=self.kinds.kind)
 
@@ -265,7 +276,8 @@ class ChatScreen(Screen[None]):
                 on_event=job.pump.push,
                 cancel=job.cancel,
             )
-            job.pump.push(Done(reply))
+            if not job.pump.has_final():
+                job.pump.push(Done(reply))  # the engine emits Done itself; this covers a callback that failed
         except EngineStartError as exc:
             job.pump.push(Failed(exc.message, exc.hint))
         except Exception as exc:
@@ -279,6 +291,14 @@ class ChatScreen(Screen[None]):
         job = self.job
         if job is None:
             return
+        now = time.monotonic()
+        if (
+            now - self.prompt.last_key_at < TYPING_GRACE
+            and now - self._painted_at < MAX_DEFER
+            and not job.pump.has_final()
+        ):
+            return  # the user is typing: keep the screen free for the keys
+        self._painted_at = now
         answer = job.answer
         follow = self.messages.at_end()
         for event in job.pump.drain():
@@ -291,24 +311,33 @@ class ChatScreen(Screen[None]):
                 await answer.add_verdict(event.verdict)
             elif isinstance(event, RepairRound):
                 answer.note(f"repair round {event.round}: asked the model again about snippet {event.snippet_index + 1}")
-            elif isinstance(event, Done | Failed):
-                # This runs inside the timer's task: stopping the timer first would cancel it mid-way.
-                timer, self._flush_timer = self._flush_timer, None
-                try:
-                    if isinstance(event, Done):
-                        await self._finish(job, event.reply)
-                    else:
-                        await self._fail(job, event.message, event.hint)
-                finally:
-                    self.job = None
-                    if timer is not None:
-                        timer.stop()
-                    if follow:
-                        self.messages.follow()
+            elif isinstance(event, Failed):
+                job.failure = (event.message, event.hint)  # the engine's Done (with the error) follows
+            elif isinstance(event, Done):
+                await self._end(job, event.reply, follow)
                 return
+        if job.failure is not None and job.finished and not job.pump.has_final():
+            await self._end(job, None, follow)  # the worker failed before the engine could answer
+            return
         if follow:
             self.messages.follow()
         self._live_stats(job)
+
+    async def _end(self, job: ReplyJob, reply: Reply | None, follow: bool) -> None:
+        # This runs inside the timer's task: stopping the timer first would cancel it mid-way.
+        timer, self._flush_timer = self._flush_timer, None
+        try:
+            if reply is not None:
+                await self._finish(job, reply)
+            else:
+                message, hint = job.failure or ("The reply failed.", None)
+                await self._fail(job, message, hint)
+        finally:
+            self.job = None
+            if timer is not None:
+                timer.stop()
+            if follow:
+                self.messages.follow()
 
     def _live_stats(self, job: ReplyJob) -> None:
         pump = job.pump

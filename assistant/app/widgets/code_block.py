@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.highlight import highlight
 from textual.message import Message
 from textual.widgets import Static
 
@@ -29,7 +28,23 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 
 def highlighted(code: str, language: str) -> Content:
     """Code as themed Content; unknown languages fall back to plain text inside `highlight`."""
+    from textual.highlight import highlight  # Pygments loads with the first code block
+
+    _register_lexer()
     return highlight(code or " ", language=language or "text")
+
+
+_registered = False
+
+
+def _register_lexer() -> None:
+    """Make ```sno fences resolve to our Pygments lexer (once per process)."""
+    global _registered
+    if not _registered:
+        from assistant.highlight import register_lexer
+
+        register_lexer()
+        _registered = True
 
 
 def action_links() -> Content:

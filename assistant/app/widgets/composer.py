@@ -6,6 +6,8 @@ before TextArea sees them; bindings would fire too late (after the insert).
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
@@ -52,6 +54,7 @@ class PromptInput(TextArea, inherit_bindings=False):
             compact=True,
         )
         self.recall: list[str] = []
+        self.last_key_at = 0.0  # monotonic time of the last key press (the chat defers repaints)
         self._recall_index: int | None = None
         self._draft = ""
 
@@ -101,6 +104,7 @@ class PromptInput(TextArea, inherit_bindings=False):
         self.post_message(self.Submitted(text))
 
     async def _on_key(self, event: events.Key) -> None:
+        self.last_key_at = time.monotonic()
         key = event.key
         handled = False
         if key == "enter":

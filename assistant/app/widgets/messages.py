@@ -15,43 +15,21 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from assistant.app.fences import Segment, split_message
 from assistant.app.keys import MESSAGE_KEYS, bindings
 from assistant.app.verdicts import assign
 from assistant.app.widgets.code_block import CodeBlock, OutputBlock
+from assistant.app.widgets.live import LivePart, live_plan
 from assistant.engine.types import Reply, SnippetVerdict
 
 RATING_LABELS = {1: "rated helpful", 0: "rated neutral", -1: "rated unhelpful"}
 
 
-class Prose(Markdown):
-    """A prose segment; grows by `Markdown.append` while it only gains text at the end."""
-
-    DEFAULT_CSS = """
-    Prose { padding: 0 0; margin: 0 0 1 0; }
-    Prose > MarkdownBlock:last-child { margin-bottom: 0; }
-    """
-
-    def __init__(self, segment: Segment) -> None:
-        super().__init__(segment.text)
-        self.segment = segment
-
-    async def update_segment(self, segment: Segment) -> None:
-        old, new = self.segment.text, segment.text
-        self.segment = segment
-        if new == old:
-            return
-        if new.startswith(old):
-            await self.append(new[len(old) :])
-        else:
-            await self.update(new)
-
-
 def _fits(widget: Widget, segment: Segment) -> bool:
     if segment.kind == "prose":
-        return isinstance(widget, Prose)
+        return type(widget).__name__ == "Prose"
     if segment.is_output:
         return isinstance(widget, OutputBlock)
     return isinstance(widget, CodeBlock)
@@ -69,6 +47,7 @@ class MessageBody(Vertical):
         self.first_number = first_number
         self.with_verdicts = with_verdicts
         self.parts: list[Widget] = []
+        self.live: list[LivePart] = []
 
     @property
     def blocks(self) -> list[CodeBlock]:
@@ -76,6 +55,8 @@ class MessageBody(Vertical):
 
     def _new(self, segment: Segment, number: int) -> Widget:
         if segment.kind == "prose":
+            from assistant.app.widgets.prose import Prose  # Markdown (markdown-it) loads on first use
+
             return Prose(segment)
         if segment.is_output:
             return OutputBlock(segment)
@@ -83,6 +64,12 @@ class MessageBody(Vertical):
 
     async def show(self, text: str, *, streaming: bool, verdicts: Sequence[SnippetVerdict] = ()) -> None:
         segments = split_message(text, streaming=streaming)
+        if streaming and self.with_verdicts:
+            await self._show_live(segments, verdicts)
+            return
+        if self.live:
+            await self.remove_children(self.live)
+            self.live = []
         keep = 0
         while keep < min(len(segments), len(self.parts)) and _fits(self.parts[keep], segments[keep]):
             keep += 1
@@ -95,8 +82,8 @@ class MessageBody(Vertical):
         for index, segment in enumerate(segments):
             if index < keep:
                 widget = self.parts[index]
-                if isinstance(widget, Prose):
-                    await widget.update_segment(segment)
+                if type(widget).__name__ == "Prose":
+                    await widget.update_segment(segment)  # type: ignore[attr-defined]
                 elif isinstance(widget, CodeBlock | OutputBlock):
                     widget.update_segment(segment)
             else:
@@ -109,6 +96,22 @@ class MessageBody(Vertical):
             await self.mount_all(fresh)
         if self.with_verdicts:
             self._place_verdicts(segments, verdicts)
+
+    async def _show_live(self, segments: list[Segment], verdicts: Sequence[SnippetVerdict]) -> None:
+        """While streaming: a plain LivePart per segment instead of Markdown and block widgets."""
+        if self.parts:
+            await self.remove_children(self.parts)
+            self.parts = []
+        plan = live_plan(segments, verdicts, self.first_number)
+        fresh = [LivePart() for _ in range(len(plan) - len(self.live))]
+        self.live.extend(fresh)
+        for part, (segment, number, verdict) in zip(self.live, plan):
+            part.show(segment, number, verdict)
+        if fresh:
+            await self.mount_all(fresh)
+        if len(self.live) > len(plan):
+            stale, self.live = self.live[len(plan) :], self.live[: len(plan)]
+            await self.remove_children(stale)
 
     def _place_verdicts(self, segments: list[Segment], verdicts: Sequence[SnippetVerdict]) -> None:
         placed = assign(segments, verdicts)
@@ -338,12 +341,19 @@ class MessageList(VerticalScroll):
         return self.scroll_y >= self.max_scroll_y - 1
 
     def follow(self) -> None:
-        """Scroll to the end after the next layout.
+        """Keep the newest lines in view while the conversation grows, unless the user scrolled up.
 
-        Not `Widget.anchor()`: in Textual 8.2 an anchored view shorter than its container gets a
-        negative scroll offset and the messages drift down the screen.
+        Anchoring lets the compositor scroll in the same pass as the layout (one repaint per
+        update, not two). It is only set once the messages overflow: in Textual 8.2 an anchored
+        view shorter than its container gets a negative scroll offset.
         """
-        self.scroll_end(animate=False)
+        overflowing = self.virtual_size.height > self.scrollable_content_region.height
+        if overflowing and not self.is_anchored:
+            self.anchor()
+        elif not overflowing:
+            if self.is_anchored:
+                self.anchor(False)
+            self.scroll_end(animate=False)
 
     async def add(self, message: ChatMessage) -> None:
         for placeholder in self.query(".empty"):
@@ -352,6 +362,8 @@ class MessageList(VerticalScroll):
         self.follow()
 
     async def clear_messages(self, placeholder: str = "") -> None:
+        self.anchor(False)
+        self.scroll_home(animate=False)
         await self.remove_children()
         if placeholder:
             await self.mount(Static(placeholder, classes="empty"))
