@@ -394,6 +394,13 @@ def _check_expression(report: CheckReport, expr: str, run: bool, stdin: str, exp
 
 def _attach_run(report: CheckReport, result: _Run, limits: Limits, expect_output: str | None) -> None:
     _guard_deadline(result, limits)
+    refused = next((d for d in result.diagnostics if d.is_error), None)
+    if refused is not None and refused.code == "permission_denied":
+        # Valid code that needs files, network, processes or the environment: the sandbox did not run
+        # it. That is a property of where it runs, not an error of the program.
+        report.diagnostics.append(refused.replace(severity="info", message=refused.message + "; not run"))
+        report.stages["run"] = "skipped"
+        return
     seen = {(d.code, d.line, d.message) for d in report.diagnostics}
     report.diagnostics += [d for d in result.diagnostics if (d.code, d.line, d.message) not in seen]
     report.stdout = result.stdout

@@ -1,9 +1,9 @@
 """Shared helpers for the knowledge tests: fenced-block extraction, running programs, token counts.
 
-Programs are checked with an external Synoema command, `synoema-ref` by default. Set
-SYNOEMA_CHECK_CMD to use another one with the same command line (`CMD [--errors json] run FILE`),
-and SYNOEMA_CHECK_LINE_OFFSET when its error lines are shifted (the reference adds 134 for its
-prelude). Tests that need the command skip when it is not on PATH.
+Programs are checked with this project's own Synoema implementation (`synoema.api.run_source`).
+Set SYNOEMA_CHECK_CMD to check them with an external command instead, with the same command line as
+the reference (`CMD --errors json run FILE`), and SYNOEMA_CHECK_LINE_OFFSET when its error lines are
+shifted (the reference adds 134 for its prelude).
 """
 
 from __future__ import annotations
@@ -69,14 +69,20 @@ def programs(text: str, code_info: str = "sno", output_info: str = "output") -> 
     return result
 
 
+IN_PROCESS = "<synoema.api>"
+
+
 @cache
 def check_command() -> str | None:
-    """The program checker's executable, or None when it is not installed."""
-    return shutil.which(os.environ.get("SYNOEMA_CHECK_CMD", REFERENCE_COMMAND))
+    """The program checker: our implementation in-process, or an external command if configured."""
+    external = os.environ.get("SYNOEMA_CHECK_CMD")
+    if external is None:
+        return IN_PROCESS
+    return shutil.which(external)
 
 
 def line_offset() -> int:
-    default = REFERENCE_LINE_OFFSET if os.environ.get("SYNOEMA_CHECK_CMD") is None else 0
+    default = REFERENCE_LINE_OFFSET if os.environ.get("SYNOEMA_CHECK_CMD") == REFERENCE_COMMAND else 0
     return int(os.environ.get("SYNOEMA_CHECK_LINE_OFFSET", default))
 
 
@@ -92,6 +98,12 @@ def run_program(code: str, stdin: str | None = None, timeout: float = 60.0) -> R
     command = check_command()
     if command is None:
         raise RuntimeError("no Synoema checker on PATH")
+    if command == IN_PROCESS:
+        from synoema.api import run_source
+
+        result = run_source(code, stdin=stdin or "", allow_io=True)  # our own, trusted examples
+        first = next((d for d in result.diagnostics if d.is_error), None)
+        return RunResult(result.exit_code, normalize_stdout(result.stdout), first.as_dict() if first else None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "program.sno"
         path.write_text(code, encoding="utf-8")
