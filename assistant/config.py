@@ -5,8 +5,9 @@ and the affected setting keeps its lower-precedence value, so a typo in the conf
 never stop the assistant from starting. Each field's env var and help text live in the
 dataclass field metadata, which keeps the docs table and the loader in one place.
 
-Every command loads the config, so the TOML parser, `difflib` (typo hints) and `tempfile` (saving)
-are imported only when a file exists, a name is wrong, or the config is saved.
+Every command loads the config, so it stays cheap: the parsed file is kept in the cache dir keyed
+by its text (the TOML parser is imported only for a new or changed file), and `difflib` (typo
+hints) and `tempfile` (saving) only when a name is wrong or the config is saved.
 """
 
 from __future__ import annotations

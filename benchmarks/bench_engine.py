@@ -295,8 +295,8 @@ def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     )
     if hasattr(os, "wait4"):
         _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = status
-        return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, status
+        child.returncode = os.waitstatus_to_exitcode(status)
+        return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, child.returncode
     status = child.wait()
     return time.perf_counter() - t0, float("nan"), status
 
@@ -307,10 +307,15 @@ def oneshot_section(runs: int) -> None:
     The kinds take turns with `python -c pass` so that both see the same machine load. The first
     run of each kind starts with an empty cache dir (cold: bytecode aside, it builds the parsed
     prompts, the index terms and the token vocabulary); the best of the next N is the steady state.
-    Bytecode caching follows the environment (PYTHONDONTWRITEBYTECODE=1 compiles every module).
+    Bytecode caching follows the environment: with PYTHONDONTWRITEBYTECODE=1 and no __pycache__
+    (this sandbox), every module is compiled on every run; installed wheels ship .pyc files.
     """
-    no_pyc = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
-    print(f"\none-shot processes, offline, history off: best of {runs} (bytecode cache {'off' if no_pyc else 'on'})")
+    bytecode = (
+        "PYTHONDONTWRITEBYTECODE is set: modules without a .pyc are compiled on every run"
+        if os.environ.get("PYTHONDONTWRITEBYTECODE")
+        else "bytecode cached"
+    )
+    print(f"\none-shot processes, offline, history off: best of {runs} ({bytecode})")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "inventory.sno").write_text(PROGRAM_50, encoding="utf-8")

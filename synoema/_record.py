@@ -21,7 +21,14 @@ class Factory:
 _MISSING = object()
 
 
-def record(cls: type) -> type:
+def record(cls: type | None = None, *, eq: bool = True) -> Any:
+    """Decorate a class as a record; `@record(eq=False)` keeps identity equality and hashing."""
+    if cls is None:
+        return lambda c: _build(c, eq)
+    return _build(cls, eq)
+
+
+def _build(cls: type, eq: bool) -> type:
     names: list[str] = []
     for klass in reversed(cls.__mro__[:-1]):
         for name in klass.__dict__.get("__annotations__", {}):  # noqa: RUF063 - no inspect import
@@ -67,8 +74,10 @@ def record(cls: type) -> type:
         return type(self)(**values)
 
     cls.__repr__ = __repr__  # type: ignore[method-assign]
-    cls.__eq__ = __eq__  # type: ignore[method-assign]
-    cls.__hash__ = None  # type: ignore[assignment]
+    if eq:
+        cls.__eq__ = __eq__  # type: ignore[method-assign]
+        cls.__hash__ = None  # type: ignore[assignment]
     cls.replace = replace  # type: ignore[attr-defined]
     cls.__record_fields__ = fields  # type: ignore[attr-defined]
+    cls.__match_args__ = fields  # type: ignore[attr-defined]
     return cls

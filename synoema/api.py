@@ -143,11 +143,13 @@ def load_prelude() -> _Prelude:
         for info in unit.constructors.values():
             R._JSON_CONS[info.name] = (info.name, info.index)
         _prelude = _Prelude(unit, compiled, ns, dict(compiled.globals))
-        cache.store(
-            "prelude-" + cache.key(prelude_source()),
+        name = "prelude-" + cache.key(prelude_source())
+        if not cache.exists(name):
+            cache.store(
+            name,
             {"code": compiled.code, "globals": _prelude.globals,
              "constructors": {c.name: c.index for c in unit.constructors.values()}},
-        )
+            )
         return _prelude
 
 

@@ -6,14 +6,14 @@ the compiler and the type checker, not here: the review lints and the explain en
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
+from ._record import Factory, record
 from .diagnostics import Span
 
 # ── Expressions ──────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Lit:
     """A literal; `kind` is one of int, float, str, char, bool, unit."""
 
@@ -22,7 +22,7 @@ class Lit:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Var:
     """A name. The resolver sets `scope` to local, global, prelude or builtin and `name` to the
     definition's global name (`Math.square` for module members)."""
@@ -32,7 +32,7 @@ class Var:
     scope: str = ""
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Con:
     """A constructor used as a value (`Just`, `Red`)."""
 
@@ -40,7 +40,7 @@ class Con:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class App:
     """Application `f a b`, flattened: `fn` applied to `args` left to right."""
 
@@ -49,14 +49,14 @@ class App:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Lambda:
     params: list[Pattern]
     body: Expr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class BinOp:
     """Binary operator; `op` is its source text (`+`, `++`, `:`, `|>`, `>>`, `;`, ...)."""
 
@@ -67,13 +67,13 @@ class BinOp:
     op_span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Neg:
     expr: Expr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Cond:
     """`? cond -> then : else`."""
 
@@ -83,7 +83,7 @@ class Cond:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Field:
     expr: Expr
     name: str
@@ -91,7 +91,7 @@ class Field:
     name_span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class RecordField:
     name: str
     value: Expr
@@ -99,13 +99,13 @@ class RecordField:
     punned: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Record:
     fields: list[RecordField]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class RecordUpdate:
     """`{...base, f = v}`."""
 
@@ -114,7 +114,7 @@ class RecordUpdate:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Pair:
     """`(a, b)`: a record `{fst = a, snd = b}`."""
 
@@ -123,13 +123,13 @@ class Pair:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ListLit:
     items: list[Expr]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Range:
     """`[start..end]`, inclusive."""
 
@@ -138,7 +138,7 @@ class Range:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Generator:
     """`pat <- source` inside a comprehension."""
 
@@ -147,20 +147,20 @@ class Generator:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Guard:
     cond: Expr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ListComp:
     body: Expr
     quals: list[Generator | Guard]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Let:
     """`name = value` inside a block or a where-group."""
 
@@ -170,7 +170,7 @@ class Let:
     name_span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Bind:
     """`name <- action` inside a block (IO bind)."""
 
@@ -180,7 +180,7 @@ class Bind:
     name_span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ExprStmt:
     """A statement evaluated for its effect (`print x` on its own line)."""
 
@@ -191,7 +191,7 @@ class ExprStmt:
 Stmt = Let | Bind | ExprStmt
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Block:
     """Statements in order, then the result expression. `where_style` marks bindings written after
     a one-line body (they are still evaluated before it)."""
@@ -202,13 +202,13 @@ class Block:
     where_style: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Paren:
     expr: Expr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Interp:
     """`"a ${x} b"`: literal text and expressions (shown with `show`)."""
 
@@ -216,7 +216,7 @@ class Interp:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Prop:
     """`prop x y -> body` in a test: body checked for random x, y."""
 
@@ -225,7 +225,7 @@ class Prop:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class When:
     """`body when cond` in a property: cases where cond is false are discarded."""
 
@@ -239,25 +239,25 @@ Expr = Lit | Var | Con | App | Lambda | BinOp | Neg | Cond | Field | Record | Re
 # ── Patterns ─────────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PWild:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PVar:
     name: str
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PLit:
     kind: str
     value: object
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PCon:
     name: str
     args: list[Pattern]
@@ -265,26 +265,26 @@ class PCon:
     parenthesized: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PCons:
     head: Pattern
     tail: Pattern
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PList:
     items: list[Pattern]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PRecord:
     fields: list[tuple[str, Pattern]]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class PPair:
     first: Pattern
     second: Pattern
@@ -296,33 +296,33 @@ Pattern = PWild | PVar | PLit | PCon | PCons | PList | PRecord | PPair
 # ── Types ────────────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TCon:
     name: str
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TVar:
     name: str
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TApp:
     fn: TypeExpr
     args: list[TypeExpr]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TFun:
     arg: TypeExpr
     result: TypeExpr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TList:
     """`[a]`, sugar for `List a`."""
 
@@ -330,13 +330,13 @@ class TList:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TRecord:
     fields: list[tuple[str, TypeExpr]]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TPair:
     """`(a, b)`: the record type `{fst : a, snd : b}`."""
 
@@ -345,7 +345,7 @@ class TPair:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TUnit:
     span: Span
 
@@ -353,7 +353,7 @@ class TUnit:
 TypeExpr = TCon | TVar | TApp | TFun | TList | TRecord | TPair | TUnit
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Constraint:
     """`Show a` in `Show a => ...` or in `impl Show (Maybe a) ? Show a`."""
 
@@ -365,14 +365,14 @@ class Constraint:
 # ── Declarations ─────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Equation:
     params: list[Pattern]
     body: Expr
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TypeSig:
     name: str
     type: TypeExpr
@@ -381,7 +381,7 @@ class TypeSig:
     name_span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class FuncDef:
     """A top-level (or module, or impl) definition: one or more equations of the same arity."""
 
@@ -389,7 +389,7 @@ class FuncDef:
     equations: list[Equation]
     span: Span
     name_span: Span
-    doc: list[str] = field(default_factory=list)
+    doc: list[str] = Factory(list)  # type: ignore[assignment]
     sig: TypeSig | None = None
 
     @property
@@ -397,43 +397,43 @@ class FuncDef:
         return len(self.equations[0].params)
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Variant:
     name: str
     fields: list[TypeExpr]
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TypeDef:
     name: str
     params: list[str]
     variants: list[Variant]
     derives: list[str]
     span: Span
-    doc: list[str] = field(default_factory=list)
+    doc: list[str] = Factory(list)  # type: ignore[assignment]
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TypeAlias:
     name: str
     params: list[str]
     body: TypeExpr
     span: Span
-    doc: list[str] = field(default_factory=list)
+    doc: list[str] = Factory(list)  # type: ignore[assignment]
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TraitDecl:
     name: str
     param: str
     methods: list[TypeSig]
     span: Span
-    supers: list[Constraint] = field(default_factory=list)
-    doc: list[str] = field(default_factory=list)
+    supers: list[Constraint] = Factory(list)  # type: ignore[assignment]
+    doc: list[str] = Factory(list)  # type: ignore[assignment]
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ImplDecl:
     trait: str
     type: TypeExpr
@@ -442,28 +442,28 @@ class ImplDecl:
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ModuleDecl:
     name: str
     body: list[Decl]
     span: Span
-    doc: list[str] = field(default_factory=list)
+    doc: list[str] = Factory(list)  # type: ignore[assignment]
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class UseDecl:
     module: str
     names: list[str]  # ["*"] for a wildcard
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class ImportDecl:
     path: str
     span: Span
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class TestDecl:
     name: str
     body: Expr
@@ -473,7 +473,7 @@ class TestDecl:
 Decl = FuncDef | TypeSig | TypeDef | TypeAlias | TraitDecl | ImplDecl | ModuleDecl | UseDecl | ImportDecl | TestDecl
 
 
-@dataclass(slots=True, eq=False)
+@record(eq=False)
 class Program:
     decls: list[Decl]
     filename: str | None = None

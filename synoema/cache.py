@@ -54,6 +54,11 @@ def key(*parts: str) -> str:
     return h.hexdigest()[:32]
 
 
+def exists(name: str) -> bool:
+    d = cache_dir()
+    return d is not None and os.path.exists(os.path.join(d, name + ".bin"))
+
+
 def load(name: str) -> Any | None:
     d = cache_dir()
     if d is None:

@@ -76,3 +76,19 @@ def test_a_corrupt_entry_is_rebuilt_and_caching_can_be_turned_off(
 def test_an_unwritable_cache_dir_still_gives_the_value(isolated_dirs: dict[str, Path]) -> None:
     isolated_dirs["cache"].write_text("a file where the directory should be", encoding="utf-8")
     assert paths.cached_by_text("thing", "t", lambda text: {"v": text}) == {"v": "t"}
+
+
+def test_config_files_are_parsed_once_per_text(isolated_dirs: dict[str, Path]) -> None:
+    from assistant.config import load_config
+
+    isolated_dirs["config"].mkdir()
+    path = paths.config_file()
+    path.write_text('[engine]\ntemperature = 0.5\nreference = "full"\n', encoding="utf-8")
+    first = load_config(path=path, env={})
+    assert (isolated_dirs["cache"] / "config-toml.json").is_file()
+    again = load_config(path=path, env={})
+    assert first == again and first.config.engine.temperature == 0.5 and not first.problems
+    path.write_text("[engine]\ntemperature = \n", encoding="utf-8")
+    broken = load_config(path=path, env={})
+    assert broken.problems and "line 2" in broken.problems[0]
+    assert broken.config.engine.temperature == 0.2

@@ -68,3 +68,24 @@ def test_ask_builds_the_index_without_models() -> None:
     assert "assistant.offline.retrieval" in modules
     assert not modules & NEVER
     assert not modules & {"assistant.offline.lints", "assistant.offline.review"}
+
+
+@pytest.mark.parametrize("command", ["chat", "explain", "fix", "review", "ask", "write", "doctor", "history"])
+def test_a_parser_built_for_one_command_reads_it_like_the_full_one(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", "100")
+    helps = []
+    for parser in (build_parser(), build_parser(command)):
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+        helps.append(capsys.readouterr().out)
+    assert helps[0] == helps[1] and command in helps[0]
+    argv = (
+        [command, "x", "--no-history"]
+        if command in ("explain", "fix", "review", "ask", "write")
+        else [command]
+    )
+    assert build_parser().parse_args(argv) == build_parser(command).parse_args(argv)
