@@ -71,7 +71,7 @@ def program_200_lines() -> str:
             "",
         ]
     parts.append("main = stats1 [1..10]")
-    return "\n".join(parts[:199]) + "\n"
+    return "\n".join([*parts[:199], ""])
 
 
 FIB = """fib 0 = 0
@@ -104,7 +104,7 @@ def py_qsort(xs: list[int]) -> list[int]:
     if not xs:
         return []
     p, rest = xs[0], xs[1:]
-    return py_qsort([x for x in rest if x < p]) + [p] + py_qsort([x for x in rest if x >= p])
+    return [*py_qsort([x for x in rest if x < p]), p, *py_qsort([x for x in rest if x >= p])]
 
 
 def py_randoms(n: int, seed: int) -> list[int]:

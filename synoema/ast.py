@@ -6,7 +6,6 @@ the compiler and the type checker, not here: the review lints and the explain en
 
 from __future__ import annotations
 
-
 from ._record import Factory, record
 from .diagnostics import Span
 

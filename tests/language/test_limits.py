@@ -7,8 +7,10 @@ import os
 from synoema.api import run_source
 from synoema.execute import Limits
 
+QUICK = Limits(timeout=2.0)
 
-def code(src: str, limits: Limits = Limits(timeout=2.0), **kw) -> str:
+
+def code(src: str, limits: Limits = QUICK, **kw) -> str:
     r = run_source(src, limits=limits, **kw)
     assert r.exit_code == 1 and r.stdout == ""
     return r.errors[0].code
