@@ -173,9 +173,9 @@ def execute(
             except _Timeout:
                 result.diagnostic = _timeout_diag(limits)
             except (MemoryError, _MemoryOut):
-                result.diagnostic = _memory_diag()
+                result.diagnostic = memory_diagnostic()
         except BaseException:
-            result.diagnostic = _timeout_diag(limits) if state["interrupted"] != "memory" else _memory_diag()
+            result.diagnostic = _timeout_diag(limits) if state["interrupted"] != "memory" else memory_diagnostic()
         finally:
             R.set_ctx(None)
             done.set()
@@ -252,7 +252,7 @@ def execute(
             done.wait(1.0)
     if state["interrupted"] and (result.diagnostic is None or result.diagnostic.code != "limit_exceeded"):
         # the limit fired; whatever the thread managed to record after that does not count
-        result.diagnostic = _timeout_diag(limits) if state["interrupted"] == "time" else _memory_diag()
+        result.diagnostic = _timeout_diag(limits) if state["interrupted"] == "time" else memory_diagnostic()
         result.value_text = None
     result.duration = time.perf_counter() - start
     result.output = "".join(ctx.out)
@@ -263,7 +263,7 @@ def execute(
     return result
 
 
-def _memory_diag() -> Diagnostic:
+def memory_diagnostic() -> Diagnostic:
     return Diagnostic(
         "limit_exceeded",
         "the program used more memory than allowed",

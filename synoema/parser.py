@@ -651,6 +651,19 @@ class Parser:
             return expr
         return A.Block(stmts, expr, expr.span.to(self.prev_span()), where_style=True)
 
+    def parse_level_where(self, expr: A.Expr) -> A.Expr:
+        """Bindings on the lines after `expr` at the level of an already open continuation block."""
+        self.advance()  # NEWLINE
+        stmts: list[A.Stmt] = []
+        while True:
+            self.skip_newlines()
+            if self.eat(DEDENT) or self.at(EOF):
+                break
+            if not self.binding_ahead():
+                raise self.error("expected a binding `name = value`", self.peek())
+            stmts.append(self.parse_let())
+        return A.Block(stmts, expr, expr.span.to(self.prev_span()), where_style=True)
+
     def parse_let(self, where: bool = True) -> A.Let:
         name = self.advance()
         self.advance()  # '='
@@ -817,16 +830,7 @@ class Parser:
             if self.at(DEDENT):
                 self.advance()
             elif self.at(NEWLINE) and self.binding_ahead(1):
-                self.advance()
-                stmts: list[A.Stmt] = []
-                while True:
-                    self.skip_newlines()
-                    if self.eat(DEDENT) or self.at(EOF):
-                        break
-                    if not self.binding_ahead():
-                        raise self.error("expected a binding `name = value`", self.peek())
-                    stmts.append(self.parse_let())
-                lhs = A.Block(stmts, lhs, lhs.span.to(self.prev_span()), where_style=True)
+                lhs = self.parse_level_where(lhs)
             elif self.at(EOF):
                 pass
             else:
@@ -1011,16 +1015,7 @@ class Parser:
             if self.at(DEDENT):
                 self.advance()
             elif self.at(NEWLINE) and self.binding_ahead(1):
-                self.advance()
-                stmts: list[A.Stmt] = []
-                while True:
-                    self.skip_newlines()
-                    if self.eat(DEDENT) or self.at(EOF):
-                        break
-                    if not self.binding_ahead():
-                        raise self.error("expected a binding `name = value`", self.peek())
-                    stmts.append(self.parse_let())
-                result = A.Block(stmts, result, result.span.to(self.prev_span()), where_style=True)
+                result = self.parse_level_where(result)
         return result
 
     def parse_atom(self) -> A.Expr:

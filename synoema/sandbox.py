@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Literal
 
 from .diagnostics import Diagnostic
-from .execute import Limits
+from .execute import Limits, memory_diagnostic
 
 RunKind = Literal["program", "expression"]
 
@@ -234,7 +234,7 @@ def worker_main(conn: Connection) -> None:
         try:
             out = _execute(req)
         except MemoryError:
-            out = RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True, worker_pid=os.getpid())
+            out = RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True, worker_pid=os.getpid())
         except Exception as e:
             out = RunOutcome(diagnostics=[Diagnostic("runtime_error", f"internal error in the sandbox: {e}")],
                              crashed=True, worker_pid=os.getpid())
@@ -243,22 +243,11 @@ def worker_main(conn: Connection) -> None:
         try:
             conn.send(("done", out, retire))
         except MemoryError:
-            conn.send(("done", RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True), True))
+            conn.send(("done", RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True), True))
         except (OSError, ValueError):
             return
         if retire:
             return
-
-
-def _memory_diag() -> Diagnostic:
-    return Diagnostic(
-        "limit_exceeded",
-        "the program used more memory than allowed",
-        None,
-        llm_hint="Build smaller lists or check the recursion's base case.",
-        fixability="medium",
-        data={"limit": "memory"},
-    )
 
 
 # ── the parent side ──────────────────────────────────────────────────────────────────────────
@@ -482,7 +471,7 @@ class WorkerPool:
         if code is not None and code == -signal.SIGKILL:
             # the kernel's out-of-memory killer, most likely
             self.stats.crashes += 1
-            out = RunOutcome(diagnostics=[_memory_diag()], limit_exceeded=True, crashed=True,
+            out = RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True, crashed=True,
                              worker_pid=worker.pid, timings={"roundtrip": elapsed})
             return out
         how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"

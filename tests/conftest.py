@@ -5,17 +5,11 @@ Everything is generated locally in a temp dir; tests needing an extra that is no
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from model_support import serve_gguf
 
 
 def _need_train_extra() -> None:
@@ -61,12 +55,6 @@ def need_llama_cpp() -> None:
     pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed (bash .ci/build_llama_wheel.sh)")
 
 
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def llama_server(
     tiny_gguf: Path, need_llama_cpp: None, tmp_path_factory: pytest.TempPathFactory
@@ -74,35 +62,5 @@ def llama_server(
     """``python -m llama_cpp.server`` on a free loopback port, serving the tiny GGUF; yields base URL."""
     for module in ("uvicorn", "fastapi", "sse_starlette", "starlette_context"):
         pytest.importorskip(module, reason="llama-cpp-python[server] extras missing")
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "llama_server.log"
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(tiny_gguf), "--model_alias", "tiny",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "512", "--n_threads", "1", "--verbose", "False",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start in 90 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield f"{base}/v1"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_gguf(tiny_gguf, tmp_path_factory.mktemp("server"), n_ctx=512, n_threads=1) as url:
+        yield url

@@ -7,14 +7,11 @@ downloaded. Tests that need llama-cpp-python or the training extra skip when it 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine_support import free_port
+from model_support import serve_gguf
 
 
 @pytest.fixture(autouse=True)
@@ -31,58 +28,13 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 
 
 @pytest.fixture(scope="session")
-def need_llama_cpp() -> None:
-    pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed (bash .ci/build_llama_wheel.sh)")
-
-
-@pytest.fixture(scope="session")
-def tiny_gguf(tmp_path_factory: pytest.TempPathFactory, need_llama_cpp: None) -> Path:
-    """A ~100k-parameter random Qwen2 chat model with a ChatML template, exported to GGUF."""
-    for module in ("torch", "transformers", "tokenizers", "safetensors", "gguf"):
-        pytest.importorskip(module)
-    from training.gguf_export import export_gguf
-    from training.tiny_model import build_tiny_model
-
-    folder = build_tiny_model(tmp_path_factory.mktemp("engine-tiny") / "tiny-qwen2")
-    return export_gguf(folder, folder.parent / "tiny-qwen2.gguf", dtype="f32").path
+def tiny_gguf(tiny_gguf: Path, need_llama_cpp: None) -> Path:
+    """The shared tiny model (tests/conftest.py); engine tests also need llama-cpp-python."""
+    return tiny_gguf
 
 
 @pytest.fixture(scope="session")
 def llama_server(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m llama_cpp.server` on a free loopback port serving the tiny GGUF; yields the base URL."""
-    import httpx
-
-    for module in ("uvicorn", "fastapi", "sse_starlette", "starlette_context"):
-        pytest.importorskip(module, reason="llama-cpp-python[server] extras missing")
-    port = free_port()
-    log = tmp_path_factory.mktemp("engine-server") / "llama_server.log"
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(tiny_gguf), "--model_alias", "tiny",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "2048", "--n_threads", "2", "--verbose", "False",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield f"{base}/v1"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """A real llama.cpp server with a context large enough for the engine's prompts."""
+    with serve_gguf(tiny_gguf, tmp_path_factory.mktemp("engine-server"), n_ctx=2048, n_threads=2) as url:
+        yield url

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_support import GARBAGE_GRAMMAR, free_port
+from engine_support import GARBAGE_GRAMMAR
+from model_support import free_port
 
 from assistant.backends import CancelToken
 from assistant.config import Config
