@@ -237,3 +237,13 @@ def test_build_row_rejects_unknown_kind() -> None:
 
     with pytest.raises(CurateError):
         build_row(Exchange(kind="chat", user="u", assistant="a"))
+
+
+def test_pasted_code_keeps_its_lines() -> None:
+    from assistant.app.widgets.messages import displayed_user_text
+
+    code = "fac 0 = 1\nfac n = n * fac (n - 1)\nmain = fac 5"
+    assert displayed_user_text(code) == f"```sno\n{code}\n```"
+    assert displayed_user_text("line one\nline two") == "line one  \nline two"
+    assert displayed_user_text("```sno\nmain = 1\n```") == "```sno\nmain = 1\n```"
+    assert displayed_user_text("what does |> do?") == "what does |> do?"

@@ -171,7 +171,21 @@ class UserMessage(ChatMessage):
     async def on_mount(self) -> None:
         self._footer.display = False
         self._header.update(Content.assemble(Content.styled("You", "bold $text-secondary"), f" · {self.kind}"))
-        await self.body.show(self.text, streaming=False)
+        await self.body.show(displayed_user_text(self.text), streaming=False)
+
+
+def displayed_user_text(text: str) -> str:
+    """What the user typed, as they typed it: pasted code as a code block, prose with its line breaks.
+
+    Markdown would otherwise join the lines of unfenced code into one paragraph.
+    """
+    if "```" in text or "\n" not in text.strip():
+        return text
+    from synoema.snippets import is_synoema
+
+    if is_synoema(text):
+        return f"```sno\n{text.strip(chr(10))}\n```"
+    return text.replace("\n", "  \n")
 
 
 class AssistantMessage(ChatMessage, can_focus=True):
