@@ -5,11 +5,25 @@ Everything is generated locally in a temp dir; tests needing an extra that is no
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from model_support import serve_gguf
+
+
+@pytest.fixture
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Private config/data/cache dirs for one test, and no stray SYNOEMA_* settings from the shell."""
+    for name in list(os.environ):
+        if name.startswith("SYNOEMA_"):
+            monkeypatch.delenv(name)
+    dirs = {kind: tmp_path / kind for kind in ("config", "data", "cache")}
+    monkeypatch.setenv("SYNOEMA_CONFIG_DIR", str(dirs["config"]))
+    monkeypatch.setenv("SYNOEMA_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("SYNOEMA_CACHE_DIR", str(dirs["cache"]))
+    return dirs
 
 
 def _need_train_extra() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,15 +18,9 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    for name in list(os.environ):
-        if name.startswith("SYNOEMA_"):
-            monkeypatch.delenv(name)
-    dirs = {kind: tmp_path / kind for kind in ("config", "data", "cache")}
-    monkeypatch.setenv("SYNOEMA_CONFIG_DIR", str(dirs["config"]))
-    monkeypatch.setenv("SYNOEMA_DATA_DIR", str(dirs["data"]))
-    monkeypatch.setenv("SYNOEMA_CACHE_DIR", str(dirs["cache"]))
-    return dirs
+def isolated_dirs(user_dirs: dict[str, Path]) -> dict[str, Path]:
+    """Each test gets its own config/data/cache dirs and no stray SYNOEMA_* settings."""
+    return user_dirs
 
 
 @pytest.fixture

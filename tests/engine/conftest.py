@@ -6,7 +6,6 @@ downloaded. Tests that need llama-cpp-python or the training extra skip when it 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,16 +14,9 @@ from model_support import serve_gguf
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def isolated_dirs(user_dirs: dict[str, Path]) -> dict[str, Path]:
     """Each test gets its own config/data/cache dirs and no stray SYNOEMA_* settings."""
-    for name in list(os.environ):
-        if name.startswith("SYNOEMA_"):
-            monkeypatch.delenv(name)
-    dirs = {kind: tmp_path / kind for kind in ("config", "data", "cache")}
-    monkeypatch.setenv("SYNOEMA_CONFIG_DIR", str(dirs["config"]))
-    monkeypatch.setenv("SYNOEMA_DATA_DIR", str(dirs["data"]))
-    monkeypatch.setenv("SYNOEMA_CACHE_DIR", str(dirs["cache"]))
-    return dirs
+    return user_dirs
 
 
 @pytest.fixture(scope="session")
