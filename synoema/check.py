@@ -17,13 +17,16 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import ast as A
 from .api import check_source, eval_source, run_source
 from .diagnostics import Diagnostic, Span, with_defaults
-from .execute import Limits
+from .execute import Limits, timeout_diagnostic
 from .parser import parse_expression
+
+if TYPE_CHECKING:
+    from .sandbox import RunOutcome
 
 Shape = Literal["program", "definitions", "expression"]
 StageStatus = Literal["passed", "failed", "skipped"]
@@ -233,21 +236,8 @@ def _expr_remap_eval(diags: list[Diagnostic], expr: str) -> list[Diagnostic]:
 # ── running ──────────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass
-class _Run:
-    stdout: str = ""
-    output: str = ""
-    value: str | None = None
-    exit_code: int = 1
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    limit_exceeded: bool = False
-    crashed: bool = False
-    isolated: bool = False
-
-
 def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limits, allow_io: bool,
-         isolate: bool) -> _Run:
+         isolate: bool) -> RunOutcome:
     if isolate:
         from .sandbox import RunRequest, SandboxUnavailable, get_pool
 
@@ -260,8 +250,8 @@ def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limit
             run = _run(kind, source, filename, stdin, limits, allow_io, isolate=False)
             run.diagnostics.insert(0, note)
             return run
-        return _Run(got.stdout, got.output, got.value, got.exit_code, list(got.diagnostics), dict(got.timings),
-                    got.limit_exceeded, got.crashed, True)
+        got.isolated = True
+        return got
     if kind == "expression":
         res = eval_source(source, limits=limits, allow_io=allow_io, stdin=stdin)
     else:
@@ -270,11 +260,11 @@ def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limit
 
     out = RunOutcome(res.stdout, res.output, res.value, res.exit_code, list(res.diagnostics), dict(res.timings))
     cap_output(out, limits)
-    return _Run(out.stdout, out.output, out.value, out.exit_code, out.diagnostics, out.timings,
-                any(d.code == "limit_exceeded" for d in out.diagnostics), False, False)
+    out.limit_exceeded = any(d.code == "limit_exceeded" for d in out.diagnostics)
+    return out
 
 
-def _guard_deadline(run: _Run, limits: Limits) -> None:
+def _guard_deadline(run: RunOutcome, limits: Limits) -> None:
     """A run that outlived its deadline yet reports success was cut short by the watchdog."""
     spent = run.timings.get("run", 0.0)
     if run.exit_code == 0 and limits.timeout is not None and spent > limits.timeout:
@@ -282,11 +272,7 @@ def _guard_deadline(run: _Run, limits: Limits) -> None:
         run.limit_exceeded = True
         run.stdout = ""
         run.value = None
-        run.diagnostics.append(Diagnostic(
-            "limit_exceeded", f"the program ran longer than {limits.timeout:g} s", None,
-            llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
-            data={"limit": "time"},
-        ))
+        run.diagnostics.append(timeout_diagnostic(limits))
 
 
 def same_output(actual: str, expected: str) -> bool:
@@ -392,7 +378,7 @@ def _check_expression(report: CheckReport, expr: str, run: bool, stdin: str, exp
     return report
 
 
-def _attach_run(report: CheckReport, result: _Run, limits: Limits, expect_output: str | None) -> None:
+def _attach_run(report: CheckReport, result: RunOutcome, limits: Limits, expect_output: str | None) -> None:
     _guard_deadline(result, limits)
     refused = next((d for d in result.diagnostics if d.is_error), None)
     if refused is not None and refused.code == "permission_denied":

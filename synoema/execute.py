@@ -171,11 +171,11 @@ def execute(
             try:
                 _run_body()
             except _Timeout:
-                result.diagnostic = _timeout_diag(limits)
+                result.diagnostic = timeout_diagnostic(limits)
             except (MemoryError, _MemoryOut):
                 result.diagnostic = memory_diagnostic()
         except BaseException:
-            result.diagnostic = _timeout_diag(limits) if state["interrupted"] != "memory" else memory_diagnostic()
+            result.diagnostic = timeout_diagnostic(limits) if state["interrupted"] != "memory" else memory_diagnostic()
         finally:
             R.set_ctx(None)
             done.set()
@@ -244,7 +244,7 @@ def execute(
             state["interrupted"] = "time"
             _async_raise(thread, _Timeout)
             if not done.wait(1.0):
-                result.diagnostic = _timeout_diag(limits)
+                result.diagnostic = timeout_diagnostic(limits)
                 break
         if limits.max_memory and _rss() - base_rss > limits.max_memory:
             state["interrupted"] = "memory"
@@ -252,7 +252,7 @@ def execute(
             done.wait(1.0)
     if state["interrupted"] and (result.diagnostic is None or result.diagnostic.code != "limit_exceeded"):
         # the limit fired; whatever the thread managed to record after that does not count
-        result.diagnostic = _timeout_diag(limits) if state["interrupted"] == "time" else memory_diagnostic()
+        result.diagnostic = timeout_diagnostic(limits) if state["interrupted"] == "time" else memory_diagnostic()
         result.value_text = None
     result.duration = time.perf_counter() - start
     result.output = "".join(ctx.out)
@@ -274,7 +274,7 @@ def memory_diagnostic() -> Diagnostic:
     )
 
 
-def _timeout_diag(limits: Limits) -> Diagnostic:
+def timeout_diagnostic(limits: Limits) -> Diagnostic:
     return Diagnostic(
         "limit_exceeded",
         f"the program ran longer than {limits.timeout:g} s",

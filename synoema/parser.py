@@ -1404,7 +1404,8 @@ class Parser:
 # ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
 
-def split_top_level_commas(text: str) -> list[str]:
+def split_top_level(text: str, sep: str) -> list[str]:
+    """Split at `sep` outside brackets and string literals; empty parts are kept."""
     parts: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -1417,13 +1418,17 @@ def split_top_level_commas(text: str) -> list[str]:
                 depth += 1
             elif ch in ")]}":
                 depth -= 1
-            elif ch == "," and depth == 0:
+            elif ch == sep and depth == 0:
                 parts.append("".join(cur))
                 cur = []
                 continue
         cur.append(ch)
     parts.append("".join(cur))
-    return [p for p in parts if p.strip()]
+    return parts
+
+
+def split_top_level_commas(text: str) -> list[str]:
+    return [p for p in split_top_level(text, ",") if p.strip()]
 
 
 def is_simple_atom(text: str) -> bool:

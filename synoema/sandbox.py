@@ -68,6 +68,7 @@ class RunOutcome:
     limit_exceeded: bool = False
     crashed: bool = False
     worker_pid: int | None = None
+    isolated: bool = False  # ran in a worker process (not in the caller's process)
 
     @property
     def ok(self) -> bool:

@@ -28,6 +28,20 @@ def verdict_row(verdict: SnippetVerdict) -> dict[str, Any]:
     }
 
 
+def turn_from_row(m: Any) -> Turn:
+    """A stored message (history row) as the engine's `Turn`."""
+    return Turn(
+        role=m.role,
+        content=m.content,
+        kind=m.kind,
+        message_id=m.id,
+        backend=m.backend,
+        model=m.model,
+        verdicts=[verdict_from_row(v) for v in m.verdicts],
+        rating=m.rating.rating if m.rating is not None else None,
+    )
+
+
 def verdict_from_row(row: Any) -> SnippetVerdict:
     """A stored verdict back as a `SnippetVerdict` (the code itself is not stored)."""
     signatures: list[tuple[str, str]] = []
@@ -116,19 +130,7 @@ class Recorder:
         if store is None or conversation_id < 0:
             return []
         rows = self._guard("read the conversation", store.get_messages, conversation_id) or []
-        return [
-            Turn(
-                role=m.role,
-                content=m.content,
-                kind=m.kind,
-                message_id=m.id,
-                backend=m.backend,
-                model=m.model,
-                verdicts=[verdict_from_row(v) for v in m.verdicts],
-                rating=m.rating.rating if m.rating is not None else None,
-            )
-            for m in rows
-        ]
+        return [turn_from_row(m) for m in rows]
 
     def exists(self, conversation_id: int) -> bool:
         with self._lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..lexer import LOWER, UPPER
+from ..parser import split_top_level
 from .base import Ctx, Fix
 from .syntax import ATOM_END, atoms, split_commas
 from .text import ATOM_KINDS, OPENERS, TextEdit, Tok, Tokens, paren
@@ -344,23 +345,20 @@ def _bindings(text: str) -> list[str]:
     return [_lambda_binding(b) for b in out]
 
 
+def _decl_last_line(t: Tokens, line: int, n: int) -> int:
+    """The last non-empty line of the top-level declaration starting on `line`."""
+    last = line
+    for ln in range(line + 1, n + 1):
+        j = t.line_tokens(ln)
+        if j and t.toks[j[0]].col == 1:
+            break
+        if j:
+            last = ln
+    return last
+
+
 def _split_semis(line: str) -> list[str]:
-    out, cur, depth, in_str = [], "", 0, False
-    for ch in line:
-        if ch == '"':
-            in_str = not in_str
-        if not in_str:
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-            elif ch == ";" and depth == 0:
-                out.append(cur)
-                cur = ""
-                continue
-        cur += ch
-    out.append(cur)
-    return out
+    return split_top_level(line, ";")
 
 
 def _lambda_binding(b: str) -> str:
@@ -884,15 +882,7 @@ def fix_missing_main(ctx: Ctx) -> list[Fix]:
         if not idx or t.toks[idx[0]].col != 1:
             line += 1
             continue
-        last = line
-        ln = line + 1
-        while ln <= n:
-            j = t.line_tokens(ln)
-            if j and t.toks[j[0]].col == 1:
-                break
-            if j:
-                last = ln
-            ln += 1
+        last = _decl_last_line(t, line, n)
         toks = [i for i in range(len(t.toks)) if line <= t.toks[i].line <= last]
         first = t.toks[toks[0]]
         has_eq = any(t.toks[i].kind == "=" and t.toks[i].depth == 0 for i in toks)
@@ -1016,15 +1006,7 @@ def _top_chunks(t: Tokens) -> list[tuple[int, int, str]]:
         if t.toks[idx[0]].col != 1:
             line += 1
             continue
-        last = line
-        ln = line + 1
-        while ln <= n:
-            j = t.line_tokens(ln)
-            if j and t.toks[j[0]].col == 1:
-                break
-            if j:
-                last = ln
-            ln += 1
+        last = _decl_last_line(t, line, n)
         out.append((pending or line, last, str(t.toks[idx[0]].value)))
         pending = None
         line = last + 1

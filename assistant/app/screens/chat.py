@@ -470,22 +470,9 @@ class ChatScreen(Screen[None]):
             if history is None:
                 self.notify("History is off, so old conversations cannot be opened.", severity="warning")
                 return None
-            from assistant.engine.recording import verdict_from_row
-            from assistant.engine.types import Turn
+            from assistant.engine.recording import turn_from_row
 
-            return [
-                Turn(
-                    role=m.role,
-                    content=m.content,
-                    kind=m.kind,
-                    message_id=m.id,
-                    backend=m.backend,
-                    model=m.model,
-                    verdicts=[verdict_from_row(v) for v in m.verdicts],
-                    rating=m.rating.rating if m.rating else None,
-                )
-                for m in history.get_messages(conversation_id)
-            ]
+            return [turn_from_row(m) for m in history.get_messages(conversation_id)]
         except Exception as exc:
             message, _ = error_text(exc)
             self.notify(f"Could not open the conversation: {message}", severity="error")
