@@ -630,8 +630,9 @@ class Parser:
         return expr
 
     def parse_where(self, expr: A.Expr) -> A.Expr:
-        """Bindings on indented lines after a one-line expression; evaluated before it."""
-        self.advance()  # INDENT
+        """Bindings on the lines after a one-line expression (evaluated before it): after the INDENT that
+        opens them, or after a NEWLINE inside an already open continuation block."""
+        self.advance()  # INDENT or NEWLINE
         stmts: list[A.Stmt] = []
         while True:
             self.skip_newlines()
@@ -649,19 +650,6 @@ class Parser:
                 raise self.error(f"unexpected {self.found(self.peek())} after the binding")
         if not stmts:
             return expr
-        return A.Block(stmts, expr, expr.span.to(self.prev_span()), where_style=True)
-
-    def parse_level_where(self, expr: A.Expr) -> A.Expr:
-        """Bindings on the lines after `expr` at the level of an already open continuation block."""
-        self.advance()  # NEWLINE
-        stmts: list[A.Stmt] = []
-        while True:
-            self.skip_newlines()
-            if self.eat(DEDENT) or self.at(EOF):
-                break
-            if not self.binding_ahead():
-                raise self.error("expected a binding `name = value`", self.peek())
-            stmts.append(self.parse_let())
         return A.Block(stmts, expr, expr.span.to(self.prev_span()), where_style=True)
 
     def parse_let(self, where: bool = True) -> A.Let:
@@ -830,7 +818,7 @@ class Parser:
             if self.at(DEDENT):
                 self.advance()
             elif self.at(NEWLINE) and self.binding_ahead(1):
-                lhs = self.parse_level_where(lhs)
+                lhs = self.parse_where(lhs)
             elif self.at(EOF):
                 pass
             else:
@@ -1015,7 +1003,7 @@ class Parser:
             if self.at(DEDENT):
                 self.advance()
             elif self.at(NEWLINE) and self.binding_ahead(1):
-                result = self.parse_level_where(result)
+                result = self.parse_where(result)
         return result
 
     def parse_atom(self) -> A.Expr:
