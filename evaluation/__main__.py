@@ -1,0 +1,7 @@
+"""`python -m evaluation` is `synoema-eval`."""
+
+import sys
+
+from evaluation.cli import main
+
+sys.exit(main())
