@@ -420,6 +420,8 @@ def summarize(
         "categories": primary.get("categories", {}),
         "splits": primary.get("splits", {}),
         "modes": per_mode,
+        "task_meta": {t.id: {"category": t.category, "split": t.split, "terse": t.terse, "tags": list(t.tags)}
+                      for t in tasks},
         "generation": generation_stats(records),
     }
 

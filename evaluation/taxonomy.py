@@ -29,38 +29,23 @@ BUCKETS: dict[str, str] = {
     "logic_error": "Logic error (runs, wrong output)",
 }
 
-# Repair rules by the habit they undo (rule names of `synoema.repair`).
+# The rule names of `synoema.repair`'s edits (`Edit.rule`), by the habit each one undoes.
 RULE_BUCKETS: dict[str, str] = {
-    "def_return": "python_leak",
-    "statement_if": "python_leak",
-    "comments": "python_leak",
-    "comprehensions": "python_leak",
-    "method_calls": "python_leak",
-    "call_syntax": "python_leak",
-    "indexing": "python_leak",
-    "list_commas": "python_leak",
-    "lambdas": "python_leak",
-    "string_styles": "python_leak",
-    "if_then_else": "haskell_leak",
-    "let_in": "haskell_leak",
-    "where": "haskell_leak",
-    "case_of": "haskell_leak",
-    "guards": "haskell_leak",
-    "headers": "haskell_leak",
-    "do_block": "haskell_leak",
-    "sections": "haskell_leak",
-    "primes": "haskell_leak",
-    "cons_patterns": "haskell_leak",
-    "word_operators": "wrong_operator",
-    "operators": "wrong_operator",
-    "plus_strings": "wrong_operator",
-    "missing_main": "program_structure",
-    "local_equations": "program_structure",
-    "definition_order": "program_structure",
-    "names": "unknown_name",
-    "callee_types": "unknown_name",
-    "string_list_mixups": "unknown_name",
-    "zip_pairs": "type_mismatch",
+    **dict.fromkeys(
+        ("def_return", "if_statement", "comment_syntax", "comprehension", "method_call", "call_syntax",
+         "indexing", "list_commas", "lambda_backslash", "f_string", "template_string", "string_quotes",
+         "booleans", "floor_division"),
+        "python_leak",
+    ),
+    **dict.fromkeys(
+        ("if_then_else", "let_in", "where_block", "case_of", "guards", "headers", "data_decl",
+         "type_signature", "do_block", "section", "primed_names", "cons_pattern", "backtick_infix"),
+        "haskell_leak",
+    ),
+    **dict.fromkeys(("word_operators", "operators", "string_concat", "negative_element"), "wrong_operator"),
+    **dict.fromkeys(("missing_main", "local_equations", "definition_order"), "program_structure"),
+    **dict.fromkeys(("foreign_name", "typo", "missing_function", "builtin_for_type"), "unknown_name"),
+    **dict.fromkeys(("zip_pairs", "show_value"), "type_mismatch"),
 }
 
 _TYPE_CODES: dict[str, str] = {
