@@ -33,6 +33,7 @@ _BACKEND_FLAGS: tuple[tuple[str, str, type, str], ...] = (
     ("--n-gpu-layers", "n_gpu_layers", int, "layers offloaded to a GPU (gguf)"),
     ("--chat-format", "chat_format", str, "llama.cpp chat format instead of the file's template (gguf)"),
     ("--request-timeout", "timeout", float, "seconds to wait for one model reply"),
+    ("--retries", "retries", int, "extra attempts after a failed request (openai)"),
 )
 
 
