@@ -98,12 +98,11 @@ def main() -> None:
     parser.add_argument("--loops", type=int, default=2, help="samples that never stop (each costs the timeout)")
     parser.add_argument("--timeout", type=float, default=5.0)
     ns = parser.parse_args()
-    from synoema import check_many
-    from synoema.sandbox import get_pool
-
     from evaluation.extract import pick_program
     from evaluation.generation import latest_records
     from evaluation.scoring import eval_limits
+    from synoema import check_many
+    from synoema.sandbox import get_pool
 
     get_pool(min_size=ns.jobs)  # the workers' start-up is not part of either figure
     with tempfile.TemporaryDirectory() as tmp:

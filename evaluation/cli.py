@@ -255,17 +255,22 @@ def _write_report(run: Path, summary: dict[str, Any]) -> None:
 
 @_guarded
 def _report(ns: argparse.Namespace) -> int:
-    from synoema.durable import write_atomic
-
-    from evaluation.report import REPORT, heatmap, markdown, model_label
+    from evaluation.report import REPORT, ReportError, heatmap, markdown, model_label
     from evaluation.scoring import load_summary
+    from synoema.durable import write_atomic
 
     summaries = [(run, load_summary(run)) for run in ns.runs]
     for run, summary in summaries:
         path = write_atomic(run / REPORT, markdown(summary))
         print(f"wrote {path}", file=sys.stderr)
     target = ns.heatmap or ns.runs[0] / "heatmap.png"
-    png = heatmap([(model_label(s), s) for _, s in summaries], target, modes=_modes(ns))
+    try:
+        png = heatmap([(model_label(s), s) for _, s in summaries], target, modes=_modes(ns))
+    except ReportError as exc:
+        if ns.heatmap is not None:  # asked for by name: not having it is a failure
+            raise
+        print(f"heatmap not written: {exc}", file=sys.stderr)
+        return EXIT_OK
     print(f"wrote {png}", file=sys.stderr)
     return EXIT_OK
 

@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synoema.durable import JsonlAppender, read_jsonl, write_atomic
-
 from evaluation import backend as backends
 from evaluation.prompts import PROMPTS, baseline_plan
 from evaluation.tasks import Task, TaskSet, load_tasks
+from synoema.durable import JsonlAppender, read_jsonl, write_atomic
 
 GENERATIONS = "generations.jsonl"
 MANIFEST = "run.json"
@@ -397,7 +396,7 @@ def _generate_one(
         "latency_s": round(first.latency_s if first else reply.stats.seconds, 4),
         "first_token_s": first.first_token_s if first else reply.stats.first_token_seconds,
         "calls": [c.as_dict() for c in calls],
-        "token_counter": metered.counter.name if metered is not None else "estimate (offline)",
+        "token_counter": metered.counter.name if metered is not None else "chars / 3.5",
         "exact_tokens": bool(metered is not None and metered.counter.exact),
         "reference": prompt_meta.get("reference"),
         "model": reply.model,

@@ -64,8 +64,8 @@ def bootstrap_ci(values: Sequence[float], *, level: float = 0.95, resamples: int
     n = len(values)
     means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
     tail = (1 - level) / 2
-    low = means[max(0, int(math.floor(tail * resamples)))]
-    high = means[min(resamples - 1, int(math.ceil((1 - tail) * resamples)) - 1)]
+    low = means[max(0, math.floor(tail * resamples))]
+    high = means[min(resamples - 1, math.ceil((1 - tail) * resamples) - 1)]
     return Interval(estimate, low, high)
 
 

@@ -24,11 +24,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from synoema.execute import Limits
-
 from evaluation import metrics, taxonomy
 from evaluation.extract import Picked, pick_program
 from evaluation.tasks import Task
+from synoema.execute import Limits
 
 MODES: tuple[str, ...] = ("raw", "rules", "model", "grammar")
 MODE_LABELS: dict[str, str] = {
@@ -166,9 +165,8 @@ def score_samples(
     progress: ProgressFn | None = None,
 ) -> list[SampleScore]:
     """Score every present sample of `tasks` in each of `modes` (records keyed `task/sample/pass`)."""
-    from synoema import check_many
-
     from evaluation.generation import GRAMMAR, PLAIN, sample_key
+    from synoema import check_many
 
     limits = limits or eval_limits()
     # 1. the candidate code of every sample in every mode
@@ -447,11 +445,10 @@ def score_run(
     """Score a generated run: writes `scores.jsonl` and `summary.json` in it, returns the summary."""
     import json
 
-    from synoema.durable import write_atomic
-
     from evaluation.generation import GenerateSettings, GenerationError, load_task_set, read_manifest
     from evaluation.generation import records_for as run_records
     from evaluation.tasks import TaskSetError
+    from synoema.durable import write_atomic
 
     folder = Path(run_dir)
     try:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from evaluation.metrics import bootstrap_ci, ks_for, pass_at_k, paired_test
+from evaluation.metrics import bootstrap_ci, ks_for, paired_test, pass_at_k
 
 
 @pytest.mark.parametrize(

@@ -146,7 +146,7 @@ def test_generation_resumes_and_refuses_other_settings(standard: TaskSet, tmp_pa
         assert (more.written, more.kept) == (4, 2)
         again = generate(more_samples, out)
         assert (again.written, again.kept) == (0, 6)
-        with pytest.raises(GenerationError, match="temperature: 0.2 before, 0.9 now"):
+        with pytest.raises(GenerationError, match=r"temperature: 0\.2 before, 0\.9 now"):
             generate(GenerateSettings(**{**settings.__dict__, "temperature": 0.9}), out)
         assert len(server.requests) == 6
         # a torn last line (a kill mid-write) is set aside; that sample is missing, then generated again

@@ -9,8 +9,8 @@ import pytest
 
 from evaluation.extract import pick_program
 from evaluation.scoring import SampleScore, eval_limits, output_correct, score_samples, summarize
-from evaluation.taxonomy import RULE_BUCKETS
 from evaluation.tasks import TaskSet
+from evaluation.taxonomy import RULE_BUCKETS
 
 
 def test_the_answer_is_the_first_proposed_program_with_main() -> None:

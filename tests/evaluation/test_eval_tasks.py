@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.tasks import CATEGORIES, TASKS_DIR, TaskSet, TaskSetError, load_tasks, parse_tasks, verify_tasks
+from evaluation.tasks import (
+    CATEGORIES,
+    TASKS_DIR,
+    TaskSet,
+    TaskSetError,
+    load_tasks,
+    parse_tasks,
+    verify_tasks,
+)
 
 STANDARD_IDS = ["factorial", "fibonacci", "quicksort", "fizzbuzz", "filter_map", "binary_search",
                 "error_handling", "pattern_match", "type_definition"]
