@@ -90,6 +90,17 @@ class Metered:
     def close(self) -> None:
         self.inner.close()
 
+    def load(self) -> None:
+        """Load the model now (the engine calls this first); a failure is kept to tell fatal from transient."""
+        load = getattr(self.inner, "load", None)
+        if not callable(load):
+            return
+        try:
+            load()
+        except Exception as exc:
+            self.last_error = exc
+            raise
+
     def start_sample(self, seed: int | None) -> None:
         self.seed = seed
         self.calls = []

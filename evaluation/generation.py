@@ -42,6 +42,8 @@ MAX_CONSECUTIVE_ERRORS = 3
 # Settings that change what a sample is; a run folder is only resumed with the same values.
 _IDENTITY = ("backend", "backend_options", "tasks_digest", "temperature", "seed", "max_tokens", "prompt",
              "grammar", "repair_rounds")
+# Backend options that change how a sample is obtained, not what it is: they may differ on resume.
+_OPERATIONAL = frozenset({"timeout", "retries", "n_threads", "n_gpu_layers", "api_key_env"})
 
 
 class GenerationError(Exception):
@@ -146,7 +148,8 @@ def read_manifest(out_dir: Path) -> dict[str, Any] | None:
 
 
 def _identity(settings: Mapping[str, Any], digest: str) -> dict[str, Any]:
-    values = {**settings, "tasks_digest": digest}
+    options = {k: v for k, v in dict(settings.get("backend_options") or {}).items() if k not in _OPERATIONAL}
+    values = {**settings, "backend_options": options, "tasks_digest": digest}
     return {k: values.get(k) for k in _IDENTITY}
 
 

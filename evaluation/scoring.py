@@ -171,13 +171,17 @@ def score_samples(
     limits = limits or eval_limits()
     # 1. the candidate code of every sample in every mode
     work: list[tuple[Task, int, str, Mapping[str, Any], Picked | None]] = []
+    picks: dict[str, Picked | None] = {}  # raw, rules and model share the plain pass's reply
     for task in tasks:
         for sample in range(samples):
             for mode in modes:
                 record = records.get(sample_key(task.id, sample, GRAMMAR if mode == "grammar" else PLAIN))
                 if record is None:
                     continue
-                work.append((task, sample, mode, record, pick_program(str(record.get("text") or ""))))
+                text = str(record.get("text") or "")
+                if text not in picks:
+                    picks[text] = pick_program(text)
+                work.append((task, sample, mode, record, picks[text]))
     code_of: dict[int, str | None] = {}
     for i, (_, _, mode, record, picked) in enumerate(work):
         if picked is None:

@@ -146,6 +146,9 @@ def test_generation_resumes_and_refuses_other_settings(standard: TaskSet, tmp_pa
         assert (more.written, more.kept) == (4, 2)
         again = generate(more_samples, out)
         assert (again.written, again.kept) == (0, 6)
+        # how samples are fetched (timeouts, retries) may change; what they are may not
+        patient = {**_options(server.base_url), "retries": 3, "timeout": 30.0}
+        assert generate(GenerateSettings(**{**more_samples.__dict__, "backend_options": patient}), out).kept == 6
         with pytest.raises(GenerationError, match=r"temperature: 0\.2 before, 0\.9 now"):
             generate(GenerateSettings(**{**settings.__dict__, "temperature": 0.9}), out)
         assert len(server.requests) == 6
