@@ -105,9 +105,8 @@ def markdown(summary: Mapping[str, Any]) -> str:
         f"({summary['tasks']} tasks × {n} sample{'s' if n != 1 else ''})",
         "",
         f"Backend `{run.get('backend')}` · prompt `{run.get('prompt')}` · temperature {run.get('temperature')} · "
-        f"seed {run.get('seed')} · at most {run.get('max_tokens')} tokens · model repair rounds "
-        f"{run.get('repair_rounds')} · grammar `{run.get('grammar')}` · task set digest "
-        f"`{task_set.get('digest', '?')}` · scored in {summary.get('scoring_seconds', 0):.1f} s.",
+        f"seed {run.get('seed')} · at most {run.get('max_tokens')} tokens · modes {_mode_list(modes, run)} · "
+        f"task set digest `{task_set.get('digest', '?')}` · scored in {summary.get('scoring_seconds', 0):.1f} s.",
         "",
     ]
     for note in run.get("notes", []):
@@ -125,6 +124,12 @@ def markdown(summary: Mapping[str, Any]) -> str:
     lines += _per_task(summary, modes)
     lines += _generation(summary)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _mode_list(modes: Mapping[str, Any], run: Mapping[str, Any]) -> str:
+    rounds = run.get("repair_rounds")
+    detail = {"model": f" ({rounds} round{'s' if rounds != 1 else ''})", "grammar": f" (`{run.get('grammar')}`)"}
+    return ", ".join(MODE_LABELS.get(m, m) + detail.get(m, "") for m in modes)
 
 
 def _group_table(title: str, first: str, summary: Mapping[str, Any], key: str,
