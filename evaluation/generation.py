@@ -193,8 +193,13 @@ def _grammars(choice: str) -> dict[str, str]:
     return found
 
 
-def make_engine(settings: GenerateSettings, metered: backends.Metered | None, out_dir: Path) -> Any:
-    """The assistant's engine set up for evaluation: defaults, no history, no user's curated examples."""
+def make_engine(settings: GenerateSettings, metered: backends.Metered | None, out_dir: Path, *,
+                grammars: Mapping[str, str] | None = None, repair_rounds: int | None = None) -> Any:
+    """The assistant's engine set up for evaluation: defaults, no history, no user's curated examples.
+
+    One engine per pass (the grammar pass has its grammars and no repair rounds); they share the
+    metered backend, which the caller closes.
+    """
     from assistant.config import Config
     from assistant.engine.core import Engine
 
@@ -202,14 +207,15 @@ def make_engine(settings: GenerateSettings, metered: backends.Metered | None, ou
     config.backend.kind = settings.backend
     config.engine.temperature = settings.temperature
     config.engine.max_tokens = settings.max_tokens
-    config.engine.repair_rounds = settings.repair_rounds
+    config.engine.repair_rounds = settings.repair_rounds if repair_rounds is None else repair_rounds
     # Few-shot examples come from the packaged seed dialogues only: a user's curated exchanges
     # would make the figures depend on whose machine ran them.
     config.paths.dialogue_dir = str(out_dir / "no-curated-examples")
+    common: dict[str, Any] = {"backend": metered, "history": False, "isolate": True, "grammars": dict(grammars or {})}
     if settings.prompt == "assistant":
-        return Engine(config, backend=metered, history=False, isolate=True)
+        return Engine(config, **common)
     counter = metered.counter if metered is not None else None
-    return _baseline_engine_class()(config, counter, backend=metered, history=False, isolate=True)
+    return _baseline_engine_class()(config, counter, **common)
 
 
 def _baseline_engine_class() -> type:
@@ -287,7 +293,9 @@ def generate(
     }
     write_atomic(out / MANIFEST, _json(document))
     done = {k: r for k, r in latest_records(out / GENERATIONS).items() if not r.get("error")}
-    engine = make_engine(settings, metered, out)
+    engines = {PLAIN: make_engine(settings, metered, out)}
+    if GRAMMAR in passes:
+        engines[GRAMMAR] = make_engine(settings, metered, out, grammars=grammars, repair_rounds=0)
     todo = [(p, t, s) for p in passes for t in tasks for s in range(settings.samples)]
     result.total = len(todo)
     consecutive = 0
@@ -300,7 +308,7 @@ def generate(
                 if key in done:
                     result.kept += 1
                     continue
-                record = _generate_one(engine, metered, settings, grammars, pass_name, task, sample)
+                record = _generate_one(engines[pass_name], metered, settings, pass_name, task, sample)
                 appender.append(record)
                 result.written += 1
                 if progress is not None:
@@ -350,7 +358,6 @@ def _generate_one(
     engine: Any,
     metered: backends.Metered | None,
     settings: GenerateSettings,
-    grammars: Mapping[str, str],
     pass_name: str,
     task: Task,
     sample: int,
@@ -358,8 +365,6 @@ def _generate_one(
     from assistant.engine.types import TextChunk
 
     seed = settings.seed + sample
-    engine.grammars = dict(grammars) if pass_name == GRAMMAR else {}
-    engine.config.engine.repair_rounds = settings.repair_rounds if pass_name == PLAIN else 0
     if metered is not None:
         metered.start_sample(seed)
     pieces: list[str] = []
