@@ -207,12 +207,8 @@ def score_samples(
 
     check_all((c for c in code_of.values() if c is not None), "checking")
     # 3. rule repair of every code that does not check (the rules mode, and the habit buckets)
-    repairs: dict[str, _Repair] = {}
     failing = sorted({c for c, v in verdicts.items() if not (v.parses and v.types)})
-    for number, code in enumerate(failing, 1):
-        repairs[code] = _repair(code)
-        if progress is not None:
-            progress("repairing", number, len(failing))
+    repairs = _repair_all(failing, jobs, progress)
     for i, (_, _, mode, _, _) in enumerate(work):
         code = code_of[i]
         if mode == "rules" and code is not None and code in repairs:
@@ -233,6 +229,61 @@ def _repair(code: str) -> _Repair:
     result = repair(code)
     rules = tuple(dict.fromkeys(edit.rule for edit in result.edits))
     return _Repair(result.source if result.changed else code, rules)
+
+
+PARALLEL_REPAIRS = 48  # below this many, starting worker processes costs more than it saves
+REPAIR_WORKER_TIMEOUT = 600.0
+
+
+def _repair_all(codes: Sequence[str], jobs: int | None, progress: ProgressFn | None) -> dict[str, _Repair]:
+    """Rule repair of every code; with enough of them, spread over one worker process per core.
+
+    The workers are fresh interpreters (`python -m evaluation.repair_worker`, JSON on stdin and
+    stdout), so nothing depends on how this process was started.
+    """
+    from synoema.sandbox import default_size
+
+    workers = min(max(1, jobs or default_size()), 4)
+    done: dict[str, _Repair] = {}
+    if workers > 1 and len(codes) >= PARALLEL_REPAIRS:
+        done = _repair_in_workers(codes, workers)
+        if progress is not None and done:
+            progress("repairing", len(done), len(codes))
+    for number, code in enumerate(codes, 1):
+        if code not in done:
+            done[code] = _repair(code)
+            if progress is not None:
+                progress("repairing", number, len(codes))
+    return done
+
+
+def _repair_in_workers(codes: Sequence[str], workers: int) -> dict[str, _Repair]:
+    """What the worker processes repaired; anything a worker did not return is left to the caller."""
+    import json
+    import subprocess
+    import sys
+
+    shares = [list(codes[i::workers]) for i in range(workers)]
+    procs = []
+    for share in shares:
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "evaluation.repair_worker"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        except OSError:
+            break
+        procs.append((proc, share))
+    done: dict[str, _Repair] = {}
+    for proc, share in procs:
+        try:
+            out, _ = proc.communicate(json.dumps(share), timeout=REPAIR_WORKER_TIMEOUT)
+            results = json.loads(out) if proc.returncode == 0 else []
+        except (subprocess.TimeoutExpired, ValueError, OSError):
+            proc.kill()
+            proc.wait()
+            continue
+        for code, (fixed, rules) in zip(share, results):
+            done[code] = _Repair(str(fixed), tuple(str(r) for r in rules))
+    return done
 
 
 def _score_one(
@@ -293,8 +344,9 @@ def _per_task(tasks: Sequence[Task], scores: Sequence[SampleScore]) -> dict[str,
     return out
 
 
-def _group(tasks: Sequence[Task], scores: Sequence[SampleScore], ks: Sequence[int]) -> dict[str, Any]:
-    """The figures of one mode over a group of tasks."""
+def _group(tasks: Sequence[Task], scores: Sequence[SampleScore], ks: Sequence[int], *,
+           intervals: bool = True) -> dict[str, Any]:
+    """The figures of one mode over a group of tasks (`intervals`: with bootstrap intervals)."""
     per_task = _per_task(tasks, scores)
     present = [t for t in tasks if per_task.get(t.id, {}).get("n")]
     funnel = _funnel(scores)
@@ -308,7 +360,9 @@ def _group(tasks: Sequence[Task], scores: Sequence[SampleScore], ks: Sequence[in
         values = [metrics.pass_at_k(per_task[t.id]["n"], per_task[t.id]["c"], k) for t in present
                   if per_task[t.id]["n"] >= k]
         if values:
-            pass_k[str(k)] = metrics.bootstrap_ci(values).as_dict()
+            estimate = metrics.mean(values)
+            pass_k[str(k)] = (metrics.bootstrap_ci(values) if intervals
+                              else metrics.Interval(estimate, estimate, estimate)).as_dict()
     out["pass_at_k"] = pass_k
     return out
 
@@ -317,9 +371,9 @@ def summarize_mode(tasks: Sequence[Task], scores: Sequence[SampleScore], ks: Seq
     """Every figure of one mode: funnel, pass@k, per category / split / tag, per task, failures."""
     out = _group(tasks, scores, ks)
 
-    def subgroup(selected: Sequence[Task]) -> dict[str, Any]:
+    def subgroup(selected: Sequence[Task], intervals: bool = True) -> dict[str, Any]:
         ids = {t.id for t in selected}
-        return _group(selected, [s for s in scores if s.task_id in ids], ks[:1])
+        return _group(selected, [s for s in scores if s.task_id in ids], ks[:1], intervals=intervals)
 
     categories: dict[str, list[Task]] = {}
     splits: dict[str, list[Task]] = {}
@@ -331,7 +385,8 @@ def summarize_mode(tasks: Sequence[Task], scores: Sequence[SampleScore], ks: Seq
             tags.setdefault(tag, []).append(t)
     out["categories"] = {name: subgroup(group) for name, group in categories.items()}
     out["splits"] = {name: subgroup(group) for name, group in sorted(splits.items())}
-    out["tags"] = {name: subgroup(group) for name, group in sorted(tags.items())}
+    # tags overlap and are many: their pass@1 comes without an interval (it would cost more than the rest)
+    out["tags"] = {name: subgroup(group, intervals=False) for name, group in sorted(tags.items())}
     out["per_task"] = _per_task(tasks, scores)
     failing = [s for s in scores if not s.correct]
     buckets = Counter(s.bucket for s in failing if s.bucket)

@@ -119,3 +119,12 @@ def test_every_rule_of_the_repair_engine_has_a_failure_bucket() -> None:
     rules = set(re.findall(r'Fix\(\s*"([a-z_]+)"', source)) | set(re.findall(r'Fix\(\s*"[a-z_]+" if \w+ else "([a-z_]+)"', source))
     assert rules, "no rule names found"
     assert sorted(rules - set(RULE_BUCKETS)) == []
+
+
+def test_large_batches_are_repaired_in_worker_processes_with_the_same_results() -> None:
+    from evaluation.scoring import PARALLEL_REPAIRS, _repair, _repair_in_workers
+
+    codes = [f"main = [{i}, {i + 1}, 3]\n" for i in range(PARALLEL_REPAIRS)] + ["main = (\n"]
+    spread = _repair_in_workers(codes, 2)  # nothing falls back to this process
+    assert spread == {code: _repair(code) for code in codes}
+    assert spread[codes[0]].code == "main = [0 1 3]\n" and spread[codes[0]].rules == ("list_commas",)
