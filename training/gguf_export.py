@@ -55,15 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m training.gguf_export",
         description="Export a Hugging Face model directory, or a LoRA adapter, to GGUF for llama.cpp.",
     )
-    parser.add_argument("model_dir", type=Path, help="merged model directory, or a peft LoRA adapter directory")
-    parser.add_argument("out", type=Path, help="the .gguf file to write")
-    parser.add_argument("--dtype", choices=DTYPES, default=None, help="storage type (default: f16; f32 for adapters)")
-    parser.add_argument("--name", help="general.name stored in the file (default: the directory name)")
-    parser.add_argument("--chat-template", type=Path, metavar="FILE", help="a Jinja chat template to store instead")
     parser.add_argument(
-        "--allow-no-chat-template", action="store_true", help="export a chat model even though it has no template"
+        "model_dir", type=Path, help="merged model directory, or a peft LoRA adapter directory"
     )
-    parser.add_argument("--base", type=Path, metavar="BASE_DIR", help="for an adapter: the base model directory")
+    parser.add_argument("out", type=Path, help="the .gguf file to write")
+    parser.add_argument(
+        "--dtype", choices=DTYPES, default=None, help="storage type (default: f16; f32 for adapters)"
+    )
+    parser.add_argument("--name", help="general.name stored in the file (default: the directory name)")
+    parser.add_argument(
+        "--chat-template", type=Path, metavar="FILE", help="a Jinja chat template to store instead"
+    )
+    parser.add_argument(
+        "--allow-no-chat-template",
+        action="store_true",
+        help="export a chat model even though it has no template",
+    )
+    parser.add_argument(
+        "--base", type=Path, metavar="BASE_DIR", help="for an adapter: the base model directory"
+    )
     parser.add_argument("--threads", type=int, help="threads for llama.cpp's quantizer (default: all cores)")
     return parser
 
@@ -103,7 +113,9 @@ def _export_adapter(args: argparse.Namespace) -> int:
         raise ExportError(f"an adapter exports as f32, f16, bf16 or q8_0, not {dtype}")
     report = export_lora_report(args.model_dir, args.base, args.out, dtype=dtype)
     ranks = "/".join(str(r) for r in report.ranks)
-    print(f"{report.path}: LoRA for {report.arch}, {report.n_pairs} matrices, rank {ranks}, alpha {report.alpha:g}")
+    print(
+        f"{report.path}: LoRA for {report.arch}, {report.n_pairs} matrices, rank {ranks}, alpha {report.alpha:g}"
+    )
     return 0
 
 

@@ -113,7 +113,9 @@ class HParams:
         if rope.kind != "llama3":
             return None
         assert rope.original_context is not None
-        inv_freq = 1.0 / (self.rope_theta ** (np.arange(0, self.head_dim, 2, dtype=np.float64) / self.head_dim))
+        inv_freq = 1.0 / (
+            self.rope_theta ** (np.arange(0, self.head_dim, 2, dtype=np.float64) / self.head_dim)
+        )
         wavelen = 2 * math.pi / inv_freq
         low_wavelen = rope.original_context / rope.low_freq_factor
         high_wavelen = rope.original_context / rope.high_freq_factor
@@ -123,7 +125,9 @@ class HParams:
         # transformers scales inv_freq by 1/factor (long waves), 1 (short) or a blend; llama.cpp
         # divides the frequency by the stored value, so store the reciprocal of that scale.
         scale = np.where(
-            wavelen > low_wavelen, 1 / rope.factor, np.where(wavelen < high_wavelen, 1.0, (1 - smooth) / rope.factor + smooth)
+            wavelen > low_wavelen,
+            1 / rope.factor,
+            np.where(wavelen < high_wavelen, 1.0, (1 - smooth) / rope.factor + smooth),
         )
         return (1.0 / scale).astype(np.float32)
 
@@ -135,7 +139,9 @@ def read_hparams(config: dict[str, Any]) -> HParams:
     if arch is None:
         raise ExportError(f"model_type {model_type!r} is not supported; supported: {', '.join(ARCHES)}")
     if config.get("use_sliding_window"):
-        raise ExportError("sliding-window attention (use_sliding_window) is not supported by llama.cpp for this model")
+        raise ExportError(
+            "sliding-window attention (use_sliding_window) is not supported by llama.cpp for this model"
+        )
     try:
         n_head = int(config["num_attention_heads"])
         hidden = int(config["hidden_size"])
@@ -193,9 +199,13 @@ def _rope_scaling(params: dict[str, Any], n_ctx: int) -> RopeScaling:
     original = int(params.get("original_max_position_embeddings") or n_ctx)
     if kind == "yarn":
         if params.get("mscale") or params.get("mscale_all_dim"):
-            raise ExportError("YaRN with mscale/mscale_all_dim (DeepSeek style) is not supported for this model")
+            raise ExportError(
+                "YaRN with mscale/mscale_all_dim (DeepSeek style) is not supported for this model"
+            )
         if params.get("truncate") is False:
-            raise ExportError("YaRN without truncated correction range (truncate=false) is not supported by llama.cpp")
+            raise ExportError(
+                "YaRN without truncated correction range (truncate=false) is not supported by llama.cpp"
+            )
         factor = float(factor or n_ctx / original)
         default_magnitude = 0.1 * math.log(factor) + 1.0 if factor > 1 else 1.0
         attention = params.get("attention_factor")

@@ -24,7 +24,9 @@ from training.gguf.errors import ExportError, read_json
 from training.gguf.hparams import HParams, read_hparams
 from training.gguf.tensors import encode, gguf_tensor_name, permute_for_llama_cpp, storage_type
 
-_PAIR_RE = re.compile(r"^(?:base_model\.model\.)?(?P<module>.+)\.lora_(?P<half>[AB])(?:\.[A-Za-z0-9_-]+)?\.weight$")
+_PAIR_RE = re.compile(
+    r"^(?:base_model\.model\.)?(?P<module>.+)\.lora_(?P<half>[AB])(?:\.[A-Za-z0-9_-]+)?\.weight$"
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,9 @@ def _check_config(config: dict[str, Any]) -> float:
     if str(config.get("peft_type", "LORA")).upper() != "LORA":
         raise ExportError(f"only LoRA adapters export to GGUF, not {config.get('peft_type')}")
     if config.get("use_dora"):
-        raise ExportError("DoRA adapters (use_dora) cannot be applied by llama.cpp; merge and export the model")
+        raise ExportError(
+            "DoRA adapters (use_dora) cannot be applied by llama.cpp; merge and export the model"
+        )
     if config.get("fan_in_fan_out"):
         raise ExportError("fan_in_fan_out adapters are not supported")
     if config.get("bias", "none") != "none":
@@ -163,7 +167,11 @@ def _read_pairs(weights: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         for key in handle.keys():  # noqa: SIM118 - safe_open is not a mapping
             match = _PAIR_RE.match(key)
             if match is None:
-                what = "DoRA magnitudes" if "lora_magnitude_vector" in key else "a tensor that is not a LoRA pair"
+                what = (
+                    "DoRA magnitudes"
+                    if "lora_magnitude_vector" in key
+                    else "a tensor that is not a LoRA pair"
+                )
                 if "lora_embedding" in key:
                     what = "an embedding LoRA"
                 raise ExportError(f"the adapter holds {what} ({key}); merge it and export the merged model")
@@ -202,7 +210,9 @@ def _check_shape(target: str, shape: tuple[int, int], hp: HParams) -> None:
         "output.weight": (hp.vocab_size, hp.hidden),
     }.get(target.split(".", 2)[-1] if target.startswith("blk.") else target)
     if expected is not None and tuple(shape) != expected:
-        raise ExportError(f"{target}: the adapter is {shape[0]}×{shape[1]} but the base needs {expected[0]}×{expected[1]}")
+        raise ExportError(
+            f"{target}: the adapter is {shape[0]}×{shape[1]} but the base needs {expected[0]}×{expected[1]}"
+        )
 
 
 def _module_order(module: str) -> tuple[int, str]:

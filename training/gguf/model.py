@@ -166,7 +166,13 @@ def _write(
         vocab.write(writer)
         for tensor in plan.tensors:
             # The dtype argument only matters for uint8 byte shapes; we always pass the logical shape.
-            writer.add_tensor_info(tensor.gguf_name, tensor.shape, np.dtype(np.float32), tensor.nbytes, raw_dtype=tensor.ggml_type)
+            writer.add_tensor_info(
+                tensor.gguf_name,
+                tensor.shape,
+                np.dtype(np.float32),
+                tensor.nbytes,
+                raw_dtype=tensor.ggml_type,
+            )
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_ti_data_to_file()

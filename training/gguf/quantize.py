@@ -29,7 +29,9 @@ def quantize_gguf(src: Path, out: Path, dtype: str, *, threads: int | None = Non
             f"{dtype} needs llama.cpp's quantizer from llama-cpp-python (pip install 'synoema-assistant[gguf]')"
         ) from exc
     if dtype not in K_QUANTS:
-        raise ExportError(f"llama.cpp quantization {dtype!r} is not offered; choose from {', '.join(K_QUANTS)}")
+        raise ExportError(
+            f"llama.cpp quantization {dtype!r} is not offered; choose from {', '.join(K_QUANTS)}"
+        )
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, K_QUANTS[dtype])
     params.nthread = threads or os.cpu_count() or 1

@@ -176,10 +176,14 @@ def plan_tensors(src: Path, hp: HParams, dtype: str) -> TensorPlan:
                 piece = handle.get_slice(key)
                 source_dtype = piece.get_dtype()
                 if source_dtype not in _SOURCE_DTYPES:
-                    raise ExportError(f"tensor {key!r} is stored as {source_dtype}; only float checkpoints export")
+                    raise ExportError(
+                        f"tensor {key!r} is stored as {source_dtype}; only float checkpoints export"
+                    )
                 shape = tuple(int(d) for d in piece.get_shape())
                 ggml_type = storage_type(shape, dtype)
-                planned.append(PlannedTensor(gguf_name, shape, ggml_type, _nbytes(shape, ggml_type), key, file))
+                planned.append(
+                    PlannedTensor(gguf_name, shape, ggml_type, _nbytes(shape, ggml_type), key, file)
+                )
     index = src / "model.safetensors.index.json"
     if index.is_file():
         listed = set(read_json(index)["weight_map"])

@@ -137,13 +137,17 @@ def read_vocab(
             entry = added[i]
             if not entry.get("normalized", True):
                 # llama.cpp expects added tokens pre-normalised: use what the tokenizer round-trips to.
-                text = tokenizer.decode(tokenizer.encode(text, add_special_tokens=False).ids, skip_special_tokens=False)
+                text = tokenizer.decode(
+                    tokenizer.encode(text, add_special_tokens=False).ids, skip_special_tokens=False
+                )
             types.append(CONTROL if entry.get("special") or looks_special(text) else USER_DEFINED)
         else:
             types.append(NORMAL)
         tokens.append(text)
 
-    special = gguf.SpecialVocab(model_dir, load_merges=True, special_token_types=SPECIAL_KINDS, n_vocab=vocab_size)
+    special = gguf.SpecialVocab(
+        model_dir, load_merges=True, special_token_types=SPECIAL_KINDS, n_vocab=vocab_size
+    )
     if not special.merges:
         raise ExportError(f"{model_dir / 'tokenizer.json'} has no BPE merges")
     add_special = dict(special.add_special_token)
