@@ -5,7 +5,7 @@ Nothing is downloaded: a byte-level BPE tokenizer is trained on generated Synoem
 Hugging Face directory (``config.json``, ``model.safetensors``, ``tokenizer.json`` with a ChatML
 chat template), so the same code paths that handle real fine-tuned models are exercised.
 
-Usage: ``python -m training.tiny_model OUT_DIR [--arch qwen2|llama] [--gguf OUT.gguf]``
+Usage: ``python -m training.tiny_model OUT_DIR [--arch qwen2|llama|qwen3] [--gguf OUT.gguf]``
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ QWEN2_SPLIT_PATTERN = (
 class TinySpec:
     """Shape of the tiny model; defaults give roughly 100k parameters."""
 
-    arch: str = "qwen2"  # qwen2 | llama
+    arch: str = "qwen2"  # qwen2 | llama | qwen3
     vocab_size: int = 640
     hidden_size: int = 64
     intermediate_size: int = 128
@@ -49,6 +49,8 @@ class TinySpec:
     # and lets tests compare llama.cpp and transformers logits meaningfully.
     initializer_range: float = 0.2
     seed: int = 0
+    tie_embeddings: bool = True
+    head_dim: int | None = None  # None: hidden_size // num_heads (Qwen3 checkpoints set it explicitly)
 
 
 _NAMES = ("xs", "ys", "n", "acc", "total", "item", "word", "count", "left", "right", "key", "value")
@@ -93,13 +95,16 @@ def synoema_corpus(n_snippets: int = 300, seed: int = 0) -> list[str]:
     return lines
 
 
-def build_tokenizer(corpus: list[str], vocab_size: int) -> Any:
-    """Train a byte-level BPE tokenizer and wrap it as a ``PreTrainedTokenizerFast`` with ChatML."""
+def build_tokenizer(corpus: list[str], vocab_size: int, pre_tokenizer: Any = None) -> Any:
+    """Train a byte-level BPE tokenizer and wrap it as a ``PreTrainedTokenizerFast`` with ChatML.
+
+    ``pre_tokenizer`` (a ``tokenizers`` pre-tokenizer) replaces the default Qwen2-style splitting.
+    """
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
+    tok.pre_tokenizer = pre_tokenizer or pre_tokenizers.Sequence(
         [
             pre_tokenizers.Split(Regex(QWEN2_SPLIT_PATTERN), behavior="isolated", invert=False),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
@@ -127,7 +132,7 @@ def build_tokenizer(corpus: list[str], vocab_size: int) -> Any:
 def build_model(tokenizer: Any, spec: TinySpec) -> Any:
     """A randomly initialised causal LM sized by ``spec`` whose vocabulary matches ``tokenizer``."""
     import torch
-    from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config
+    from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config, Qwen3Config
 
     common: dict[str, Any] = {
         "vocab_size": len(tokenizer),
@@ -139,7 +144,7 @@ def build_model(tokenizer: Any, spec: TinySpec) -> Any:
         "max_position_embeddings": spec.max_positions,
         "initializer_range": spec.initializer_range,
         "rms_norm_eps": 1e-6,
-        "tie_word_embeddings": True,
+        "tie_word_embeddings": spec.tie_embeddings,
         "bos_token_id": tokenizer.convert_tokens_to_ids("<|endoftext|>"),
         "eos_token_id": tokenizer.convert_tokens_to_ids("<|im_end|>"),
         "pad_token_id": tokenizer.pad_token_id,
@@ -148,8 +153,10 @@ def build_model(tokenizer: Any, spec: TinySpec) -> Any:
         config = Qwen2Config(**common)
     elif spec.arch == "llama":
         config = LlamaConfig(**common)
+    elif spec.arch == "qwen3":
+        config = Qwen3Config(**common, head_dim=spec.head_dim or spec.hidden_size // spec.num_heads)
     else:
-        raise ValueError(f"unsupported tiny arch {spec.arch!r}; use qwen2 or llama")
+        raise ValueError(f"unsupported tiny arch {spec.arch!r}; use qwen2, llama or qwen3")
     torch.manual_seed(spec.seed)
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
     # Random norms and biases too, so a wrongly mapped tensor changes the logits visibly.
@@ -185,7 +192,7 @@ def count_parameters(model: Any) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--arch", choices=("qwen2", "llama"), default="qwen2")
+    parser.add_argument("--arch", choices=("qwen2", "llama", "qwen3"), default="qwen2")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--gguf", type=Path, help="also export to this .gguf file")
     parser.add_argument("--f16", action="store_true", help="store matrices as f16 in the GGUF")

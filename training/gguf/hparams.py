@@ -107,6 +107,25 @@ class HParams:
             if rope.attn_factor is not None:
                 writer.add_rope_scaling_attn_factors(rope.attn_factor)
 
+    def warnings(self) -> list[str]:
+        """What llama.cpp will not take from this file alone."""
+        rope = self.rope
+        custom = {
+            name: value
+            for name, value, default in (
+                ("yarn_beta_fast", rope.beta_fast, 32.0),
+                ("yarn_beta_slow", rope.beta_slow, 1.0),
+            )
+            if value is not None and value != default
+        }
+        if not custom:
+            return []
+        kwargs = ", ".join(f"{name}={value:g}" for name, value in custom.items())
+        return [
+            f"llama.cpp's {self.arch.gguf_arch} graph takes YaRN's beta_fast/beta_slow from the context "
+            f"parameters, not from the file: load it with {kwargs} (llama-cpp-python: Llama(..., {kwargs}))"
+        ]
+
     def rope_freqs(self) -> np.ndarray | None:
         """llama3 scaling as llama.cpp wants it: one divisor per rotary frequency, or None."""
         rope = self.rope

@@ -119,7 +119,7 @@ def export_gguf(
         rope_scaling=hp.rope.kind,
         chat_template=vocab.chat_template is not None,
         skipped=plan.skipped,
-        warnings=vocab.warnings,
+        warnings=(*hp.warnings(), *vocab.warnings),
     )
 
 
