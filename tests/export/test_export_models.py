@@ -12,6 +12,7 @@ pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed")
 
 from export_support import F32_ATOL, GREEDY_TOKENS, compare, gguf_fields, load_hf, open_llama, variant
 
+from training.gguf import tensors
 from training.gguf_export import ExportError, export_gguf, export_model
 
 
@@ -162,22 +163,27 @@ def test_sharded_checkpoint_streams_one_shard_at_a_time(
             open_now.remove(self.path)
             self.inner.__exit__(*exc)
 
-        def get_tensor(self, name: str) -> object:
+        def get_slice(self, name: str) -> object:
             read_from.append(self.path)
-            return self.handle.get_tensor(name)
+            return self.handle.get_slice(name)
 
         def __getattr__(self, name: str) -> object:
             return getattr(self.handle, name)
 
     monkeypatch.setattr(safetensors, "safe_open", Tracked)
-    out = export_model(sharded, tmp_path / "sharded.gguf", dtype="f32", name="same")
+    monkeypatch.setattr(tensors, "CHUNK_VALUES", 1000)  # several row chunks per matrix
+    outs = {
+        dtype: export_model(sharded, tmp_path / f"sharded-{dtype}.gguf", dtype, name="same")
+        for dtype in ("f32", "q8_0")
+    }
     monkeypatch.undo()
     assert most_open == 1
-    # Each shard is read in one stretch, in order: nothing is held back for later.
+    # A header pass, then the data pass: each reads every shard once, in order, nothing held back.
     stretches = [p for i, p in enumerate(read_from) if i == 0 or read_from[i - 1] != p]
-    assert stretches == [str(s) for s in shards]
-    whole = export_model(llama_dir, tmp_path / "whole.gguf", dtype="f32", name="same")
-    assert out.read_bytes() == whole.read_bytes()
+    assert stretches == [str(s) for s in shards] * 2 * 2
+    for dtype, out in outs.items():
+        whole = export_model(llama_dir, tmp_path / f"whole-{dtype}.gguf", dtype, name="same")
+        assert out.read_bytes() == whole.read_bytes()
 
 
 def test_incomplete_sharded_checkpoint_is_refused(llama_dir: Path, tmp_path: Path) -> None:

@@ -104,7 +104,6 @@ def export_gguf(
                 staged.unlink(missing_ok=True)
         else:
             plan = _write(tmp, src, hp, vocab, label, dtype, vocab_only)
-        _fsync(tmp)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -176,16 +175,27 @@ def _write(
         writer.write_header_to_file()
         writer.write_kv_data_to_file()
         writer.write_ti_data_to_file()
-        for tensor, data in iter_planned(plan, hp):
-            if data.nbytes != tensor.nbytes:
-                raise ExportError(f"{tensor.gguf_name}: {data.nbytes} bytes encoded, {tensor.nbytes} planned")
-            writer.write_tensor_data(data)
-        writer.flush()
+        alignment = writer.data_alignment
     finally:
         writer.close()
+    # The data section, written here rather than through the writer so each tensor can arrive in
+    # row chunks: per the GGUF layout it starts at the next multiple of the alignment, and each
+    # tensor is padded to a multiple of it.
+    with open(path, "ab") as out:
+        if plan.tensors:
+            _pad(out, out.tell(), alignment)
+        for tensor, chunks in iter_planned(plan, hp):
+            written = 0
+            for chunk in chunks:
+                chunk.tofile(out)
+                written += chunk.nbytes
+            if written != tensor.nbytes:
+                raise ExportError(f"{tensor.gguf_name}: {written} bytes encoded, {tensor.nbytes} planned")
+            _pad(out, written, alignment)
+        out.flush()
+        os.fsync(out.fileno())
     return plan
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
+def _pad(out: Any, n: int, alignment: int) -> None:
+    out.write(b"\0" * (-n % alignment))

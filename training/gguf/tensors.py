@@ -215,8 +215,15 @@ def encode(array: np.ndarray, ggml_type: Any) -> np.ndarray:
     return gguf.quants.quantize(np.ascontiguousarray(array, dtype=np.float32), ggml_type)
 
 
-def iter_planned(plan: TensorPlan, hp: HParams) -> Iterator[tuple[PlannedTensor, np.ndarray]]:
-    """(tensor, encoded data) in plan order; one shard is open at a time."""
+# Rows converted at a time: bounds the float32 working copy (4M values = 16 MB) whatever the tensor.
+CHUNK_VALUES = 1 << 22
+
+
+def iter_planned(plan: TensorPlan, hp: HParams) -> Iterator[tuple[PlannedTensor, Iterator[np.ndarray]]]:
+    """(tensor, its encoded bytes in row chunks) in plan order; one shard is open at a time.
+
+    Consume each tensor's chunks before asking for the next tensor.
+    """
     from safetensors import safe_open
 
     by_file: dict[Path, list[PlannedTensor]] = {}
@@ -229,18 +236,67 @@ def iter_planned(plan: TensorPlan, hp: HParams) -> Iterator[tuple[PlannedTensor,
             for tensor in by_file.get(file, []):
                 expected = next(order)
                 assert expected is tensor, "tensor plan and shard order disagree"
-                array = _load_float32(handle, tensor.hf_name)
-                array = permute_for_llama_cpp(tensor.gguf_name, array, hp)
-                yield tensor, encode(array, tensor.ggml_type)
-                del array
+                yield tensor, _encoded_chunks(handle, tensor, hp)
     for tensor in order:
-        yield tensor, encode(plan.extra[tensor.gguf_name], tensor.ggml_type)
+        yield tensor, iter([encode(plan.extra[tensor.gguf_name], tensor.ggml_type)])
 
 
-def _load_float32(handle: Any, name: str | None) -> np.ndarray:
+def _encoded_chunks(handle: Any, tensor: PlannedTensor, hp: HParams) -> Iterator[np.ndarray]:
+    """Rows read from the mapped shard a block at a time, converted and encoded (blocks run along rows)."""
     import torch
 
-    assert name is not None
+    assert tensor.hf_name is not None
+    piece = handle.get_slice(tensor.hf_name)
+    rows = tensor.shape[0]
+    row_values = max(1, int(np.prod(tensor.shape[1:])))
+    step = (
+        rows
+        if len(tensor.shape) == 1 or _is_permuted(tensor.gguf_name, hp)
+        else max(1, CHUNK_VALUES // row_values)
+    )
+    for start in range(0, rows, step):
+        block = piece[start : start + step].to(torch.float32).numpy()
+        if start == 0 and step >= rows:
+            block = permute_for_llama_cpp(tensor.gguf_name, block, hp)
+        encoded = encode(block, tensor.ggml_type)
+        del block
+        yield encoded
+        del encoded
+        release_freed_memory()
+
+
+def release_freed_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc's malloc_trim), after each chunk.
+
+    glibc raises its mmap threshold after large blocks are freed, so later chunk-sized buffers come
+    from the heap and stay resident after they are freed; without this, resident memory creeps up by
+    several chunks over an export. Elsewhere (no glibc) this does nothing.
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
+
+
+def _is_permuted(gguf_name: str, hp: HParams) -> bool:
+    """q/k rows are reordered within each head, so those tensors are converted whole (they are small)."""
+    return hp.arch.permute_qk and gguf_name.endswith(
+        ("attn_q.weight", "attn_q.bias", "attn_k.weight", "attn_k.bias")
+    )
+
+
+def _load_float32(handle: Any, name: str) -> np.ndarray:
+    import torch
+
     return handle.get_tensor(name).to(torch.float32).numpy()
 
 
