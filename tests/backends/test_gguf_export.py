@@ -1,4 +1,7 @@
-"""The tiny model builder and the GGUF exporter: the exported file must compute what transformers does."""
+"""The tiny model builder and the GGUF exporter's basics.
+
+Numerical agreement with transformers (every architecture, rope scaling, dtype, LoRA) is in tests/export/.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import pytest
 pytest.importorskip("numpy", reason="the train extra is not installed")
 
 from training.gguf_export import ExportError, export_gguf, gguf_tensor_name
-from training.tiny_model import TinySpec, build_tiny_model
 
 TEXT = "fac 0 = 1\nfac n = n * fac (n - 1)\n  xs = [1 2 3] ++ [42]\nWhy doesn't it type check?"
 
@@ -45,56 +47,6 @@ def test_gguf_metadata(tiny_gguf: Path) -> None:
     names = {t.name for t in reader.tensors}
     assert {"token_embd.weight", "output_norm.weight", "blk.1.attn_q.bias", "blk.1.ffn_down.weight"} <= names
     assert "output.weight" not in names  # tied embeddings: llama.cpp reuses token_embd
-
-
-def _compare_logits(hf_dir: Path, gguf_path: Path, atol: float) -> None:
-    """Same tokens and same next-token logits in transformers and llama.cpp."""
-    llama_cpp = pytest.importorskip("llama_cpp")
-    import numpy as np
-    import torch
-    from llama_cpp import Llama
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(hf_dir)
-    model = AutoModelForCausalLM.from_pretrained(hf_dir).eval()
-    ids = tok(TEXT, add_special_tokens=False)["input_ids"]
-
-    # An f32 KV cache (llama.cpp defaults to f16) so that only the weights' storage type matters.
-    llm = Llama(
-        model_path=str(gguf_path), n_ctx=256, n_threads=1, logits_all=True, verbose=False,
-        type_k=llama_cpp.GGML_TYPE_F32, type_v=llama_cpp.GGML_TYPE_F32,
-    )  # fmt: skip
-    try:
-        assert llm.tokenize(TEXT.encode(), add_bos=False, special=False) == ids
-        llm.eval(ids)
-        cpp = np.array(llm.scores[: len(ids)])
-    finally:
-        llm.close()
-    with torch.no_grad():
-        ref = model(torch.tensor([ids])).logits[0].numpy()
-    assert ref.std() > 0.5  # logits spread enough that a wrong mapping could not pass by accident
-    np.testing.assert_allclose(cpp, ref, atol=atol, rtol=0)
-
-
-def test_qwen2_export_matches_transformers(tiny_dir: Path, tiny_gguf: Path) -> None:
-    _compare_logits(tiny_dir, tiny_gguf, atol=1e-3)
-
-
-def test_llama_export_matches_transformers(tmp_path: Path) -> None:
-    """Llama needs its q/k rows reordered for llama.cpp's rotary layout; the logits prove it is right."""
-    for module in ("torch", "transformers", "gguf"):
-        pytest.importorskip(module)
-    src = build_tiny_model(tmp_path / "tiny-llama", TinySpec(arch="llama", seed=1))
-    report = export_gguf(src, tmp_path / "tiny-llama.gguf", dtype="f32")
-    assert report.arch == "llama" and report.n_params > 50_000
-    _compare_logits(src, report.path, atol=1e-3)
-
-
-def test_f16_export_is_close(tiny_dir: Path, tmp_path: Path) -> None:
-    report = export_gguf(tiny_dir, tmp_path / "tiny-f16.gguf", dtype="f16", name="tiny f16")
-    assert report.dtype == "f16"
-    assert report.path.stat().st_size < (tiny_dir.parent / "tiny-qwen2.gguf").stat().st_size
-    _compare_logits(tiny_dir, report.path, atol=0.1)
 
 
 def test_export_refuses_unknown_architecture(tiny_dir: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +47,14 @@ class Vocab:
     add_special: dict[str, bool]
     chat_template: ChatTemplate | None
     warnings: tuple[str, ...] = ()
-    bos_id: int | None = field(init=False)
-    eos_id: int | None = field(init=False)
-    pad_id: int | None = field(init=False)
-    add_bos: bool = field(init=False)
 
-    def __post_init__(self) -> None:
-        # Flat views kept for callers of the first exporter version.
-        object.__setattr__(self, "bos_id", self.special_ids.get("bos"))
-        object.__setattr__(self, "eos_id", self.special_ids.get("eos"))
-        object.__setattr__(self, "pad_id", self.special_ids.get("pad"))
-        object.__setattr__(self, "add_bos", self.add_special.get("bos", False))
+    @property
+    def bos_id(self) -> int | None:
+        return self.special_ids.get("bos")
+
+    @property
+    def eos_id(self) -> int | None:
+        return self.special_ids.get("eos")
 
     def write(self, writer: Any) -> None:
         """Add the tokenizer keys to a ``gguf.GGUFWriter``."""
