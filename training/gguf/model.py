@@ -100,6 +100,8 @@ def export_gguf(
             try:
                 plan = _write(staged, src, hp, vocab, label, base_type, vocab_only)
                 quantize_gguf(staged, tmp, dtype, threads=threads)
+                with open(tmp, "rb+") as done:
+                    os.fsync(done.fileno())
             finally:
                 staged.unlink(missing_ok=True)
         else:
@@ -129,7 +131,10 @@ def _lossless_type(src: Path, hp: HParams) -> str:
     widths: set[str] = set()
     for file in plan_tensors(src, hp, "f32").files:
         with safe_open(str(file), framework="pt") as handle:
-            widths.update(handle.get_slice(key).get_dtype() for key in handle.keys())  # noqa: SIM118
+            for key in handle.keys():  # noqa: SIM118 - safe_open is not a mapping
+                piece = handle.get_slice(key)
+                if len(piece.get_shape()) >= 2:  # vectors are stored as f32 whatever the choice
+                    widths.add(piece.get_dtype())
     if widths <= {"BF16"}:
         return "bf16"
     if widths <= {"F16"}:

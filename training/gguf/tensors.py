@@ -2,9 +2,9 @@
 
 A GGUF header lists every tensor's name, shape and type before the first byte of data, so the
 export makes two passes: ``plan_tensors`` reads only the safetensors headers (no weights), then
-``iter_planned`` loads one shard, converts its tensors one by one, and lets the shard go before
-opening the next. Peak memory is one shard (the mapped file) plus one tensor in float32, never the
-whole model.
+``iter_planned`` maps one shard, converts its tensors a block of rows at a time, and lets the shard
+go before opening the next. Peak memory is one shard (the mapped file's pages) plus one block of
+rows in float32 (``CHUNK_VALUES``), never the whole model.
 """
 
 from __future__ import annotations
@@ -66,16 +66,22 @@ def unrotate_halves(w: np.ndarray, n_head: int) -> np.ndarray:
     return w.reshape(n_head, 2, head_dim // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 
-def permute_for_llama_cpp(gguf_name: str, array: np.ndarray, hp: HParams) -> np.ndarray:
-    """The q/k row reordering llama.cpp's Llama graph expects (identity for other tensors/arches)."""
+def permuted_heads(gguf_name: str, hp: HParams) -> int | None:
+    """How many heads' rows llama.cpp's Llama graph wants reordered in this tensor (None: leave it)."""
     if not hp.arch.permute_qk:
-        return array
+        return None
     base = gguf_name.removesuffix(".lora_b")
     if base.endswith(("attn_q.weight", "attn_q.bias")):
-        return unrotate_halves(array, hp.n_head)
+        return hp.n_head
     if base.endswith(("attn_k.weight", "attn_k.bias")):
-        return unrotate_halves(array, hp.n_head_kv)
-    return array
+        return hp.n_head_kv
+    return None
+
+
+def permute_for_llama_cpp(gguf_name: str, array: np.ndarray, hp: HParams) -> np.ndarray:
+    """The q/k row reordering llama.cpp's Llama graph expects (identity for other tensors/arches)."""
+    heads = permuted_heads(gguf_name, hp)
+    return array if heads is None else unrotate_halves(array, heads)
 
 
 @dataclass(frozen=True)
@@ -192,10 +198,15 @@ def plan_tensors(src: Path, hp: HParams, dtype: str) -> TensorPlan:
             raise ExportError(
                 f"{index.name} and the shards disagree: missing {missing[:5]}, not listed {extra_names[:5]}"
             )
-    names = {t.gguf_name for t in planned}
-    if "token_embd.weight" not in names:
+    shapes = {t.gguf_name: t.shape for t in planned}
+    if "token_embd.weight" not in shapes:
         raise ExportError(f"{src} has no model.embed_tokens.weight")
-    if not hp.tied and "output.weight" not in names:
+    if shapes["token_embd.weight"] != (hp.vocab_size, hp.hidden):
+        raise ExportError(
+            f"the embeddings are {shapes['token_embd.weight']} but config.json says "
+            f"vocab_size {hp.vocab_size} × hidden_size {hp.hidden}"
+        )
+    if not hp.tied and "output.weight" not in shapes:
         raise ExportError(f"{src} has no lm_head.weight but config.json says the embeddings are not tied")
     extra: dict[str, np.ndarray] = {}
     freqs = hp.rope_freqs()
@@ -249,14 +260,12 @@ def _encoded_chunks(handle: Any, tensor: PlannedTensor, hp: HParams) -> Iterator
     piece = handle.get_slice(tensor.hf_name)
     rows = tensor.shape[0]
     row_values = max(1, int(np.prod(tensor.shape[1:])))
-    step = (
-        rows
-        if len(tensor.shape) == 1 or _is_permuted(tensor.gguf_name, hp)
-        else max(1, CHUNK_VALUES // row_values)
-    )
+    # Reordered q/k rows move within a head, so those (small) tensors are converted whole.
+    whole = len(tensor.shape) == 1 or permuted_heads(tensor.gguf_name, hp) is not None
+    step = rows if whole else max(1, CHUNK_VALUES // row_values)
     for start in range(0, rows, step):
         block = piece[start : start + step].to(torch.float32).numpy()
-        if start == 0 and step >= rows:
+        if whole:
             block = permute_for_llama_cpp(tensor.gguf_name, block, hp)
         encoded = encode(block, tensor.ggml_type)
         del block
@@ -285,13 +294,6 @@ def release_freed_memory() -> None:
 
 
 _malloc_trim: Any = None
-
-
-def _is_permuted(gguf_name: str, hp: HParams) -> bool:
-    """q/k rows are reordered within each head, so those tensors are converted whole (they are small)."""
-    return hp.arch.permute_qk and gguf_name.endswith(
-        ("attn_q.weight", "attn_q.bias", "attn_k.weight", "attn_k.bias")
-    )
 
 
 def _load_float32(handle: Any, name: str) -> np.ndarray:

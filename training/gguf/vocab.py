@@ -157,7 +157,8 @@ def read_vocab(
     warnings: list[str] = []
     template = chat_template if chat_template is not None else find_chat_template(model_dir)
     if not template:
-        markers = [m for m in CHAT_MARKERS if m in id_to_token.values()]
+        texts = set(id_to_token.values())
+        markers = [m for m in CHAT_MARKERS if m in texts]
         if markers and not allow_missing_template:
             raise ExportError(
                 f"{model_dir} looks like a chat model (its vocabulary has {', '.join(markers)}) but has no chat "
