@@ -5,9 +5,11 @@ what llama.cpp computes, checked against transformers by the tests:
 
 - ``linear``: positions divided by ``factor`` (``rope.scaling.type/factor``).
 - ``yarn`` (Qwen2.5 long context): ``factor``, ``original_context_length`` and the ramp's
-  ``beta_fast``/``beta_slow``. llama.cpp applies the YaRN magnitude ``1 + 0.1 ln(factor)`` itself;
-  an explicit ``attention_factor`` differing from it is stored as the ratio in
-  ``rope.scaling.attn_factor``, the multiplier llama.cpp applies on top.
+  ``beta_fast``/``beta_slow`` (stored, but llama.cpp's Qwen/Llama graphs take the ramp from the
+  context parameters only, so values other than 32/1 come with a warning saying what to pass).
+  llama.cpp applies the YaRN magnitude ``1 + 0.1 ln(factor)`` itself; an explicit
+  ``attention_factor`` differing from it is stored as the ratio in ``rope.scaling.attn_factor``,
+  the multiplier llama.cpp applies on top.
 - ``llama3`` (Llama 3.1+): no header key; per-frequency divisors in a ``rope_freqs.weight`` tensor.
 
 Anything else (dynamic NTK, longrope, partial rotary, sliding windows) is refused: llama.cpp would
