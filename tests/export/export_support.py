@@ -18,18 +18,12 @@ F32_ATOL = 2e-4  # measured 2e-5..6e-5 on these models (float32 in both; only su
 def variant(src: Path, dst: Path, **config: Any) -> Path:
     """A copy of the checkpoint ``src`` with ``config.json`` keys replaced (None deletes a key)."""
     shutil.copytree(src, dst)
-    path = dst / "config.json"
-    data = json.loads(path.read_text())
-    for key, value in config.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    path.write_text(json.dumps(data, indent=2))
+    edit_json(dst / "config.json", **config)
     return dst
 
 
 def edit_json(path: Path, **changes: Any) -> None:
+    """Replace keys of the JSON object in ``path`` (None deletes a key)."""
     data = json.loads(path.read_text())
     for key, value in changes.items():
         if value is None:
