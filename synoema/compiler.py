@@ -213,13 +213,11 @@ class Compiler:
             if conds:
                 self.emit(f"if {' and '.join(conds)}:", eq.span)
                 self.indent += 1
-                for py, expr in binds:
-                    self.emit(f"{py} = {expr}")
+                self.emit_binds(binds)
                 self.compile_tail(eq.body, env)
                 self.indent -= 1
             else:
-                for py, expr in binds:
-                    self.emit(f"{py} = {expr}")
+                self.emit_binds(binds)
                 self.compile_tail(eq.body, env)
                 return  # later equations are unreachable
         self.emit(f"raise NoMatch({fname!r}, ({', '.join(params)}{',' if len(params) == 1 else ''}))",
@@ -228,17 +226,19 @@ class Compiler:
     # ── patterns ─────────────────────────────────────────────────────────────────────────────
 
     def match(self, p: A.Pattern, subj: str, conds: list[str], binds: list[tuple[str, str]],
-              env: dict[str, str], offset: int = 0) -> None:
-        """Conditions and bindings for matching `p` against `subj` (a list viewed from `offset`)."""
-        if offset and not isinstance(p, A.PCons | A.PList | A.PWild | A.PVar):
-            subj, offset = f"{subj}[{offset}:]", 0
+              env: dict[str, str], fast: bool = True) -> None:
+        """Conditions and bindings for matching `p` against `subj`.
+
+        A bind is `(name, expr)`, or `("", statement)` when `fast` (statement context): lists are
+        taken apart by unpacking their `(head, n, rest)` tuple (see `synoema.lists`).
+        """
         match p:
             case A.PWild():
                 return
             case A.PVar(name=name):
                 py = self.local_name(name)
                 env[name] = py
-                binds.append((py, f"{subj}[{offset}:]" if offset else subj))
+                binds.append((py, subj))
             case A.PLit(kind=kind, value=value):
                 if kind == "unit":
                     return
@@ -249,21 +249,58 @@ class Compiler:
             case A.PCon(name=name, args=args):
                 conds.append(f"{subj}.tag == {name!r}")
                 for i, a in enumerate(args):
-                    self.match(a, f"{subj}.args[{i}]", conds, binds, env)
-            case A.PCons(head=h, tail=t):
-                conds.append(f"len({subj}) > {offset}")
-                self.match(h, f"{subj}[{offset}]", conds, binds, env)
-                self.match(t, subj, conds, binds, env, offset + 1)
+                    self.match(a, f"{subj}.args[{i}]", conds, binds, env, fast)
+            case A.PCons():
+                heads: list[A.Pattern] = []
+                rest: A.Pattern = p
+                while isinstance(rest, A.PCons):
+                    heads.append(rest.head)
+                    rest = rest.tail
+                if isinstance(rest, A.PList):  # (x:[y]) is [x y]
+                    self.match(A.PList([*heads, *rest.items], p.span), subj, conds, binds, env, fast)
+                    return
+                k = len(heads)
+                conds.append(subj if k == 1 else f"{subj} and {subj}[1] >= {k}")
+                if fast and k == 1 and subj.isidentifier() and isinstance(rest, A.PVar):
+                    self.match_cons_fast(heads[0], rest, subj, conds, binds, env)
+                    return
+                for i, h in enumerate(heads):
+                    self.match(h, _elem(subj, i), conds, binds, env, fast)
+                if not isinstance(rest, A.PWild):
+                    self.match(rest, f"L_TL({subj})" if k == 1 else f"L_DROP({subj}, {k})", conds, binds, env, fast)
             case A.PList(items=items):
-                conds.append(f"len({subj}) == {offset + len(items)}")
+                if not items:
+                    conds.append(f"not {subj}")
+                    return
+                conds.append(f"{subj} and {subj}[1] == {len(items)}")
                 for i, x in enumerate(items):
-                    self.match(x, f"{subj}[{offset + i}]", conds, binds, env)
+                    self.match(x, _elem(subj, i), conds, binds, env, fast)
             case A.PRecord(fields=fields):
                 for fname, x in fields:
-                    self.match(x, f"{subj}.fields[{fname!r}]", conds, binds, env)
+                    self.match(x, f"{subj}.fields[{fname!r}]", conds, binds, env, fast)
             case A.PPair(first=a, second=b):
-                self.match(a, f"{subj}.fields['fst']", conds, binds, env)
-                self.match(b, f"{subj}.fields['snd']", conds, binds, env)
+                self.match(a, f"{subj}.fields['fst']", conds, binds, env, fast)
+                self.match(b, f"{subj}.fields['snd']", conds, binds, env, fast)
+
+    def match_cons_fast(self, head: A.Pattern, rest: A.PVar, subj: str, conds: list[str],
+                        binds: list[tuple[str, str]], env: dict[str, str]) -> None:
+        """`(x:xs)` on a local: one unpack, then the next view only when `subj` is an array view."""
+        n = self.fresh("n")
+        tail = self.local_name(rest.name)
+        if isinstance(head, A.PVar | A.PWild):
+            hpy = self.local_name(head.name) if isinstance(head, A.PVar) else self.fresh("w")
+            if isinstance(head, A.PVar):
+                env[head.name] = hpy
+            binds.append(("", f"{hpy}, {n}, {tail} = {subj}"))
+        else:
+            self.match(head, f"{subj}[0]", conds, binds, env)
+            binds.append(("", f"{n} = {subj}[1]; {tail} = {subj}[2]"))
+        binds.append(("", f"if type({tail}) is list: {tail} = ({tail}[1 - {n}], {n} - 1, {tail}) if {n} > 1 else ()"))
+        env[rest.name] = tail
+
+    def emit_binds(self, binds: list[tuple[str, str]]) -> None:
+        for py, expr in binds:
+            self.emit(f"{py} = {expr}" if py else expr)
 
     # ── tail position ────────────────────────────────────────────────────────────────────────
 
@@ -474,8 +511,7 @@ class Compiler:
             self.indent += 1
             self.emit(f"raise NoMatch('<lambda>', ({', '.join(params)},))", e.span, "nomatch", "<lambda>")
             self.indent -= 1
-        for py, expr in binds:
-            self.emit(f"{py} = {expr}")
+        self.emit_binds(binds)
         self.compile_tail(e.body, inner)
         self.fn = saved
         self.indent -= 1
@@ -501,10 +537,13 @@ class Compiler:
             while isinstance(cur, A.BinOp) and cur.op == ":":
                 heads.append(cur.left)
                 cur = _strip(cur.right)
+            if isinstance(cur, A.ListLit):  # x : [a b] is the literal [x a b]
+                return _list_literal(self.compile_args([*heads, *cur.items], env))
             vals = self.compile_args([*heads, cur], env)
-            if isinstance(cur, A.ListLit) and not cur.items:
-                return f"[{', '.join(vals[:-1])}]"
-            return f"[{', '.join(vals[:-1])}, *{vals[-1]}]"
+            out = vals[-1]
+            for h in reversed(vals[:-1]):
+                out = self.cons(h, out)
+            return out
         if op == "&&" or op == "||":
             left = self.compile_expr(e.left, env)
             with self.capture() as cap:
@@ -537,12 +576,39 @@ class Compiler:
         if op == "**":
             return f"power({left}, {right})"
         if op in ("==", "!=", "<", ">", "<=", ">="):
-            return f"({left} {op} {right})"
+            return self.comparison(op, e.left, e.right, left, right)
         if op == "++":
-            return f"({left} + {right})"
+            if _is_string(e.left) or _is_string(e.right):
+                return f"({left} + {right})"
+            return f"L_CAT({left}, {right})"
         if op == ">>":
             return f"compose({left}, {right})"
         raise AssertionError(op)
+
+    def cons(self, head: str, tail: str) -> str:
+        """`head : tail` as a cons cell `(head, n, tail)` (see `synoema.lists`)."""
+        if _is_trivial(tail):
+            return f"({head}, {tail}[1] + 1 if {tail} else 1, {tail})"
+        if self.no_walrus:
+            return f"L_CONS({head}, {tail})"
+        t = self.fresh()
+        return f"({head}, ({t}[1] + 1 if ({t} := {tail}) else 1), {t})"
+
+    def comparison(self, op: str, le: A.Expr, re_: A.Expr, left: str, right: str) -> str:
+        """Native operators unless an operand may be a list (a tuple: compared structurally)."""
+        if _is_scalar(le) or _is_scalar(re_):
+            return f"({left} {op} {right})"
+        if op in ("==", "!=") and (_is_empty_list(le) or _is_empty_list(re_)):
+            return f"({left} {op} {right})"  # `()` against a tuple is exact
+        fn = _LIST_OPS[op]
+        if _is_trivial(left) and _is_trivial(right):
+            return f"({left} {op} {right} if type({left}) is not tuple else {fn}({left}, {right}))"
+        if self.no_walrus or not (_is_trivial(left) or _is_trivial(right)):
+            return f"{fn}({left}, {right})"
+        t = self.fresh()
+        if _is_trivial(left):  # a name: reading it after `right` changes nothing
+            return f"({left} {op} {t} if type({t} := {right}) is not tuple else {fn}({left}, {t}))"
+        return f"({t} {op} {right} if type({t} := {left}) is not tuple else {fn}({t}, {right}))"
 
     def x_Neg(self, e: A.Neg, env: dict[str, str]) -> str:
         inner = _strip(e.expr)
@@ -593,7 +659,7 @@ class Compiler:
         return f"Record({{'fst': {a}, 'snd': {b}}})"
 
     def x_ListLit(self, e: A.ListLit, env: dict[str, str]) -> str:
-        return f"[{', '.join(self.compile_args(e.items, env))}]"
+        return _list_literal(self.compile_args(e.items, env))
 
     def x_Range(self, e: A.Range, env: dict[str, str]) -> str:
         a, b = self.compile_args([e.start, e.end], env)
@@ -613,13 +679,13 @@ class Compiler:
                     if isinstance(q.pattern, A.PVar):
                         py = self.local_name(q.pattern.name)
                         inner[q.pattern.name] = py
-                        clauses.append(f"for {py} in {src}")
+                        clauses.append(f"for {py} in L_FLAT({src})")
                     else:
                         g = self.fresh("g")
                         conds: list[str] = []
                         binds: list[tuple[str, str]] = []
-                        self.match(q.pattern, g, conds, binds, inner)
-                        clauses.append(f"for {g} in {src}")
+                        self.match(q.pattern, g, conds, binds, inner, fast=False)
+                        clauses.append(f"for {g} in L_FLAT({src})")
                         if conds:
                             clauses.append(f"if {' and '.join(conds)}")
                         for py, expr in binds:
@@ -636,7 +702,7 @@ class Compiler:
                 body = self.hoist_def(cap.lines, body)
         finally:
             self.no_walrus -= 1
-        return f"[{body} {' '.join(clauses)}]"
+        return f"L_ARR([{body} {' '.join(clauses)}])"
 
     def hoist_def(self, lines: list[Line], value: str) -> str:
         """Statements inside a comprehension: wrap them in a local function called in place."""
@@ -723,6 +789,61 @@ class Compiler:
 
 
 # ── helpers ──────────────────────────────────────────────────────────────────────────────────
+
+
+def _elem(subj: str, i: int) -> str:
+    """Element i of a list known to be long enough."""
+    return f"{subj}[0]" if i == 0 else f"L_AT({subj}, {i})"
+
+
+_LIST_OPS = {"==": "L_EQ", "!=": "L_NE", "<": "L_LT", "<=": "L_LE", ">": "L_GT", ">=": "L_GE"}
+_SCALAR_TYPES = ("Int", "Float", "String", "Bool", "()")
+
+
+def _list_literal(vals: list[str]) -> str:
+    """A literal list: a few cons cells when short, one array otherwise."""
+    if not vals:
+        return "()"
+    if len(vals) <= 4:
+        out = "()"
+        for i, v in enumerate(reversed(vals)):
+            out = f"({v}, {i + 1}, {out})"
+        return out
+    return f"L_ARR([{', '.join(vals)}])"
+
+
+def _is_scalar(e: A.Expr) -> bool:
+    """An expression whose value is certainly not a list (so native comparison is exact)."""
+    e = _strip(e)
+    if isinstance(e, A.Lit | A.Neg | A.Interp):
+        return True
+    if isinstance(e, A.BinOp):
+        return e.op in ("+", "-", "*", "/", "%", "**", "&&", "||", "==", "!=", "<", ">", "<=", ">=")
+    if isinstance(e, A.App):
+        fn = _strip(e.fn)
+        if isinstance(fn, A.Var) and fn.scope == "builtin":
+            b = BUILTINS.get(fn.name)
+            return b is not None and len(e.args) == b.arity and b.type.rsplit("->", 1)[-1].strip() in _SCALAR_TYPES
+    return False
+
+
+def _is_string(e: A.Expr) -> bool:
+    e = _strip(e)
+    if isinstance(e, A.Lit):
+        return e.kind in ("str", "char")
+    if isinstance(e, A.Interp):
+        return True
+    if isinstance(e, A.App):
+        fn = _strip(e.fn)
+        if isinstance(fn, A.Var) and fn.scope == "builtin":
+            b = BUILTINS.get(fn.name)
+            return b is not None and len(e.args) == b.arity and b.type.rsplit("->", 1)[-1].strip() == "String"
+    return False
+
+
+def _is_empty_list(e: A.Expr) -> bool:
+    e = _strip(e)
+    return isinstance(e, A.ListLit) and not e.items
 
 
 def _strip(e: A.Expr) -> A.Expr:

@@ -83,6 +83,7 @@ def base_namespace() -> dict[str, Any]:
         "type_name": type_name,
         "undefined_global": _undefined_global,
         "RANGE_LIMIT": 20_000_000,
+        **R.L.CODEGEN_NAMES,
     }
     for name, b in {**BUILTINS, **DERIVED}.items():
         fn = R.UNCURRIED[name]
@@ -114,7 +115,7 @@ def type_name(v: Any, con_types: dict[str, str]) -> str:
         return "Float"
     if t is str:
         return "String"
-    if t is list:
+    if t is tuple:  # a Synoema list (synoema.lists)
         return "List"
     if v is None:
         return "Unit"

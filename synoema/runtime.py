@@ -1,19 +1,23 @@
 """Runtime of compiled Synoema: value representation, display, arithmetic, builtins.
 
 Values map onto fast Python objects: Int -> int (wrapped to 64 bits), Float -> float, Bool -> bool,
-String and Char -> str, unit -> None, List -> list (never mutated), records -> `Record`,
-constructors -> `Con`, functions -> one-argument Python callables (curried).
+String and Char -> str, unit -> None, List -> `()` or a `(head, n, rest)` tuple (see `synoema.lists`:
+cons cells and array views), records -> `Record`, constructors -> `Con`, functions -> one-argument
+Python callables (curried). Equality and ordering are structural (`lists.eq`, `lists.seq_order`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import operator
 import os
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from . import lists as L
+from .lists import flat, from_array, seq_eq, seq_order
 from .stdlib import ENV, FILE, IO, NET, PROC
 
 INT_MIN = -(2**63)
@@ -50,7 +54,7 @@ class Con:
         self.args = args
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Con) and self.tag == other.tag and self.args == other.args
+        return isinstance(other, Con) and self.tag == other.tag and seq_eq(self.args, other.args)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
@@ -64,7 +68,7 @@ class Con:
     def __lt__(self, other: Con) -> bool:
         if self.idx != other.idx:
             return self.idx < other.idx
-        return self.args < other.args
+        return seq_order(self.args, other.args, operator.lt)
 
     def __le__(self, other: Con) -> bool:
         return self == other or self < other
@@ -86,7 +90,10 @@ class Record:
         self.fields = fields
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Record) and self.fields == other.fields
+        if not isinstance(other, Record) or self.fields.keys() != other.fields.keys():
+            return False
+        a, b = self._values(other)
+        return seq_eq(a, b)
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
@@ -100,19 +107,19 @@ class Record:
 
     def __lt__(self, other: Record) -> bool:
         a, b = self._values(other)
-        return a < b
+        return seq_order(a, b, operator.lt)
 
     def __le__(self, other: Record) -> bool:
         a, b = self._values(other)
-        return a <= b
+        return seq_order(a, b, operator.le)
 
     def __gt__(self, other: Record) -> bool:
         a, b = self._values(other)
-        return a > b
+        return seq_order(a, b, operator.gt)
 
     def __ge__(self, other: Record) -> bool:
         a, b = self._values(other)
-        return a >= b
+        return seq_order(a, b, operator.ge)
 
     def __repr__(self) -> str:
         return display(self)
@@ -152,8 +159,8 @@ def display(v: Any) -> str:
         return "true" if v else "false"
     if t is float:
         return format_float(v)
-    if t is list:
-        return "[" + " ".join([display(x) for x in v]) + "]"
+    if t is tuple:
+        return "[" + " ".join([display(x) for x in flat(v)]) + "]"
     if v is None:
         return "()"
     if t is Con:
@@ -240,7 +247,7 @@ def power(a: Any, b: Any) -> Any:
 
 
 def compare(a: Any, b: Any) -> int:
-    return -1 if a < b else (1 if a > b else 0)
+    return -1 if L.lt(a, b) else (1 if L.gt(a, b) else 0)
 
 
 # ── run context ───────────────────────────────────────────────────────────────────────────────
@@ -276,6 +283,8 @@ def ctx() -> Context:
 
 def set_ctx(c: Context | None) -> None:
     _state.ctx = c
+    if c is None:
+        L.clear_cache()  # arrays of chains the finished run indexed
 
 
 def need(cap: str, name: str) -> Context:
@@ -322,20 +331,20 @@ def b_readline() -> str:
     return line[:-1] if line.endswith("\r") else line
 
 
-def b_length(xs: list) -> int:
-    return len(xs)
+def b_length(xs: tuple) -> int:
+    return xs[1] if xs else 0
 
 
-def b_head(xs: list) -> Any:
+def b_head(xs: tuple) -> Any:
     if not xs:
         raise SynoemaError("runtime_error", "head of an empty list", "Match `[]` first or check `length xs > 0`.")
     return xs[0]
 
 
-def b_tail(xs: list) -> list:
+def b_tail(xs: tuple) -> tuple:
     if not xs:
         raise SynoemaError("runtime_error", "tail of an empty list", "Match `[]` first or check `length xs > 0`.")
-    return xs[1:]
+    return L.tail(xs)
 
 
 def b_even(n: int) -> bool:
@@ -350,58 +359,59 @@ def b_not(b: bool) -> bool:
     return not b
 
 
-def b_sum(xs: list) -> Any:
+def b_sum(xs: tuple) -> Any:
     total = 0
-    for x in xs:
+    for x in flat(xs):
         total += x
     return wrap(total) if type(total) is int else total
 
 
-def b_map(f: Callable, xs: list) -> list:
-    return [f(x) for x in xs]
+def b_map(f: Callable, xs: tuple) -> tuple:
+    return from_array([f(x) for x in flat(xs)])
 
 
-def b_filter(f: Callable, xs: list) -> list:
-    return [x for x in xs if f(x)]
+def b_filter(f: Callable, xs: tuple) -> tuple:
+    return from_array([x for x in flat(xs) if f(x)])
 
 
-def b_foldl(f: Callable, acc: Any, xs: list) -> Any:
-    for x in xs:
+def b_foldl(f: Callable, acc: Any, xs: tuple) -> Any:
+    for x in flat(xs):
         acc = f(acc)(x)
     return acc
 
 
-def b_concatMap(f: Callable, xs: list) -> list:
+def b_concatMap(f: Callable, xs: tuple) -> tuple:
     out: list = []
-    for x in xs:
-        out.extend(f(x))
-    return out
+    for x in flat(xs):
+        out.extend(flat(f(x)))
+    return from_array(out)
 
 
-def b_zip(xs: list, ys: list) -> list:
-    return [[a, b] for a, b in zip(xs, ys)]
+def b_zip(xs: tuple, ys: tuple) -> tuple:
+    return from_array([(a, 2, (b, 1, ())) for a, b in zip(flat(xs), flat(ys))])
 
 
-def b_index(i: int, xs: list) -> Any:
-    if i < 0 or i >= len(xs):
+def b_index(i: int, xs: tuple) -> Any:
+    n = xs[1] if xs else 0
+    if i < 0 or i >= n:
         raise SynoemaError(
             "index_out_of_bounds",
-            f"index {i} out of bounds (length {len(xs)})",
+            f"index {i} out of bounds (length {n})",
             "Check the index against `length xs` first.",
         )
-    return xs[i]
+    return L.at(xs, i)
 
 
-def b_take(n: int, xs: list) -> list:
-    return xs[: max(n, 0)]
+def b_take(n: int, xs: tuple) -> tuple:
+    return L.take(xs, n)
 
 
-def b_drop(n: int, xs: list) -> list:
-    return xs[max(n, 0) :]
+def b_drop(n: int, xs: tuple) -> tuple:
+    return L.drop(xs, n)
 
 
-def b_reverse(xs: list) -> list:
-    return xs[::-1]
+def b_reverse(xs: tuple) -> tuple:
+    return L.reverse(xs)
 
 
 def b_sqrt(x: Any) -> float:
@@ -457,8 +467,8 @@ def b_str_trim(s: str) -> str:
     return s.strip()
 
 
-def b_str_join(sep: str, parts: list) -> str:
-    return sep.join(p if type(p) is str else display(p) for p in parts)
+def b_str_join(sep: str, parts: tuple) -> str:
+    return sep.join([p if type(p) is str else display(p) for p in flat(parts)])
 
 
 def b_json_escape(s: str) -> str:
@@ -486,9 +496,9 @@ def _to_json_value(v: Any) -> Con:
     if isinstance(v, str):
         return _json_con("JStr", v)
     if isinstance(v, list):
-        return _json_con("JArr", [_to_json_value(x) for x in v])
+        return _json_con("JArr", from_array([_to_json_value(x) for x in v]))
     items = sorted(v.items(), key=lambda kv: kv[0])
-    return _json_con("JObj", [Con("MkPair", 0, (k, _to_json_value(x))) for k, x in items])
+    return _json_con("JObj", from_array([Con("MkPair", 0, (k, _to_json_value(x))) for k, x in items]))
 
 
 def b_json_parse(s: str) -> Con:
@@ -645,12 +655,12 @@ def b_env_or(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def b_args() -> list:
-    return list(ctx().args)
+def b_args() -> tuple:
+    return from_array(list(ctx().args))
 
 
 def b_eq(a: Any, b: Any) -> bool:
-    return a == b
+    return L.eq(a, b)
 
 
 def b_cmp(a: Any, b: Any) -> int:
@@ -710,11 +720,11 @@ def compose(f: Callable, g: Callable) -> Callable:
     return lambda x: g(f(x))
 
 
-def rng(a: int, b: int, limit: int) -> list:
+def rng(a: int, b: int, limit: int) -> tuple:
     n = b - a + 1
     if n > limit:
         raise LimitExceeded(f"the range [{a}..{b}] has {n} elements, more than the memory limit allows", "memory")
-    return list(range(a, b + 1))
+    return from_array(list(range(a, b + 1)))
 
 
 class NoMatch(SynoemaError):

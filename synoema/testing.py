@@ -17,6 +17,7 @@ from typing import Any
 
 from . import ast as A
 from . import runtime as R
+from .lists import from_array
 from .diagnostics import NO_SPAN, Diagnostic, render_human
 from .execute import Limits, execute
 from .layout import apply_layout
@@ -228,7 +229,7 @@ def _gen_for(t: A.TypeExpr) -> Any:
             return lambda r: None
         case A.TList(elem=e) | A.TApp(fn=A.TCon(name="List"), args=[e]):
             inner = _gen_for(e)
-            return lambda r: [inner(r) for _ in range(r.randint(0, 10))]
+            return lambda r: from_array([inner(r) for _ in range(r.randint(0, 10))])
         case A.TRecord(fields=fields):
             gens = [(n, _gen_for(x)) for n, x in fields]
             return lambda r: R.Record({n: g(r) for n, g in gens})
