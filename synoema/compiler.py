@@ -40,6 +40,7 @@ class _Fn:
         self.params = params
         self.loops = loops
         self.locals: set[str] = set(params)
+        self.heads: str | None = None  # `f ... = x : f ...`: the heads collected so far (a Python list)
 
 
 class Compiler:
@@ -188,12 +189,18 @@ class Compiler:
                          captures: list[str] | None = None) -> None:
         arity = len(eqs[0].params)
         params = [f"a{i}" for i in range(arity)]
-        loops = self_name is not None and any(_has_self_tail_call(eq.body, self_name, arity) for eq in eqs)
+        calls = [k for eq in eqs for k in _self_tail_calls(eq.body, self_name, arity)] if self_name else []
+        loops = bool(calls)
         sig = ", ".join(params + [f"{c}={c}" for c in captures or []])
         self.emit(f"def {pyname}({sig}):", span, "def", self_name or "")
         self.indent += 1
         saved_fn = self.fn
         self.fn = _Fn(self_name, arity, params, loops)
+        if "cons" in calls:
+            # tail recursion modulo cons: `f .. = x : f ..` loops, collecting the heads, and each
+            # return puts them in front of its value; constant stack, and the cells are built by C
+            self.fn.heads = self.fresh("heads")
+            self.emit(f"{self.fn.heads} = []")
         if loops:
             self.emit("while True:")
             self.indent += 1
@@ -204,12 +211,18 @@ class Compiler:
         self.indent -= 1
 
     def compile_equations(self, eqs: list[A.Equation], params: list[str], fname: str) -> None:
+        known: set[str] = set()  # conditions that hold once earlier equations failed
         for eq in eqs:
             conds: list[str] = []
             binds: list[tuple[str, str]] = []
             env: dict[str, str] = {}
             for p, subj in zip(eq.params, params):
                 self.match(p, subj, conds, binds, env)
+            conds = [c for c in conds if c not in known]
+            if len(conds) == 1 and conds[0].isidentifier():  # `f (x:xs)` failed: the list is empty
+                known.add(f"not {conds[0]}")
+            elif len(conds) == 1 and conds[0].startswith("not ") and conds[0][4:].isidentifier():
+                known.add(conds[0][4:])  # `f []` failed: the list is not empty
             if conds:
                 self.emit(f"if {' and '.join(conds)}:", eq.span)
                 self.indent += 1
@@ -295,7 +308,7 @@ class Compiler:
         else:
             self.match(head, f"{subj}[0]", conds, binds, env)
             binds.append(("", f"{n} = {subj}[1]; {tail} = {subj}[2]"))
-        binds.append(("", f"if type({tail}) is list: {tail} = ({tail}[1 - {n}], {n} - 1, {tail}) if {n} > 1 else ()"))
+        binds.append(("", f"if type({tail}) is list: {tail} = L_VT({n}, {tail})"))
         env[rest.name] = tail
 
     def emit_binds(self, binds: list[tuple[str, str]]) -> None:
@@ -323,16 +336,22 @@ class Compiler:
             env = self.compile_stmts(e.stmts, env)
             self.compile_tail(e.result, env)
             return
-        if (
-            fn is not None
-            and fn.loops
-            and isinstance(e, A.App)
-            and isinstance(e.fn, A.Var)
-            and e.fn.scope == "global"
-            and e.fn.name == fn.name
-            and len(e.args) == fn.arity
-        ):
-            args = self.compile_args(e.args, env)
+        heads: list[A.Expr] = []
+        if fn is not None and fn.heads is not None:
+            call = e
+            while isinstance(call, A.BinOp) and call.op == ":":
+                heads.append(call.left)
+                call = _strip(call.right)
+            if heads and fn.name is not None and _is_self_call(call, fn.name, fn.arity):
+                e = call
+            else:
+                heads = []
+        if fn is not None and fn.loops and fn.name is not None and _is_self_call(e, fn.name, fn.arity):
+            assert isinstance(e, A.App)
+            vals = self.compile_args([*heads, *e.args], env)
+            for h in vals[: len(heads)]:
+                self.emit(f"{fn.heads}.append({h})", e.span, "expr")
+            args = vals[len(heads) :]
             if len(args) == 1:
                 self.emit(f"a0 = {args[0]}", e.span, "expr")
             else:
@@ -345,6 +364,8 @@ class Compiler:
             self.compile_tail(e.right, env)
             return
         value = self.compile_expr(e, env)
+        if fn is not None and fn.heads is not None:
+            value = f"L_PRE({fn.heads}, {value})"
         line = self.emit(f"return {value}", e.span, "expr")
         self.flush_notes(line)
 
@@ -572,6 +593,9 @@ class Compiler:
             return f"div({left}, {right})"
         if op == "%":
             self.note(e.op_span, "div", "%")
+            if right.isdigit() and int(right) > 0 and not self.no_walrus:  # `n % 10`: Python's % when n >= 0
+                t = self.fresh()
+                return f"({t} % {right} if ({t} := {left}) >= 0 else mod({t}, {right}))"
             return f"mod({left}, {right})"
         if op == "**":
             return f"power({left}, {right})"
@@ -865,14 +889,25 @@ def _is_trivial(s: str) -> bool:
     return s.isidentifier() or s.replace("-", "").replace(".", "").isdigit() or (s[:1] in "'\"" and s[-1:] in "'\"")
 
 
-def _has_self_tail_call(e: A.Expr, name: str, arity: int) -> bool:
+def _self_tail_calls(e: A.Expr, name: str, arity: int) -> list[str]:
+    """The self calls in tail position: "call" for `f ..`, "cons" for `x : f ..`."""
     e = _strip(e)
     if isinstance(e, A.Cond):
-        return _has_self_tail_call(e.then, name, arity) or _has_self_tail_call(e.else_, name, arity)
+        return _self_tail_calls(e.then, name, arity) + _self_tail_calls(e.else_, name, arity)
     if isinstance(e, A.Block):
-        return _has_self_tail_call(e.result, name, arity)
+        return _self_tail_calls(e.result, name, arity)
     if isinstance(e, A.BinOp) and e.op == ";":
-        return _has_self_tail_call(e.right, name, arity)
+        return _self_tail_calls(e.right, name, arity)
+    if _is_self_call(e, name, arity):
+        return ["call"]
+    if isinstance(e, A.BinOp) and e.op == ":":
+        while isinstance(e, A.BinOp) and e.op == ":":
+            e = _strip(e.right)
+        return ["cons"] if _is_self_call(e, name, arity) else []
+    return []
+
+
+def _is_self_call(e: A.Expr, name: str, arity: int) -> bool:
     return (
         isinstance(e, A.App)
         and isinstance(e.fn, A.Var)

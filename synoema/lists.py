@@ -24,8 +24,8 @@ Why tuples, and why three fields:
 - Arrays are views at offset 0, so builtins get their Python list back with no copy (`flat`).
   A cons chain is flattened by one walk; `index` caches that array per chain (`_flat_cache`), so a
   loop of `index i xs` over a `:`-built list is O(n) overall, not O(n^2).
-- `++` shares its right operand when the left is much shorter (cons cells onto it), so `[x] ++ ys`
-  and `x : ys` are both O(1) in the length of ys; otherwise it copies both in C.
+- `++` shares its right operand when the left is short or much shorter (cons cells onto it), so
+  `[x] ++ ys` and `x : ys` are both O(1) in the length of ys; otherwise it copies both in C.
 
 Memory is O(n) however a list was built: a cons cell is one 3-tuple (plus its length int), a view
 holds its array. Values are immutable and acyclic, so reference counting frees long chains
@@ -68,12 +68,57 @@ def cons(x: Any, xs: tuple) -> tuple:
 
 
 def tail(c: tuple) -> tuple:
-    """The tail of a non-empty list: O(1) (a cons cell's tail, or the next view)."""
+    """The tail of a non-empty list: O(1) (a cons cell's tail, or the next cells of a view)."""
     r = c[2]
     if type(r) is tuple:
         return r
-    n = c[1]
-    return (r[1 - n], n - 1, r) if n > 1 else ()
+    return view_tail(c[1], r)
+
+
+_CHUNK_MIN, _CHUNK_MAX = 8, 256
+
+
+def view_tail(n: int, arr: list) -> tuple:
+    """The tail of the view `(arr[-n], n, arr)`: its next k elements as cons cells, then a view.
+
+    Walking a view one fresh view per step costs a Python-level tuple and two ints per element;
+    turning the next k elements into cons cells at once is done by C (`zip` feeding on its own
+    output), and the following k steps are plain unpacks. k grows with the offset (8, 8, 16, ...,
+    256), so one step into a long array stays cheap and a walk is amortised O(1) per element.
+    """
+    m = n - 1  # length of the tail
+    if m <= 0:
+        return ()
+    start = len(arr) - m
+    k = _CHUNK_MIN if start < _CHUNK_MIN else (start if start < _CHUNK_MAX else _CHUNK_MAX)
+    if k >= m:
+        k = m
+        last: tuple = ()
+    else:
+        rest = m - k
+        last = (arr[-rest], rest, arr)
+    return cons_all(arr[start : start + k], last)
+
+
+def prepend(heads: list, xs: tuple) -> tuple:
+    """The list `heads ++ xs` (heads collected by a loop compiled from `f .. = x : f ..`).
+
+    With nothing after them, the heads become an array: 8 bytes an element, free for builtins."""
+    if not heads:
+        return xs
+    return cons_all(heads, xs) if xs else (heads[0], len(heads), heads)
+
+
+def cons_all(items: list, tail: tuple) -> tuple:
+    """`items` consed onto `tail`, built by C: cell i is (items[i], len(tail) + len(items) - i, cell i+1).
+
+    `zip` builds the cells from the end, each one reading the cell it appended just before (a
+    list iterator sees items appended while it runs).
+    """
+    base = tail[1] if tail else 0
+    cells = [tail]
+    cells.extend(zip(reversed(items), range(base + 1, base + len(items) + 1), iter(cells)))
+    return cells[-1]
 
 
 def length(c: tuple) -> int:
@@ -195,15 +240,9 @@ def append(a: Any, b: Any) -> Any:
     if not b:
         return a
     na = a[1]
-    if na * 4 <= b[1] or na <= 2:
-        # share b: cons a's elements onto it (O(len a))
-        items = flat(a)
-        n = b[1]
-        for x in reversed(items):
-            n += 1
-            b = (x, n, b)
-        return b
-    return from_array(flat(a) + flat(b))
+    if na <= 8 or na * 64 <= b[1]:  # share b: O(len a), so `[x] ++ ys` costs what `x : ys` does
+        return cons_all(flat(a), b)
+    return from_array(flat(a) + flat(b))  # both copied by C
 
 
 # ── equality and ordering of values ──────────────────────────────────────────────────────────
@@ -285,6 +324,8 @@ CODEGEN_NAMES: dict[str, Any] = {
     "L_ARR": from_array,
     "L_CONS": cons,
     "L_TL": tail,
+    "L_VT": view_tail,
+    "L_PRE": prepend,
     "L_AT": at,
     "L_DROP": drop,
     "L_FLAT": flat,

@@ -312,8 +312,7 @@ def b_print(v: Any) -> None:
     return None
 
 
-def b_show(v: Any) -> str:
-    return display(v)
+b_show = display
 
 
 def b_readline() -> str:
@@ -443,8 +442,7 @@ def b_abs(x: Any) -> Any:
     return r if type(r) is not int or r <= INT_MAX else wrap(r)
 
 
-def b_str_len(s: str) -> int:
-    return len(s)
+b_str_len = len  # C functions where the builtin is exactly one: no Python frame per call
 
 
 def b_str_slice(s: str, start: int, end: int) -> str:
@@ -459,12 +457,8 @@ def b_str_find(s: str, sub_: str, start: int) -> int:
     return s.find(sub_, a)
 
 
-def b_str_starts_with(s: str, prefix: str) -> bool:
-    return s.startswith(prefix)
-
-
-def b_str_trim(s: str) -> str:
-    return s.strip()
+b_str_starts_with = str.startswith
+b_str_trim = str.strip
 
 
 def b_str_join(sep: str, parts: tuple) -> str:
