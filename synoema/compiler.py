@@ -249,6 +249,9 @@ class Compiler:
             case A.PWild():
                 return
             case A.PVar(name=name):
+                if subj.isidentifier():  # a parameter: only rebound by a self tail call, after its args
+                    env[name] = subj
+                    return
                 py = self.local_name(name)
                 env[name] = py
                 binds.append((py, subj))

@@ -83,14 +83,17 @@ def view_tail(n: int, arr: list) -> tuple:
 
     Walking a view one fresh view per step costs a Python-level tuple and two ints per element;
     turning the next k elements into cons cells at once is done by C (`zip` feeding on its own
-    output), and the following k steps are plain unpacks. k grows with the offset (8, 8, 16, ...,
-    256), so one step into a long array stays cheap and a walk is amortised O(1) per element.
+    output), and the following k steps are plain unpacks. The first steps are plain views, then k
+    grows with the offset (8, 16, ..., 256): one step into a long array stays cheap, builtins on a
+    near-whole array still get it by slicing, and a walk is amortised O(1) per element.
     """
     m = n - 1  # length of the tail
     if m <= 0:
         return ()
     start = len(arr) - m
-    k = _CHUNK_MIN if start < _CHUNK_MIN else (start if start < _CHUNK_MAX else _CHUNK_MAX)
+    if start < _CHUNK_MIN:  # near the front: one more view (a builtin may want the array next)
+        return (arr[start], m, arr)
+    k = start if start < _CHUNK_MAX else _CHUNK_MAX
     if k >= m:
         k = m
         last: tuple = ()
@@ -116,6 +119,8 @@ def cons_all(items: list, tail: tuple) -> tuple:
     list iterator sees items appended while it runs).
     """
     base = tail[1] if tail else 0
+    if len(items) == 1:
+        return (items[0], base + 1, tail)
     cells = [tail]
     cells.extend(zip(reversed(items), range(base + 1, base + len(items) + 1), iter(cells)))
     return cells[-1]
