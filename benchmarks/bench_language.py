@@ -267,6 +267,61 @@ def list_programs() -> None:
           f" ratio {t40 / t10:.1f} (linear ~4, quadratic ~16)")
 
 
+def builtins_table(n: int = 100_000) -> None:
+    """Each list builtin on an array and on a cons chain, beside its Python equivalent on a list."""
+    from synoema import lists as L
+    from synoema import runtime as R
+
+    xs = list(range(n))
+    words = [f"w{i}" for i in range(n)]
+    shapes = {"array": L.from_array, "cons": lambda a: L.cons_all(list(a), ())}
+
+    def inc(x: int) -> int:
+        return x + 1
+
+    def odd(x: int) -> bool:
+        return x % 2 == 1
+
+    def step(acc: int) -> Callable[[int], int]:
+        return lambda x: acc + x
+
+    def py_foldl(acc: int, ys: list[int]) -> int:
+        for y in ys:
+            acc = step(acc)(y)
+        return acc
+
+    cases: list[tuple[str, Callable[[tuple, tuple], object], Callable[[], object]]] = [
+        ("map", lambda v, w: R.b_map(inc, v), lambda: [inc(x) for x in xs]),
+        ("filter", lambda v, w: R.b_filter(odd, v), lambda: [x for x in xs if odd(x)]),
+        ("foldl", lambda v, w: R.b_foldl(step, 0, v), lambda: py_foldl(0, xs)),
+        ("comprehension", lambda v, w: L.from_array([x * 2 for x in L.flat(v) if x > 5]),
+         lambda: [x * 2 for x in xs if x > 5]),
+        ("sum", lambda v, w: R.b_sum(v), lambda: sum(xs)),
+        ("reverse", lambda v, w: R.b_reverse(v), lambda: xs[::-1]),
+        ("++", lambda v, w: L.append(v, v), lambda: xs + xs),
+        ("zip", lambda v, w: R.b_zip(v, v), lambda: [[a, b] for a, b in zip(xs, xs)]),
+        ("str_join", lambda v, w: R.b_str_join(" ", w), lambda: " ".join(words)),
+        ("take half", lambda v, w: R.b_take(n // 2, v), lambda: xs[: n // 2]),
+        ("drop half", lambda v, w: R.b_drop(n // 2, v), lambda: xs[n // 2 :]),
+        ("index middle", lambda v, w: R.b_index(n // 2, v), lambda: xs[n // 2]),
+        ("length", lambda v, w: R.b_length(v), lambda: len(xs)),
+        ("== (equal lists)", lambda v, w: L.eq(v, L.from_array(list(xs))), lambda: xs == list(xs)),
+    ]
+    print(f"\nlist builtins on {n:,} elements (CPU, best of 5) beside the Python equivalent on a list:")
+    print(f"  {'':18s} {'python':>9s} {'array':>9s} {'ratio':>6s} {'cons':>9s} {'ratio':>6s}")
+    for name, ours, py in cases:
+        row = []
+        for make in shapes.values():
+            v, w = make(xs), make(words)
+            t_ours, t_py = interleaved(lambda v=v, w=w, ours=ours: ours(v, w), py, 5)
+            row.append((t_ours, t_py))
+        base = min(r[1] for r in row)
+        cells = "".join(f" {t * 1e3:7.2f}ms {t / base:5.1f}x" for t, _ in row)
+        print(f"  {name:18s} {base * 1e3:7.2f}ms{cells}")
+    print("  (range is list(range(...)) wrapped; a cons chain is flattened once by a Python loop,"
+          " cached for index)")
+
+
 def main() -> None:
     from synoema.api import load_prelude, prepare, run_source
     from synoema.compiler import Compiler
@@ -325,6 +380,7 @@ def main() -> None:
           f"(bare `python -c pass`: {bare * 1000:.0f} ms; target < 60 ms)")
     print("reference interpreter, for scale (from the issue): fib 25 ~35 s, quicksort 2,000 ~7 s")
     list_programs()
+    builtins_table()
 
 
 if __name__ == "__main__":
@@ -332,5 +388,6 @@ if __name__ == "__main__":
         LIST_CASES[int(sys.argv[2])][2]()
     elif sys.argv[1:2] == ["lists"]:
         list_programs()
+        builtins_table()
     else:
         main()

@@ -193,6 +193,10 @@ def take(c: tuple, k: int) -> tuple:
         return ()
     if k >= c[1]:
         return c
+    r = c[2]
+    if type(r) is list:
+        start = len(r) - c[1]
+        return from_array(r[start : start + k])
     out: list = []
     ap = out.append
     while len(out) < k:
@@ -271,7 +275,11 @@ def _list_eq(a: tuple, b: tuple) -> bool:
         return not a and not b
     if a[1] != b[1]:
         return False
-    return seq_eq(flat(a), flat(b))
+    fa, fb = flat(a), flat(b)
+    if type(fa[0]) is not tuple:
+        # a list's elements share one type: scalars, constructors and records compare right natively
+        return fa == fb
+    return seq_eq(fa, fb)
 
 
 def seq_eq(xs: Sequence, ys: Sequence) -> bool:
@@ -307,7 +315,10 @@ def seq_order(xs: Sequence, ys: Sequence, op: Callable[[Any, Any], bool]) -> boo
 def _list_order(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def compare(a: Any, b: Any) -> bool:
         if type(a) is tuple and type(b) is tuple:
-            return seq_order(flat(a), flat(b), op)
+            fa, fb = flat(a), flat(b)
+            if (fa and type(fa[0]) is not tuple) or (fb and type(fb[0]) is not tuple):
+                return op(fa, fb)  # elements of one type that Python orders right
+            return seq_order(fa, fb, op)
         return op(a, b)
 
     compare.__name__ = op.__name__

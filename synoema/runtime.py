@@ -389,10 +389,13 @@ def b_not(b: bool) -> bool:
 
 
 def b_sum(xs: tuple) -> Any:
+    items = flat(xs)
+    if items and type(items[0]) is int:  # exact in C, then wrapped once: 64-bit addition is modular
+        return wrap(sum(items))
     total = 0
-    for x in flat(xs):
+    for x in items:  # floats added left to right, as the language says
         total += x
-    return wrap(total) if type(total) is int else total
+    return total
 
 
 def b_map(f: Callable, xs: tuple) -> tuple:
@@ -492,7 +495,11 @@ b_str_trim = str.strip
 
 
 def b_str_join(sep: str, parts: tuple) -> str:
-    return sep.join([p if type(p) is str else display(p) for p in flat(parts)])
+    items = flat(parts)
+    try:
+        return sep.join(items)
+    except TypeError:  # not strings (only when types were not checked)
+        return sep.join([p if type(p) is str else display(p) for p in items])
 
 
 def b_json_escape(s: str) -> str:
