@@ -8,7 +8,9 @@ default per instance. Generated: `__init__`, `__repr__`, `__eq__` and `replace(*
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Factory:

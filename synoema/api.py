@@ -6,12 +6,10 @@ return what would be printed. Nothing here raises for a bad program.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from . import cache
 from . import runtime as R
@@ -19,7 +17,10 @@ from ._record import Factory, record
 from .diagnostics import Diagnostic, with_defaults
 from .execute import Execution, Limits, allow_set, base_namespace, execute
 
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import ast as A
     from .compiled import CompiledUnit, GlobalFn
     from .resolve import Loader, Unit
@@ -240,7 +241,7 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader = defaul
 
     With `use_disk_cache`, programs without imports are also cached on disk (like .pyc files).
     """
-    key = hashlib.sha256(f"{filename}\0{types}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+    key = cache.digest(str(filename), str(types), source)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and not _has_imports(hit[0]):

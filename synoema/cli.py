@@ -7,12 +7,15 @@ on stderr.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
 
 from .diagnostics import Diagnostic, render_human
+
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    import argparse
 
 
 def _read_input(path: str) -> tuple[str, str | None] | None:
@@ -179,6 +182,8 @@ def cmd_fix(ns: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog="synoema", description="The Synoema language: run, check and test programs.")
     p.add_argument("--errors", choices=["human", "json"], default="human", help="diagnostic format (on stderr)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -221,6 +226,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--" in argv:
         i = argv.index("--")
         argv, prog_args = argv[:i], argv[i + 1 :]
+    if len(argv) == 2 and argv[0] == "run" and (argv[1] == "-" or not argv[1].startswith("-")):
+        # `synoema run FILE`, the common case, without building the argparse parser (a fifth of
+        # a `main = 42` run's start-up)
+        from types import SimpleNamespace
+
+        ns = SimpleNamespace(errors="human", command="run", file=argv[1], args=prog_args, timeout=None,
+                             sandbox=False)
+        return _call(cmd_run, ns)
     parser = build_parser()
     try:
         ns = parser.parse_args(argv)
@@ -231,8 +244,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if ns.command == "run":
         ns.args = list(ns.args) + prog_args
+    return _call(ns.func, ns)
+
+
+def _call(func: object, ns: object) -> int:
     try:
-        return int(ns.func(ns))
+        return int(func(ns))  # type: ignore[operator]
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

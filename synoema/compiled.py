@@ -5,10 +5,12 @@ Kept apart from the compiler so that running a cached program does not import th
 
 from __future__ import annotations
 
-from typing import Any
-
 from ._record import Factory, record
 from .diagnostics import Span
+
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -6,24 +6,32 @@ recognise them (`unexpected_token`, `type_mismatch`, `no_match`, ...).
 
 from __future__ import annotations
 
-import json
-from typing import Any, Literal, NamedTuple
+from collections import namedtuple
 
 from ._record import Factory, record
 
-Severity = Literal["error", "warning", "info"]
-Fixability = Literal["trivial", "easy", "medium", "hard"]
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Any, Literal, NamedTuple
+
+    Severity = Literal["error", "warning", "info"]
+    Fixability = Literal["trivial", "easy", "medium", "hard"]
+
+    class _SpanFields(NamedTuple):
+        line: int
+        col: int
+        end_line: int
+        end_col: int
+        offset: int = 0
+        end_offset: int = 0
+else:
+    _SpanFields = namedtuple("Span", "line col end_line end_col offset end_offset", defaults=(0, 0))
 
 
-class Span(NamedTuple):
+class Span(_SpanFields):
     """A region of source text; lines and columns are 1-based, `end_col` is exclusive."""
 
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-    offset: int = 0
-    end_offset: int = 0
+    __slots__ = ()
 
     def to(self, other: Span) -> Span:
         """The span from the start of `self` to the end of `other`."""
@@ -81,6 +89,8 @@ class Diagnostic:
         return out
 
     def to_json(self) -> str:
+        import json  # not at import: `synoema run` of a correct program never needs it
+
         return json.dumps(self.as_dict(), ensure_ascii=False)
 
     def short(self) -> str:
@@ -167,4 +177,6 @@ def render_human(diag: Diagnostic, source: str | None = None, filename: str | No
 
 
 def render_json(diags: list[Diagnostic]) -> str:
+    import json
+
     return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)

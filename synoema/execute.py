@@ -12,14 +12,16 @@ import os
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any
 
 from . import runtime as R
 from ._record import Factory, record
 from .diagnostics import Diagnostic, Span
 from .stdlib import BUILTINS, DERIVED, IO
 
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
+    from typing import Any
+
     from .compiled import CompiledUnit
 
 STACK_SIZE = 512 * 1024 * 1024

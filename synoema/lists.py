@@ -39,9 +39,13 @@ compiler emits native operators where an operand is a scalar literal or not a li
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Any
 
 EMPTY: tuple = ()
 
@@ -156,10 +160,8 @@ def _cached_flat(c: tuple) -> list:
         return hit[1]
     arr = flat(c)
     if len(_flat_cache) >= _FLAT_CACHE_SIZE:
-        try:
+        with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread got there first
             del _flat_cache[next(iter(_flat_cache))]
-        except (KeyError, StopIteration, RuntimeError):  # another thread got there first
-            pass
     _flat_cache[key] = (c, arr)
     return arr
 
@@ -292,7 +294,7 @@ def seq_eq(xs: Sequence, ys: Sequence) -> bool:
         if type(x) is tuple:
             if not (type(y) is tuple and _list_eq(x, y)):
                 return False
-        elif not x == y:
+        elif x != y:
             return False
     return True
 

@@ -14,11 +14,14 @@ import operator
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from . import lists as L
 from .lists import flat, from_array, seq_eq, seq_order
 from .stdlib import ENV, FILE, IO, NET, PROC
+
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Any
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1

@@ -17,11 +17,11 @@ from typing import Any
 
 from . import ast as A
 from . import runtime as R
-from .lists import from_array
 from .diagnostics import NO_SPAN, Diagnostic, render_human
 from .execute import Limits, execute
 from .layout import apply_layout
 from .lexer import lex
+from .lists import from_array
 from .parser import Parser, parse
 
 TRIALS = 100
