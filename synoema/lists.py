@@ -15,10 +15,10 @@ a flat array that C code can iterate and index. So a list has two shapes behind 
 
 Why tuples, and why three fields:
 - A tuple is built by one bytecode (no `__init__` frame): about 5x cheaper than a slotted object,
-  which decides the speed of `:` and of walking a view (its tail is a fresh view).
+  which decides the speed of `:` and of walking an array.
 - One shape for both means the common match compiles to plain statements with no call:
-  `x, n, xs = a` then, only for views, `xs = (xs[1 - n], n - 1, xs) if n > 1 else ()`. Cons tails
-  cost nothing; view tails cost one small tuple.
+  `x, n, xs = a`, then only when `xs` is an array `xs = view_tail(n, xs)`. Cons tails cost nothing;
+  a view's tail is its next elements turned into cons cells by C a chunk at a time (`view_tail`).
 - Storing n keeps `length` O(1) on every list (programs test `length xs` inside recursions), lets
   `(a:b:rest)` / `[a b]` check their length without walking, and lets `index` on a view be O(1).
 - Arrays are views at offset 0, so builtins get their Python list back with no copy (`flat`).
@@ -27,14 +27,21 @@ Why tuples, and why three fields:
 - `++` shares its right operand when the left is short or much shorter (cons cells onto it), so
   `[x] ++ ys` and `x : ys` are both O(1) in the length of ys; otherwise it copies both in C.
 
+The compiler adds two things on top (synoema/compiler.py): `f .. = x : f ..` (tail recursion
+modulo cons) becomes a loop that collects the heads in a Python list and returns them as an array
+(`prepend`), so building a list by recursion is as fast as appending and runs in constant stack;
+and a parameter bound by a pattern variable is used in place, not copied.
+
 Memory is O(n) however a list was built: a cons cell is one 3-tuple (plus its length int), a view
 holds its array. Values are immutable and acyclic, so reference counting frees long chains
 (CPython's trashcan keeps their deallocation off the C stack), and every walk here is a loop: no
-operation recurses on the length of a list.
+operation recurses on the length of a list. (The runtime raises the cycle collector's threshold
+while programs run: see `runtime.RUN_GC_THRESHOLD`.)
 
 Python's own `==` and `<` would compare the tuples field by field (wrong across shapes, and
-recursive down a chain), so equality and ordering of values go through `eq` / `order`; the
-compiler emits native operators where an operand is a scalar literal or not a list at run time.
+recursive down a chain), so equality and ordering of values go through `eq`, `lt`, ... and
+`seq_eq` / `seq_order` (constructors, records); the compiler emits native operators where an
+operand is a scalar literal, or is not a tuple at run time.
 """
 
 from __future__ import annotations
@@ -47,21 +54,12 @@ TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema r
 if TYPE_CHECKING:
     from typing import Any
 
-EMPTY: tuple = ()
-
-List = tuple  # the runtime type of every Synoema list
-
-
 # ── building ──────────────────────────────────────────────────────────────────────────────────
 
 
 def from_array(a: list) -> tuple:
     """Wrap a fresh Python list (the caller gives up mutating it) as a Synoema list."""
     return (a[0], len(a), a) if a else ()
-
-
-def from_iter(items: Any) -> tuple:
-    return from_array(list(items))
 
 
 def cons(x: Any, xs: tuple) -> tuple:
@@ -220,22 +218,21 @@ def flat(c: tuple) -> list:
     if type(r) is list:
         n = c[1]
         return r if n == len(r) else r[-n:]
-    out = [c[0]]
+    out: list = []
+    flat_into(out, c)
+    return out
+
+
+def flat_into(out: list, c: tuple) -> None:
+    """Append the elements of `c` to `out`: one walk over cons cells, one C copy of a view."""
     ap = out.append
-    c = r
     while c:
         h, n, r = c
         if type(r) is list:
             out.extend(r if n == len(r) else r[-n:])
-            return out
+            return
         ap(h)
         c = r
-    return out
-
-
-def iterate(c: tuple) -> Sequence:
-    """Something to loop over (a comprehension's source): the array of a view, or a flat copy."""
-    return flat(c)
 
 
 def reverse(c: tuple) -> tuple:
@@ -253,7 +250,10 @@ def append(a: Any, b: Any) -> Any:
     na = a[1]
     if na <= 8 or na * 64 <= b[1]:  # share b: O(len a), so `[x] ++ ys` costs what `x : ys` does
         return cons_all(flat(a), b)
-    return from_array(flat(a) + flat(b))  # both copied by C
+    out: list = []
+    flat_into(out, a)
+    flat_into(out, b)
+    return from_array(out)
 
 
 # ── equality and ordering of values ──────────────────────────────────────────────────────────
