@@ -59,9 +59,8 @@ def implementation_version() -> str:
     if _version is None:
         here = os.path.dirname(os.path.abspath(__file__))
         h = sha256(str(FORMAT).encode())
-        for root, _dirs, files in os.walk(here):
-            if "__pycache__" in root:
-                continue
+        for root, dirs, files in os.walk(here):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # never list the .pyc folders
             for name in sorted(files):
                 if name.endswith((".py", ".sno")):
                     st = os.stat(os.path.join(root, name))
