@@ -564,10 +564,9 @@ class Compiler:
             if isinstance(cur, A.ListLit):  # x : [a b] is the literal [x a b]
                 return _list_literal(self.compile_args([*heads, *cur.items], env))
             vals = self.compile_args([*heads, cur], env)
-            out = vals[-1]
-            for h in reversed(vals[:-1]):
-                out = self.cons(h, out)
-            return out
+            if len(heads) > 1:  # one flat call, however many heads (no nesting for Python to parse)
+                return f"L_PRE([{', '.join(vals[:-1])}], {vals[-1]})"
+            return self.cons(vals[0], vals[1])
         if op == "&&" or op == "||":
             left = self.compile_expr(e.left, env)
             with self.capture() as cap:
