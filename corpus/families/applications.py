@@ -1,0 +1,3 @@
+"""applications."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""string_ops."""
+
+from __future__ import annotations
