@@ -68,7 +68,7 @@ def pipeline(g: Gen) -> None:
             stages.append((f"filter (\\x -> {body})", f"keep the {words} ones" if not words.startswith(("greater", "less", "divisible", "not")) else f"keep those {words}"))
             vals = [v for v in vals if fn(v)]
     end = g.pick(["sum", "length", "list", "reverse"])
-    style = g.style("pipe", "nested", "local")
+    style = g.style("pipe", "nested", "local", "compose")
     result = {"sum": sum(vals), "length": len(vals), "list": vals, "reverse": vals[::-1]}[end]
     tail = "" if end == "list" else f" |> {end}"
     if style == "pipe":
@@ -82,6 +82,10 @@ def pipeline(g: Gen) -> None:
         if end != "list":
             expr = f"{end} ({expr})"
         g.approach("Nested applications, innermost first.")
+    elif style == "compose":
+        g.let("run", " >> ".join([s for s, _ in stages] + ([] if end == "list" else [end])))
+        expr = f"run {lit(xs)}"
+        g.approach("Compose the stages with `>>` into one function, then apply it to the list.")
     else:
         g.let("xs", lit(xs))
         prev = "xs"
@@ -409,8 +413,11 @@ def all_any(g: Gen) -> None:
 @family(C, "hof")
 def count_if(g: Gen) -> None:
     f = g.name("count_if", "how_many", "tally", "count_where")
-    style = g.style("filter", "fold", "comprehension")
-    if style == "filter":
+    style = g.style("filter", "fold", "comprehension", "compose")
+    if style == "compose":
+        g.define(f"{f} p = filter p >> length")
+        g.approach("Compose `filter p` with `length`: partial application and `>>`.")
+    elif style == "filter":
         g.define(f"{f} p xs = length (filter p xs)")
         g.approach("Count by filtering with the predicate and taking the length.")
     elif style == "fold":
@@ -456,15 +463,22 @@ def lit_free(v) -> str:
     return show(v)
 
 
-@family(C, "comprehension")
+@family(C, "comprehension", weight=0.5)
 def cartesian(g: Gen) -> None:
     style = g.style("triples", "pairs_sum", "grid")
     if style == "triples":
         n = g.int(10, 30)
-        got = [[a, b, c] for a in range(1, n + 1) for b in range(a, n + 1) for c in range(b, n + 1) if a * a + b * b == c * c]
-        g.say(f"[[a b c] | a <- [1..{n}], b <- [a..{n}], c <- [b..{n}], a * a + b * b == c * c]", got)
-        g.result("length " + f"[1 | a <- [1..{n}], b <- [a..{n}], c <- [b..{n}], a * a + b * b == c * c]", len(got))
-        g.task(f"With one list comprehension, print the Pythagorean triples [a b c] with a <= b <= c <= {n}; `main` returns how many there are.")
+        kind = g.pick(["pyth", "sum"])
+        if kind == "pyth":
+            cond, fn, words = "a * a + b * b == c * c", (lambda a, b, c: a * a + b * b == c * c), "Pythagorean triples"
+        else:
+            t = g.int(n, 2 * n)
+            cond, fn, words = f"a + b + c == {t}", (lambda a, b, c: a + b + c == t), f"triples adding up to {t}"
+        got = [[a, b, c] for a in range(1, n + 1) for b in range(a, n + 1) for c in range(b, n + 1) if fn(a, b, c)]
+        shown = got if len(got) <= 12 else got[:12]
+        g.say(f"take 12 [[a b c] | a <- [1..{n}], b <- [a..{n}], c <- [b..{n}], {cond}]", shown)
+        g.result("length " + f"[1 | a <- [1..{n}], b <- [a..{n}], c <- [b..{n}], {cond}]", len(got))
+        g.task(f"With one list comprehension, print (at most the first 12 of) the {words} [a b c] with a <= b <= c <= {n}; `main` returns how many there are.")
         g.approach("Three generators, each starting at the previous variable, and one guard.")
     elif style == "pairs_sum":
         xs, ys = sorted(g.sample(range(1, 15), g.int(3, 5))), sorted(g.sample(range(1, 15), g.int(3, 5)))
@@ -475,11 +489,15 @@ def cartesian(g: Gen) -> None:
         g.task(f"Using comprehensions over {lit(xs)} and {lit(ys)}: print the pairs [x y] with x + y == {t}; `main` returns how many pairs have x < y.")
         g.approach("Two generators and a guard; count with a comprehension of 1s.")
     else:
-        r, c = g.int(2, 4), g.int(2, 4)
-        got = [f"{i},{j}" for i in range(1, r + 1) for j in range(1, c + 1) if (i + j) % 2 == 0]
-        g.say(f'[show i ++ "," ++ show j | i <- [1..{r}], j <- [1..{c}], (i + j) % 2 == 0]', got)
+        r, c = g.int(2, 5), g.int(2, 5)
+        k = g.int(2, 4)
+        cond, fn, words = g.pick([(f"(i + j) % {k} == 0", lambda i, j: (i + j) % k == 0, f"i + j divisible by {k}"), ("i < j", lambda i, j: i < j, "i < j"),
+                                  (f"i * j > {k + 2}", lambda i, j: i * j > k + 2, f"i * j above {k + 2}"), ("i != j", lambda i, j: i != j, "i different from j")])
+        sep = g.pick([",", ":", "-"])
+        got = [f"{i}{sep}{j}" for i in range(1, r + 1) for j in range(1, c + 1) if fn(i, j)]
+        g.say(f'[show i ++ "{sep}" ++ show j | i <- [1..{r}], j <- [1..{c}], {cond}]', got)
         g.result(f"sum [i * j | i <- [1..{r}], j <- [1..{c}]]", sum(i * j for i in range(1, r + 1) for j in range(1, c + 1)))
-        g.task(f"For a {r} by {c} grid (rows and columns from 1), print the cells \"i,j\" with i + j even as a list; `main` returns the sum of i * j over all cells. Use comprehensions.")
+        g.task(f"For a {r} by {c} grid (rows and columns from 1), print the cells \"i{sep}j\" with {words} as a list; `main` returns the sum of i * j over all cells. Use comprehensions.")
         g.approach("Nested generators enumerate the grid row by row.")
 
 
@@ -675,7 +693,7 @@ def string_pipeline(g: Gen) -> None:
     words = g.sample(g.pick([WORDS, FRUITS, ANIMALS, COLORS]), g.int(3, 6))
     k = g.int(3, 5)
     sep = g.pick([", ", " ", "-", " | ", "/"])
-    style = g.style("pipe", "nested", "comprehension")
+    style = g.style("pipe", "nested", "comprehension", "compose")
     kept = [w for w in words if len(w) >= k]
     shown = [f"{w}({len(w)})" for w in kept]
     if style == "pipe":
@@ -685,6 +703,11 @@ def string_pipeline(g: Gen) -> None:
     elif style == "nested":
         expr = f'str_join {quote(sep)} (map (\\w -> "${{w}}(${{str_len w}})") (filter (\\w -> str_len w >= {k}) {lit(words)}))'
         g.approach("Nested calls with interpolation for the label.")
+    elif style == "compose":
+        g.define(f'label w = w ++ "(" ++ show (str_len w) ++ ")"')
+        g.define(f"render = filter (\\w -> str_len w >= {k}) >> map label >> str_join {quote(sep)}")
+        expr = f"render {lit(words)}"
+        g.approach("Compose filter, map and join with `>>` into one `render` function.")
     else:
         expr = f'str_join {quote(sep)} [w ++ "(" ++ show (str_len w) ++ ")" | w <- {lit(words)}, str_len w >= {k}]'
         g.approach("A comprehension filters and formats in one step.")
@@ -835,7 +858,7 @@ def uncurry_pairs(g: Gen) -> None:
 def predicate_combinators(g: Gen) -> None:
     g.define("both p q = \\x -> p x && q x")
     g.define("either p q = \\x -> p x || q x")
-    g.define("negate p = \\x -> not (p x)")
+    g.define(g.pick(["negate p = \\x -> not (p x)", "negate p = p >> not"]))
     xs = g.ints(g.int(6, 10), -10, 40)
     (pb, pf, pw), (qb, qf, qw) = _pred(g), _pred(g)
     g.let("p", f"\\x -> {pb}")

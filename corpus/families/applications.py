@@ -16,6 +16,7 @@ from .core import (
     family,
     idiv,
     lit,
+    helper,
     quote,
     show,
 )
@@ -198,7 +199,7 @@ def inventory_report(g: Gen) -> None:
     rows = [{"name": n, "qty": g.int(0, 20), "price": g.int(1, 40)} for n in items]
     low = g.int(2, 8)
     g.let("stock", lit(rows))
-    g.define("value r = r.qty * r.price")
+    g.define(g.pick(["value r = r.qty * r.price", "value {qty, price} = qty * price"]))
     g.define('line r = "${r.name}: ${r.qty} x ${r.price} = ${value r}"')
     g.define(f"low_stock rs = map (\\r -> r.name) (filter (\\r -> r.qty < {low}) rs)")
     g.says("for_each (\\r -> print (line r)) stock", [f"{r['name']}: {r['qty']} x {r['price']} = {r['qty'] * r['price']}" for r in rows])
@@ -290,7 +291,7 @@ def shopping_cart(g: Gen) -> None:
     cart = [{"item": i, "price": g.int(1, 30), "qty": g.int(1, 5)} for i in items]
     codes = {"SAVE10": ("pct", 10), "HALF": ("pct", 50), "FIVE": ("flat", 5), "NONE": ("none", 0)}
     code = g.pick(list(codes))
-    g.define("subtotal cart = sum (map (\\l -> l.price * l.qty) cart)")
+    g.define(g.pick(["subtotal cart = sum (map (\\l -> l.price * l.qty) cart)", "subtotal cart = sum (map (\\{price, qty} -> price * qty) cart)"]))
     g.define('discount "SAVE10" t = t / 10\ndiscount "HALF" t = t / 2\ndiscount "FIVE" t = ? t < 5 -> t : 5\ndiscount _ _ = 0')
     g.define("total cart code =\n  t = subtotal cart\n  t - discount code t")
     g.tag("local_block", "strings")
@@ -392,7 +393,7 @@ def sieve(g: Gen) -> None:
         g.task(f"Write a recursive sieve of Eratosthenes `sieve` and apply it to [2..{n}]. Print the {k} largest primes (largest first); `main` returns the sum of all of them.")
 
 
-@family(C, "recursion", "search")
+@family(C, "recursion", "search", weight=0.1)
 def n_queens(g: Gen) -> None:
     n = g.int(4, 6)
     g.define("safe q qs = length (filter (\\p -> index 1 p == q || abs (index 1 p - q) == index 0 p) (zip [1..(length qs)] qs)) == 0")
@@ -411,7 +412,7 @@ def n_queens(g: Gen) -> None:
     )
 
 
-@family(C, "recursion")
+@family(C, "recursion", weight=0.5)
 def hanoi(g: Gen) -> None:
     n = g.int(2, 4) if g.chance(0.5) else g.int(5, 12)
     a, b, c = g.pick([("A", "B", "C"), ("L", "M", "R"), ("1", "2", "3")])
@@ -445,9 +446,9 @@ def _roman(n: int) -> str:
     return out
 
 
-@family(C, "strings", "recursion")
+@family(C, "strings", "recursion", weight=0.35)
 def roman_numerals(g: Gen) -> None:
-    ns = g.ints(g.int(2, 5), 1, 3999)
+    ns = g.ints(g.int(3, 6), 1, 3999)
     style = g.style("table_recursion", "guards")
     if style == "table_recursion":
         g.define('table = [(MkPair 1000 "M") (MkPair 900 "CM") (MkPair 500 "D") (MkPair 400 "CD") (MkPair 100 "C") (MkPair 90 "XC") (MkPair 50 "L") (MkPair 40 "XL") (MkPair 10 "X") (MkPair 9 "IX") (MkPair 5 "V") (MkPair 4 "IV") (MkPair 1 "I")]')
@@ -466,7 +467,7 @@ def roman_numerals(g: Gen) -> None:
     g.task(f"Write `roman n` converting 1..3999 to Roman numerals (with subtractive forms like IV and CM). In `main`, {phrase}.")
 
 
-@family(C, "strings", "adt", "parsing")
+@family(C, "strings", "adt", "parsing", weight=0.4)
 def rpn_calculator(g: Gen) -> None:
     def gen_expr(d):
         if d == 0 or g.chance(0.3):
@@ -478,8 +479,7 @@ def rpn_calculator(g: Gen) -> None:
     toks, _ = gen_expr(3)
     if len(toks) < 3:
         toks = [str(g.int(1, 9)), str(g.int(1, 9)), "+"]
-    g.define('digit c = str_find "0123456789" c 0')
-    g.define("to_int s = foldl (\\acc i -> acc * 10 + digit (str_slice s i (i + 1))) 0 [0..(str_len s - 1)]")
+    helper(g, "to_int")
     g.define(
         'step (a:(b:rest)) "+" = (b + a) : rest\nstep (a:(b:rest)) "-" = (b - a) : rest\nstep (a:(b:rest)) "*" = (b * a) : rest\nstep stack t = to_int t : stack'
     )
@@ -507,7 +507,7 @@ def rpn_calculator(g: Gen) -> None:
     g.task(f"Evaluate reverse Polish notation given as a list of string tokens (numbers and + - *). Write `step stack token` with patterns on the stack and the token, and `rpn`.{extra} `main` returns `rpn {lit(toks)}`.")
 
 
-@family(C, "adt", "state_machine")
+@family(C, "adt", "state_machine", weight=0.4)
 def vending_machine(g: Gen) -> None:
     price = g.pick([25, 50, 75, 100])
     g.define("Event = Coin Int | Push | Refund" + g.pick(["", " derive (Show)"]))
@@ -547,8 +547,9 @@ def vending_machine(g: Gen) -> None:
 @family(C, "map", "records")
 def payroll(g: Gen) -> None:
     depts = g.sample(["ops", "dev", "sales", "hr", "ads", "qa"], g.int(2, 3))
-    staff = [{"name": n, "dept": g.pick(depts), "pay": g.int(20, 90) * 100} for n in g.sample(PEOPLE, g.int(4, 7))]
-    g.define("by_dept es = foldl (\\m e -> map_insert (e.dept) (map_get (e.dept) 0 m + e.pay) m) map_empty es")
+    staff = [{"name": n, "dept": g.pick(depts), "pay": g.int(20, 90) * 100} for n in g.sample(PEOPLE, g.int(3, 5))]
+    g.define(g.pick(["by_dept es = foldl (\\m e -> map_insert (e.dept) (map_get (e.dept) 0 m + e.pay) m) map_empty es",
+                     "by_dept es = foldl (\\m {dept, pay} -> map_insert dept (map_get dept 0 m + pay) m) map_empty es"]))
     g.let("totals", f"by_dept {lit(staff)}")
     tot: dict[str, int] = {}
     for e in staff:
@@ -568,7 +569,7 @@ def payroll(g: Gen) -> None:
     )
 
 
-@family(C, "recursion", "dynamic_programming")
+@family(C, "recursion", "dynamic_programming", weight=0.7)
 def grid_paths(g: Gen) -> None:
     r, c = g.int(2, 6), g.int(2, 6)
     blocked = [] if g.chance(0.4) else [(g.int(0, r - 1), g.int(0, c - 1))]
@@ -602,7 +603,8 @@ def knapsack(g: Gen) -> None:
     n = g.int(3, 6)
     items = [{"w": g.int(1, 9), "v": g.int(1, 30)} for _ in range(n)]
     cap = g.int(5, 20)
-    g.define("best _ [] = 0\nbest cap (it:rest) =\n  skip = best cap rest\n  ? it.w > cap -> skip : bigger skip (it.v + best (cap - it.w) rest)")
+    g.define(g.pick(["best _ [] = 0\nbest cap (it:rest) =\n  skip = best cap rest\n  ? it.w > cap -> skip : bigger skip (it.v + best (cap - it.w) rest)",
+                     "best _ [] = 0\nbest cap ({w, v}:rest) =\n  skip = best cap rest\n  ? w > cap -> skip : bigger skip (v + best (cap - w) rest)"]))
     g.define("bigger a b = ? a > b -> a : b")
     g.defs.reverse()
     g.tag("local_block", "records")
@@ -797,7 +799,8 @@ def temperature_stats(g: Gen) -> None:
     above = sum(1 for t in temps if t > a)
     g.let("ts", lit(temps))
     if style == "record":
-        g.define("summary xs = {low = coldest xs, high = warmest xs, mean = avg xs}")
+        g.define(g.pick(["summary xs = {low = coldest xs, high = warmest xs, mean = avg xs}",
+                         "summary xs =\n  low = coldest xs\n  high = warmest xs\n  mean = avg xs\n  {low, high, mean}"]))
         g.say("summary ts", {"low": min(temps), "high": max(temps), "mean": a})
         g.approach("Small helpers for each statistic, gathered in one summary record.")
         how = "print a summary record `{low, high, mean}`"
@@ -809,7 +812,7 @@ def temperature_stats(g: Gen) -> None:
     g.task(f"Daily temperatures in {city}: {lit(temps)}. With helpers `avg` (Int), `warmest` and `coldest`, {how}; `main` returns the number of days warmer than the mean.")
 
 
-@family(C, "lists", "recursion")
+@family(C, "lists", "recursion", weight=0.4)
 def flood_count(g: Gen) -> None:
     # count islands in a small row of cells: runs of 1s
     cells = [g.pick([0, 1]) for _ in range(g.int(6, 14))]

@@ -135,6 +135,42 @@ def english_list(items: Sequence[str], conj: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {conj} " + items[-1]
 
 
+# ── shared helpers, each written several ways ─────────────────────────────────────────────
+
+HELPERS: dict[str, list[str]] = {
+    "chars": [
+        "chars s = [str_slice s i (i + 1) | i <- [0..(str_len s - 1)]]",
+        "chars s = map (\\i -> str_slice s i (i + 1)) [0..(str_len s - 1)]",
+        "chars s = ? str_len s == 0 -> [] : str_slice s 0 1 : chars (str_slice s 1 (str_len s))",
+    ],
+    "split_on": [
+        "split_on sep s =\n  i = str_find s sep 0\n  ? i < 0 -> [s]\n  : str_slice s 0 i : split_on sep (str_slice s (i + str_len sep) (str_len s))",
+        "pieces sep s from =\n  i = str_find s sep from\n  ? i < 0 -> [(str_slice s from (str_len s))]\n  : str_slice s from i : pieces sep s (i + str_len sep)\n\n"
+        "split_on sep s = pieces sep s 0",
+        "scan sep s start i =\n  n = str_len sep\n  ? i + n > str_len s -> [(str_slice s start (str_len s))]\n"
+        "  : ? str_slice s i (i + n) == sep -> (str_slice s start i : scan sep s (i + n) (i + n))\n  : scan sep s start (i + 1)\n\n"
+        "split_on sep s = scan sep s 0 0",
+    ],
+    "to_int": [
+        'digit c = str_find "0123456789" c 0\n\nto_int s = foldl (\\acc i -> acc * 10 + digit (str_slice s i (i + 1))) 0 [0..(str_len s - 1)]',
+        'digit c = str_find "0123456789" c 0\n\nparse s acc = ? str_len s == 0 -> acc : parse (str_slice s 1 (str_len s)) (acc * 10 + digit (str_slice s 0 1))\n\n'
+        "to_int s = parse s 0",
+        'digit c = str_find "0123456789" c 0\n\nto_int s =\n  n = str_len s\n  ? n == 0 -> 0 : to_int (str_slice s 0 (n - 1)) * 10 + digit (str_slice s (n - 1) n)',
+    ],
+    "up": [
+        'lower = "abcdefghijklmnopqrstuvwxyz"\n\nupper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"\n\nup c =\n  i = str_find lower c 0\n  ? i < 0 -> c : str_slice upper i (i + 1)',
+        'up c =\n  i = str_find "abcdefghijklmnopqrstuvwxyz" c 0\n  ? i < 0 -> c : str_slice "ABCDEFGHIJKLMNOPQRSTUVWXYZ" i (i + 1)',
+        'lower = "abcdefghijklmnopqrstuvwxyz"\n\nupper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"\n\n'
+        "caps = foldl (\\m i -> map_insert (str_slice lower i (i + 1)) (str_slice upper i (i + 1)) m) map_empty [0..25]\n\nup c = map_get c c caps",
+    ],
+}
+
+
+def helper(g: Gen, name: str) -> None:
+    """Define a shared helper (`chars`, `split_on`, `to_int`, `up`) in one of its styles."""
+    g.define(g.pick(HELPERS[name]))
+
+
 # ── name and data pools ─────────────────────────────────────────────────────────────────────
 
 PEOPLE = ["ann", "bob", "cy", "dee", "eve", "finn", "gus", "hana", "ivo", "jo", "kai", "lea", "max", "nia",
@@ -257,8 +293,15 @@ class Gen:
 
         Forms: `for_each` over the items, one `print` line per item, or one `print` of a `map`.
         `direct` is the function's name when `fn(v)` is just `direct v` (then `map direct xs`)."""
-        form = form or self.pick(["for_each", "lines", "list"])
+        if form is None:
+            forms = ["for_each", "lines", "list"] + (["arrow"] if '"' not in fn(var) else [])
+            form = self.pick(forms)
         shown = english_list([lit(i, atom=False) for i in items])
+        if form == "arrow":
+            sep = self.pick([" -> ", ": ", " => ", " = ", " gives "])
+            self.says(f'for_each (\\{var} -> print "${{{var}}}{sep}${{{fn(var)}}}") {lit(list(items))}',
+                      [f"{show(i)}{sep}{show(v)}" for i, v in zip(items, values)])
+            return f"print one line `INPUT{sep}RESULT` for each input in {lit(list(items))}, where RESULT is {what}"
         if form == "for_each":
             body = f"print {paren(fn(var))}"
             self.says(f"for_each (\\{var} -> {body}) {lit(list(items))}", values)
@@ -411,6 +454,7 @@ class Family:
     category: str
     make: Callable[[Gen], None]
     tags: tuple[str, ...]
+    weight: float = 1.0  # share of its category's slots, relative to other families (less for narrow ones)
 
     def sample(self, rng: random.Random) -> Sample:
         g = Gen(rng)
@@ -422,14 +466,17 @@ class Family:
 REGISTRY: dict[str, Family] = {}
 
 
-def family(category: str, *tags: str, name: str | None = None) -> Callable[[Callable[[Gen], None]], Callable[[Gen], None]]:
-    """Register a family: `@family("fundamentals", "recursion")` over `def factorial(g): ...`."""
+def family(category: str, *tags: str, name: str | None = None, weight: float = 1.0) -> Callable[[Callable[[Gen], None]], Callable[[Gen], None]]:
+    """Register a family: `@family("fundamentals", "recursion")` over `def factorial(g): ...`.
+
+    `weight` scales how often the family is drawn: below 1 for families whose programs vary little
+    (so they do not fill the corpus with near-duplicates)."""
 
     def register(make: Callable[[Gen], None]) -> Callable[[Gen], None]:
         key = name or make.__name__
         if key in REGISTRY:
             raise ValueError(f"family {key!r} is registered twice")
-        REGISTRY[key] = Family(key, category, make, tuple(tags))
+        REGISTRY[key] = Family(key, category, make, tuple(tags), weight)
         return make
 
     return register

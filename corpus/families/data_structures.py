@@ -161,7 +161,7 @@ def _count_leaves(t):
     return _count_leaves(t[0]) + _count_leaves(t[2])
 
 
-@family(C, "adt", "recursion", "trees")
+@family(C, "adt", "recursion", "trees", weight=0.25)
 def tree_mirror(g: Gen) -> None:
     g.define("Tree = Leaf | Node Tree Int Tree" + _derive(g, "Show", "Show, Eq"))
     xs = g.sample(range(1, 40), g.int(3, 7))
@@ -193,7 +193,7 @@ def tree_mirror(g: Gen) -> None:
     )
 
 
-@family(C, "adt", "recursion", "trees")
+@family(C, "adt", "recursion", "trees", weight=0.7)
 def rose_tree(g: Gen) -> None:
     con = g.pick(["Rose", "Node", "Dir"])
     g.define(f"Rose = {con} Int (List Rose)")
@@ -351,7 +351,7 @@ def _show_con(v) -> str:
     return show(v)
 
 
-@family(C, "adt", "patterns")
+@family(C, "adt", "patterns", weight=0.5)
 def traffic_light(g: Gen) -> None:
     states = g.pick([["Red", "Green", "Yellow"], ["Off", "Low", "High"], ["North", "East", "South", "West"], ["Spring", "Summer", "Autumn", "Winter"]])
     tname = {"Red": "Light", "Off": "Level", "North": "Dir", "Spring": "Season"}[states[0]]
@@ -427,7 +427,7 @@ def expr_tree(g: Gen) -> None:
         op = "+" if e.name == "Add" else "*"
         return f"({pretty(e.args[0])} {op} {pretty(e.args[1])})"
 
-    es = [rand(3) for _ in range(g.int(1, 3))]
+    es = [rand(g.pick([2, 2, 3])) for _ in range(g.int(1, 2))]
     style = g.style("eval", "pretty")
     if style == "pretty":
         g.define(
@@ -536,9 +536,12 @@ def people_records(g: Gen) -> None:
     people = [{"name": n, "age": g.int(5, 80)} for n in names]
     limit = g.int(18, 50)
     g.let("people", lit(people))
-    style = g.style("filter_map", "comprehension", "fold")
+    style = g.style("filter_map", "comprehension", "fold", "record_pattern")
     adults = [p["name"] for p in people if p["age"] >= limit]
-    if style == "filter_map":
+    if style == "record_pattern":
+        g.define(f"adults ps = map (\\{{name}} -> name) (filter (\\{{age}} -> age >= {limit}) ps)")
+        g.approach("Lambdas with record patterns pull out just the field each step needs.")
+    elif style == "filter_map":
         g.define(f"adults ps = map (\\p -> p.name) (filter (\\p -> p.age >= {limit}) ps)")
         g.approach("Filter the records on the age field, then map to the names.")
     elif style == "comprehension":
@@ -561,7 +564,7 @@ def people_records(g: Gen) -> None:
         g.result("sum (map (\\p -> p.age) people) / length people", sum(p["age"] for p in people) // len(people))
         more = "and let `main` return the average age (Int division)"
     else:
-        g.define("birthday p = {...p, age = p.age + 1}")
+        g.define(g.pick(["birthday p = {...p, age = p.age + 1}", "birthday {name, age} = {name, age = age + 1}"]))
         g.say("map birthday people", [{**p, "age": p["age"] + 1} for p in people])
         more = "then the records after everyone's birthday (`birthday` with a record update)"
         g.tag("record_update")
@@ -578,8 +581,12 @@ def bank_account(g: Gen) -> None:
     style = g.style("functions", "adt")
     acct = {"owner": owner, "balance": start}
     if style == "functions":
-        g.define("deposit a n = {...a, balance = a.balance + n}")
-        g.define("withdraw a n = ? n > a.balance -> a : {...a, balance = a.balance - n}")
+        if g.chance(0.5):
+            g.define("deposit {owner, balance} n = {owner, balance = balance + n}")
+            g.define("withdraw {owner, balance} n = ? n > balance -> {owner, balance} : {owner, balance = balance - n}")
+        else:
+            g.define("deposit a n = {...a, balance = a.balance + n}")
+            g.define("withdraw a n = ? n > a.balance -> a : {...a, balance = a.balance - n}")
         g.let("a0", lit(acct))
         chain = "a0"
         for kind, n in txs:
@@ -669,15 +676,18 @@ def grade_book(g: Gen) -> None:
     names = g.sample(NAMES, g.int(3, 5))
     book = [{"name": n, "scores": g.ints(g.int(2, 4), 40, 100)} for n in names]
     g.let("book", lit(book))
-    style = g.style("map", "comprehension")
+    style = g.style("map", "comprehension", "record_pattern")
     g.define("avg xs = sum xs / length xs")
-    if style == "map":
+    if style == "record_pattern":
+        g.says('for_each (\\{name, scores} -> print "${name}: ${avg scores}") book', [f"{s['name']}: {sum(s['scores']) // len(s['scores'])}" for s in book])
+        g.approach("A lambda with a record pattern names the fields of each student.")
+    elif style == "map":
         g.says('for_each (\\s -> print "${s.name}: ${avg (s.scores)}") book', [f"{s['name']}: {sum(s['scores']) // len(s['scores'])}" for s in book])
         g.approach("Map over the student records, averaging each list of scores.")
     else:
         g.says('for_each print [s.name ++ " " ++ show (avg (s.scores)) | s <- book]', [f"{s['name']} {sum(s['scores']) // len(s['scores'])}" for s in book])
         g.approach("A comprehension formats one line per student record.")
-    sep = ": " if style == "map" else " "
+    sep = " " if style == "comprehension" else ": "
     best = max(book, key=lambda s: (sum(s["scores"]) // len(s["scores"]), -book.index(s)))
     g.define("best b = foldl (\\top s -> ? avg (s.scores) > avg (top.scores) -> s : top) (head b) b")
     g.result("(best book).name", best["name"])
@@ -754,7 +764,8 @@ def min_max_pair(g: Gen) -> None:
         g.approach("Fold with a pair `(lo, hi)`; a pair is the record `{fst, snd}`.")
         val = {"fst": min(xs), "snd": max(xs)}
     elif style == "record":
-        g.define("bounds xs = foldl (\\r x -> {lo = ? x < r.lo -> x : r.lo, hi = ? x > r.hi -> x : r.hi}) {lo = head xs, hi = head xs} xs")
+        g.define(g.pick(["bounds xs = foldl (\\r x -> {lo = ? x < r.lo -> x : r.lo, hi = ? x > r.hi -> x : r.hi}) {lo = head xs, hi = head xs} xs",
+                         "step {lo, hi} x = {lo = ? x < lo -> x : lo, hi = ? x > hi -> x : hi}\n\nbounds xs =\n  lo = head xs\n  hi = head xs\n  foldl step {lo, hi} xs"]))
         g.approach("Fold with a record holding the smallest and largest values so far.")
         val = {"lo": min(xs), "hi": max(xs)}
     else:
@@ -1081,30 +1092,37 @@ def validate_records(g: Gen) -> None:
 
 @family(C, "json")
 def json_fields(g: Gen) -> None:
+    kname = g.pick(["name", "user", "title", "owner", "label"])
+    kage = g.pick(["age", "year", "level", "count", "rank"])
+    klist = g.pick(["scores", "marks", "points", "sizes", "votes"])
+    kcity = g.pick(["city", "town", "place", "home"])
     name = g.pick(PEOPLE)
     age = g.int(1, 99)
-    scores = g.ints(g.int(2, 5), 0, 100)
+    scores = g.ints(g.int(2, 6), 0, 100)
     city = g.pick(CITIES)
-    doc = {"name": name, "age": age, "scores": scores, "city": city}
+    doc = {kname: name, kage: age, klist: scores, kcity: city}
+    if g.chance(0.5):
+        doc[g.pick(["active", "admin", "done"])] = g.chance(0.5)
     keys = g.shuffled(list(doc))
     text = json.dumps({k: doc[k] for k in keys})
     g.let("doc", f"unwrap (json_parse {quote(text)})")
     style = g.style("unwrap", "results")
     if style == "unwrap":
-        g.say('json_str (unwrap (json_get "name" doc))', name)
-        g.say('json_num (unwrap (json_get "age" doc)) + 1', age + 1)
-        g.say('sum (map json_num (json_arr (unwrap (json_get "scores" doc))))', sum(scores))
+        g.say(f'json_str (unwrap (json_get "{kname}" doc))', name)
+        k = g.int(1, 9)
+        g.say(f'json_num (unwrap (json_get "{kage}" doc)) + {k}', age + k)
+        g.say(f'sum (map json_num (json_arr (unwrap (json_get "{klist}" doc))))', sum(scores))
         g.approach("`json_get` returns a Result; unwrap it and read the value with `json_str`, `json_num` or `json_arr`.")
-        asked = "the name, the age plus one, and the sum of the scores"
+        asked = f"the {kname}, the {kage} plus {k}, and the sum of the {klist}"
     else:
         g.define('field k d = map_err (\\e -> "no ${k}") (json_get k d)')
-        g.say('map_ok json_str (field "city" doc)', Con("Ok", city))
+        g.say(f'map_ok json_str (field "{kcity}" doc)', Con("Ok", city))
         g.say('field "email" doc', Con("Err", "no email"))
-        g.say('map_ok (\\v -> length (json_arr v)) (field "scores" doc)', Con("Ok", len(scores)))
+        g.say(f'map_ok (\\v -> length (json_arr v)) (field "{klist}" doc)', Con("Ok", len(scores)))
         g.approach("Keep the lookups as Results: `map_ok` reads the value and `map_err` rewrites the error.")
-        asked = 'the city as `Ok CITY`, the missing field "email" as `Err "no email"` (via `map_err`), and the number of scores as `Ok N`'
-    g.result('is_ok (json_get "age" doc)', True)
-    g.task(f"Parse the JSON document `{text}` with `json_parse` and print {asked}, one per line. `main` returns whether the field \"age\" exists.")
+        asked = f'the {kcity} as `Ok VALUE`, the missing field "email" as `Err "no email"` (via `map_err`), and the number of {klist} as `Ok N`'
+    g.result(f'is_ok (json_get "{kage}" doc)', True)
+    g.task(f"Parse the JSON document `{text}` with `json_parse` and print {asked}, one per line. `main` returns whether the field \"{kage}\" exists.")
 
 
 @family(C, "json", "adt")

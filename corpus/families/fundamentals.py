@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .core import Gen, english_list, family, idiv, imod, lit, quote
+from .core import Gen, english_list, family, helper, idiv, imod, lit, quote
 
 C = "fundamentals"
 
@@ -16,7 +16,7 @@ def _fact(n: int) -> int:
 @family(C, "recursion")
 def factorial(g: Gen) -> None:
     f = g.name("fact", "factorial", "fac", "product_upto")
-    ns = sorted(g.ints(g.int(2, 4), 0, 12, distinct=True))
+    ns = g.ints(g.int(3, 6), 0, 12, distinct=True)
     style = g.style("pattern", "guard", "fold", "accumulator")
     if style == "pattern":
         g.define(f"{f} 0 = 1\n{f} n = n * {f} (n - 1)")
@@ -50,7 +50,7 @@ def fibonacci(g: Gen) -> None:
     f = g.name("fib", "fibo", "fibonacci", "nth_fib")
     style = g.style("naive", "accumulator", "list")
     hi = 18 if style == "naive" else 40
-    ns = sorted(g.ints(g.int(2, 5), 0, hi, distinct=True))
+    ns = g.ints(g.int(3, 6), 0, hi, distinct=True)
     if style == "naive":
         g.define(f"{f} 0 = 0\n{f} 1 = 1\n{f} n = {f} (n - 1) + {f} (n - 2)")
         g.approach("The definition as three equations: two base cases and the sum of the two previous numbers.")
@@ -141,7 +141,7 @@ def power(g: Gen) -> None:
 @family(C, "recursion", "arithmetic")
 def digit_sum(g: Gen) -> None:
     f = g.name("digit_sum", "sum_digits", "digits_total", "dsum")
-    ns = g.ints(g.int(2, 4), 0, 99999)
+    ns = g.ints(g.int(3, 6), 0, 99999)
     style = g.style("pattern", "guard", "digits_list")
     if style == "pattern":
         g.define(f"{f} 0 = 0\n{f} n = n % 10 + {f} (n / 10)")
@@ -159,10 +159,10 @@ def digit_sum(g: Gen) -> None:
         g.task(f"Write a function `{f}` that adds up the decimal digits of a non-negative integer. In `main`, {phrase}.")
 
 
-@family(C, "recursion", "arithmetic")
+@family(C, "recursion", "arithmetic", weight=0.7)
 def reverse_number(g: Gen) -> None:
     f = g.name("rev_num", "reverse_digits", "flip_number", "mirror")
-    ns = [g.int(1, 9) * 10 ** g.int(0, 3) + g.int(0, 999) for _ in range(g.int(2, 4))]
+    ns = [g.int(1, 9) * 10 ** g.int(0, 3) + g.int(0, 999) for _ in range(g.int(3, 6))]
     style = g.style("accumulator", "count")
     if style == "accumulator":
         g.define(f"go acc 0 = acc\ngo acc n = go (acc * 10 + n % 10) (n / 10)\n\n{f} n = go 0 n")
@@ -198,7 +198,7 @@ def _collatz(n: int) -> int:
 @family(C, "recursion", "guards")
 def collatz(g: Gen) -> None:
     f = g.name("collatz", "steps", "collatz_len", "hailstone")
-    ns = g.ints(g.int(2, 4), 1, 200, distinct=True)
+    ns = g.ints(g.int(3, 6), 1, 300, distinct=True)
     style = g.style("guard", "pattern", "accumulator")
     if style == "guard":
         g.define(f"{f} n =\n  ? n == 1 -> 0\n  : ? n % 2 == 0 -> 1 + {f} (n / 2)\n  : 1 + {f} (3 * n + 1)")
@@ -481,7 +481,7 @@ def sum_of_powers(g: Gen) -> None:
     k = g.pick([2, 3])
     word = {2: "squares", 3: "cubes"}[k]
     f = g.name(f"sum_{word}", f"{word}_total", "power_sum")
-    ns = g.ints(g.int(2, 4), 1, 30, distinct=True)
+    ns = g.ints(g.int(3, 6), 1, 30, distinct=True)
     style = g.style("comprehension", "recursion", "pipe", "map_sum")
     expo = " * ".join(["i"] * k)
     if style == "comprehension":
@@ -525,7 +525,7 @@ def triangular(g: Gen) -> None:
         g.result(f"length (filter (\\n -> {f} n < {limit}) [1..60])", count)
         g.task(f"Write `{f} n`, the n-th triangular number. Print the first {hi} as a list; `main` returns how many of the first 60 are below {limit}.")
     else:
-        ns = g.ints(g.int(2, 4), 1, 500, distinct=True)
+        ns = g.ints(g.int(3, 6), 1, 500, distinct=True)
         phrase = g.each(lambda x: f"{f} {x}", ns, [n * (n + 1) // 2 for n in ns], what="the triangular number", direct=f)
         g.task(f"Write `{f}` returning 1 + 2 + ... + n. In `main`, {phrase}.")
 
@@ -537,7 +537,7 @@ def _binary(n: int) -> str:
 @family(C, "recursion", "strings")
 def to_binary(g: Gen) -> None:
     f = g.name("to_bin", "binary", "bits", "in_binary")
-    ns = g.ints(g.int(2, 4), 0, 1023, distinct=True)
+    ns = g.ints(g.int(3, 6), 0, 1023, distinct=True)
     style = g.style("string", "list", "base")
     if style == "string":
         g.define(f"{f} n = ? n < 2 -> show n : {f} (n / 2) ++ show (n % 2)")
@@ -570,7 +570,7 @@ def to_binary(g: Gen) -> None:
     g.task(f"Write `{f} n` that gives the binary representation of a non-negative integer as {kind}. In `main`, {phrase}.")
 
 
-@family(C, "recursion", "io")
+@family(C, "recursion", "io", weight=0.25)
 def countdown(g: Gen) -> None:
     f = g.name("countdown", "count_down", "launch", "tick")
     n = g.int(3, 9)
@@ -590,26 +590,28 @@ def countdown(g: Gen) -> None:
     g.task(f"Write `{f} n` that prints the numbers from n {how}, one per line, while they are above 0, then prints \"{end}\". Call it with {n} in `main`.")
 
 
-@family(C, "arithmetic", "io")
+@family(C, "arithmetic", "io", weight=0.6)
 def times_table(g: Gen) -> None:
-    n = g.int(2, 12)
-    upto = g.int(4, 10)
+    n = g.int(2, 19)
+    lo = g.int(1, 5)
+    upto = lo + g.int(3, 9)
+    x, eq = g.pick([(" x ", " = "), (" * ", " = "), ("x", "="), (" times ", " is ")])
     f = g.name("row", "table_line", "times", "line_for")
     style = g.style("for_each", "map_list", "recursive")
-    lines = [f"{n} x {i} = {n * i}" for i in range(1, upto + 1)]
+    lines = [f"{n}{x}{i}{eq}{n * i}" for i in range(lo, upto + 1)]
     if style == "for_each":
-        g.define(f'{f} n i = "${{n}} x ${{i}} = ${{n * i}}"')
-        g.says(f"for_each (\\i -> print ({f} {n} i)) [1..{upto}]", lines)
+        g.define(f'{f} n i = "${{n}}{x}${{i}}{eq}${{n * i}}"')
+        g.says(f"for_each (\\i -> print ({f} {n} i)) [{lo}..{upto}]", lines)
         g.approach("Format one line with interpolation, then print it for each i in a range.")
     elif style == "map_list":
-        g.define(f'{f} n i = show n ++ " x " ++ show i ++ " = " ++ show (n * i)')
-        g.says(f"for_each print (map ({f} {n}) [1..{upto}])", lines)
+        g.define(f'{f} n i = show n ++ "{x}" ++ show i ++ "{eq}" ++ show (n * i)')
+        g.says(f"for_each print (map ({f} {n}) [{lo}..{upto}])", lines)
         g.approach("Build the lines with `map` over the range and print each with `for_each`.")
     else:
-        g.define(f'{f} n i =\n  ? i > {upto} -> ()\n  : print "${{n}} x ${{i}} = ${{n * i}}" ; {f} n (i + 1)')
-        g.says(f"{f} {n} 1", lines)
+        g.define(f'{f} n i =\n  ? i > {upto} -> ()\n  : print "${{n}}{x}${{i}}{eq}${{n * i}}" ; {f} n (i + 1)')
+        g.says(f"{f} {n} {lo}", lines)
         g.approach("A recursive function prints one line and moves to the next i until the end.")
-    g.task(f"Print the multiplication table of {n} from 1 to {upto}, one line each in the form `{n} x 3 = {n * 3}`.")
+    g.task(f"Print the multiplication table of {n} from {lo} to {upto}, one line each in the form `{n}{x}3{eq}{n * 3}`.")
 
 
 def _divisors(n: int) -> list[int]:
@@ -631,15 +633,16 @@ def divisors(g: Gen) -> None:
         g.approach("Walk the candidates upward, keeping each divisor with `:`.")
     mode = g.pick(["list", "perfect", "classify"])
     if mode == "list":
-        ns = g.ints(g.int(2, 3), 2, 120, distinct=True)
+        ns = g.ints(g.int(2, 4), 2, 120, distinct=True)
         phrase = g.each(lambda x: f"{f} {x}", ns, [_divisors(n) for n in ns], what="the list of proper divisors", direct=f)
         g.task(f"Write `{f} n`, the proper divisors of n (the divisors below n) in increasing order. In `main`, {phrase}.")
     elif mode == "perfect":
-        hi = g.int(30, 600)
-        got = [n for n in range(2, hi + 1) if sum(_divisors(n)) == n]
+        ns = g.ints(g.int(4, 7), 2, 500, distinct=True) + [g.pick([6, 28, 496])]
+        ns = g.shuffled(ns)
+        got = [n for n in ns if sum(_divisors(n)) == n]
         g.define(f"perfect n = sum ({f} n) == n")
-        g.say(f"filter perfect [2..{hi}]", got)
-        g.task(f"Using `{f} n` (proper divisors) write `perfect n`, true when n equals the sum of its proper divisors, and print the perfect numbers from 2 to {hi} as a list.")
+        g.say(f"filter perfect {lit(ns)}", got)
+        g.task(f"Using `{f} n` (proper divisors) write `perfect n`, true when n equals the sum of its proper divisors, and print the perfect numbers among {lit(ns)} as a list.")
     else:
         ns = g.ints(g.int(3, 4), 2, 100, distinct=True)
         g.define(f"kind n =\n  s = sum ({f} n)\n  ? s == n -> \"perfect\" : ? s > n -> \"abundant\" : \"deficient\"")
@@ -660,7 +663,7 @@ def _isqrt(n: int) -> int:
 @family(C, "recursion", "arithmetic")
 def integer_sqrt(g: Gen) -> None:
     f = g.name("isqrt", "int_sqrt", "root_floor", "sqrt_int")
-    ns = g.ints(g.int(2, 4), 0, 2000, distinct=True)
+    ns = g.ints(g.int(3, 6), 0, 2000, distinct=True)
     style = g.style("search", "bisect", "float")
     if style == "search":
         g.define(f"up n r = ? (r + 1) * (r + 1) > n -> r : up n (r + 1)\n\n{f} n = up n 0")
@@ -682,7 +685,7 @@ def integer_sqrt(g: Gen) -> None:
         g.task(f"Write `{f}`, the floor of the square root of a non-negative Int, using only Int arithmetic. In `main`, {phrase}.")
 
 
-@family(C, "recursion")
+@family(C, "recursion", weight=0.6)
 def binomial(g: Gen) -> None:
     f = g.name("choose", "binom", "comb", "n_choose_k")
     style = g.style("pascal", "factorial", "row")
@@ -696,12 +699,13 @@ def binomial(g: Gen) -> None:
         hi = 20
     else:
         g.define(f"next_row r = zip (0 : r) (r ++ [0]) |> map (\\p -> index 0 p + index 1 p)\n\nrow 0 = [1]\nrow n = next_row (row (n - 1))")
-        n = g.int(3, 12)
-        g.say(f"row {n}", [math.comb(n, k) for k in range(n + 1)])
+        lo = g.int(0, 6)
+        n = lo + g.int(1, 4)
+        g.says(f"for_each (\\k -> print (row k)) [{lo}..{n}]", [[math.comb(m, k) for k in range(m + 1)] for m in range(lo, n + 1)])
         g.result(f"sum (row {n})", 2**n)
         g.approach("Each row of Pascal's triangle comes from adding the previous row shifted by one.")
         g.tag("pipes")
-        g.task(f"Write `row n`, row n of Pascal's triangle as a list (row 0 is [1]). Print row {n}; `main` returns the sum of that row.")
+        g.task(f"Write `row n`, row n of Pascal's triangle as a list (row 0 is [1]). Print rows {lo} to {n}, one per line; `main` returns the sum of row {n}.")
         return
     cases = []
     for _ in range(g.int(2, 4)):
@@ -712,37 +716,50 @@ def binomial(g: Gen) -> None:
     g.task(f"Write `{f} n k`, the binomial coefficient \"n choose k\". Print it for (n, k) = {english_list([f'({n}, {k})' for n, k in cases])}, one per line.")
 
 
-@family(C, "arithmetic")
+@family(C, "arithmetic", weight=0.6)
 def clock_time(g: Gen) -> None:
-    f = g.name("clock", "hms", "format_time", "as_clock")
-    secs = g.ints(g.int(2, 4), 0, 86399)
+    f = g.name("clock", "hms", "format_time", "as_clock", "duration")
+    fmt = g.pick(["hms", "hm", "words", "ms"])
+    hi = {"hms": 86399, "hm": 86399, "words": 86399, "ms": 3599}[fmt]
+    secs = g.ints(g.int(3, 6), 0, hi)
     style = g.style("pad_helper", "inline")
-    if style == "pad_helper":
-        g.define(f'two n = ? n < 10 -> "0" ++ show n : show n\n\n{f} s = two (s / 3600) ++ ":" ++ two (s % 3600 / 60) ++ ":" ++ two (s % 60)')
-        g.approach("Split with `/` and `%`, padding each part to two digits with a helper.")
+    pad = ('two n = ? n < 10 -> "0" ++ show n : show n' if style == "pad_helper" else 'two n = ? n < 10 -> "0${n}" : "${n}"')
+    if fmt == "hms":
+        body = f'{f} s = two (s / 3600) ++ ":" ++ two (s % 3600 / 60) ++ ":" ++ two (s % 60)' if style == "pad_helper" else \
+            f'{f} s =\n  h = s / 3600\n  m = (s % 3600) / 60\n  "${{two h}}:${{two m}}:${{two (s % 60)}}"'
+        vals = [f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in secs]
+        what, form = "the clock time", "`HH:MM:SS` with two digits each"
+    elif fmt == "hm":
+        body = f'{f} s = two (s / 3600) ++ "h" ++ two (s % 3600 / 60)' if style == "pad_helper" else \
+            f'{f} s =\n  h = s / 3600\n  m = s % 3600 / 60\n  "${{two h}}h${{two m}}"'
+        vals = [f"{s // 3600:02d}h{s % 3600 // 60:02d}" for s in secs]
+        what, form = "the time", "`HHhMM` (hours and minutes, seconds dropped)"
+    elif fmt == "ms":
+        body = f'{f} s = two (s / 60) ++ ":" ++ two (s % 60)' if style == "pad_helper" else \
+            f'{f} s =\n  m = s / 60\n  "${{two m}}:${{two (s % 60)}}"'
+        vals = [f"{s // 60:02d}:{s % 60:02d}" for s in secs]
+        what, form = "the duration", "`MM:SS` (under an hour)"
     else:
-        g.define(
-            f'pad n = ? n < 10 -> "0${{n}}" : "${{n}}"\n\n{f} s =\n  h = s / 3600\n  m = (s % 3600) / 60\n  "${{pad h}}:${{pad m}}:${{pad (s % 60)}}"'
-        )
-        g.approach("Compute hours and minutes in a local block and interpolate the padded parts.")
+        pad = ""
+        body = (f'{f} s = show (s / 3600) ++ " h " ++ show (s % 3600 / 60) ++ " min " ++ show (s % 60) ++ " s"' if style == "pad_helper" else
+                f'{f} s =\n  h = s / 3600\n  m = s % 3600 / 60\n  "${{h}} h ${{m}} min ${{s % 60}} s"')
+        vals = [f"{s // 3600} h {s % 3600 // 60} min {s % 60} s" for s in secs]
+        what, form = "the duration in words", "`H h M min S s`"
+    if pad:
+        g.define(pad)
+    g.define(body)
+    if "\n" in body:
         g.tag("local_block")
-    vals = [f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}" for s in secs]
-    phrase = g.each(lambda x: f"{f} {x}", secs, vals, what="the clock time", direct=f)
-    g.task(f"Write `{f} s` turning a number of seconds (under a day) into `HH:MM:SS` with two digits each. In `main`, {phrase}.")
+    g.approach("Split the seconds with `/` and `%`" + (", padding each part to two digits with a helper." if pad else ", then format the parts."))
+    phrase = g.each(lambda x: f"{f} {x}", secs, vals, what=what, direct=f)
+    g.task(f"Write `{f} s` turning a number of seconds into {form}. In `main`, {phrase}.")
 
 
-def _parse_int_helpers() -> str:
-    return (
-        'digit c = str_find "0123456789" c 0\n\n'
-        "to_int s = foldl (\\acc i -> acc * 10 + digit (str_slice s i (i + 1))) 0 [0..(str_len s - 1)]"
-    )
-
-
-@family(C, "io", "strings")
+@family(C, "io", "strings", weight=0.25)
 def read_number(g: Gen) -> None:
     n = g.int(0, 9999)
     g.stdin = f"{n}\n"
-    g.define(_parse_int_helpers())
+    helper(g, "to_int")
     op = g.pick(["double", "square", "digits", "half", "plus"])
     k = g.int(2, 99)
     expr, val, words = {
@@ -766,7 +783,7 @@ def read_number(g: Gen) -> None:
     g.task(f"Read a non-negative whole number from standard input (one line) and {how}. There is no built-in string-to-Int: write `to_int`. The input is `{n}`.")
 
 
-@family(C, "io", "strings")
+@family(C, "io", "strings", weight=0.2)
 def greet_input(g: Gen) -> None:
     name = g.pick([*NAMES_FOR_INPUT])
     g.stdin = f"{name}\n"
@@ -793,7 +810,7 @@ def greet_input(g: Gen) -> None:
 NAMES_FOR_INPUT = ["Ada", "Linus", "Grace", "Alan", "Barbara", "Edsger", "Ken", "Margaret", "Dennis", "Frances", "Niklaus", "Radia"]
 
 
-@family(C, "guards", "patterns")
+@family(C, "guards", "patterns", weight=0.4)
 def days_in_month(g: Gen) -> None:
     f = g.name("days", "days_in", "month_days", "length_of_month")
     months = g.sample(range(1, 13), g.int(3, 5))
@@ -849,10 +866,10 @@ def quadratic(g: Gen) -> None:
     )
 
 
-@family(C, "recursion", "arithmetic")
+@family(C, "recursion", "arithmetic", weight=0.7)
 def digital_root(g: Gen) -> None:
     f = g.name("droot", "digital_root", "reduce_digits", "root_of")
-    ns = g.ints(g.int(2, 4), 0, 999999)
+    ns = g.ints(g.int(3, 6), 0, 999999)
     style = g.style("repeat", "formula")
     if style == "repeat":
         g.define(f"dsum n = ? n < 10 -> n : n % 10 + dsum (n / 10)\n\n{f} n = ? n < 10 -> n : {f} (dsum n)")
@@ -899,7 +916,7 @@ def div_mod(g: Gen) -> None:
     )
 
 
-@family(C, "patterns", "guards")
+@family(C, "patterns", "guards", weight=0.2)
 def bool_logic(g: Gen) -> None:
     op = g.pick(["xor", "implies", "nand", "nor"])
     table = {
@@ -957,13 +974,17 @@ def multiples_sum(g: Gen) -> None:
         g.define(f"{f} n = [1..(n - 1)] |> filter (\\x -> {cond}) |> sum")
         g.approach("A pipeline: range, filter, sum.")
         g.tag("pipes")
-    total = sum(x for x in range(1, n) if x % a == 0 or x % b == 0)
-    if g.chance(0.5):
-        g.result(f"{f} {n}", total)
+    ns = [n] + g.ints(g.int(1, 3), 10, 400)
+
+    def total(n):
+        return sum(x for x in range(1, n) if x % a == 0 or x % b == 0)
+
+    if g.chance(0.3):
+        g.result(f"{f} {n}", total(n))
         g.task(f"Write `{f} n`, the sum of the numbers below n that are multiples of {a} or {b}; `main` returns `{f} {n}`.")
     else:
-        g.say(f"{f} {n}", total)
-        g.task(f"Print the sum of all positive integers below {n} divisible by {a} or {b}, using a function `{f} n`.")
+        phrase = g.each(lambda x: f"{f} {x}", ns, [total(m) for m in ns], what=f"the sum of the numbers below it divisible by {a} or {b}", direct=f)
+        g.task(f"Write `{f} n`, the sum of all positive integers below n divisible by {a} or {b}. In `main`, {phrase}.")
 
 
 @family(C, "arithmetic", "guards")
@@ -995,3 +1016,216 @@ def bmi_like(g: Gen) -> None:
         f"Items cost {unit} each; orders of at least {t1} get {d1}% off and orders of at least {t2} get {d2}% off "
         f"(Int arithmetic, rounding down). Write `{f} quantity` and {phrase}."
     )
+
+
+def _digits(n: int) -> list[int]:
+    return [int(c) for c in str(n)]
+
+
+def _happy(n: int) -> bool:
+    seen = set()
+    while n != 1 and n not in seen:
+        seen.add(n)
+        n = sum(d * d for d in _digits(n))
+    return n == 1
+
+
+@family(C, "arithmetic", "recursion", weight=0.6)
+def number_props(g: Gen) -> None:
+    prop = g.pick(["armstrong", "harshad", "happy", "automorphic"])
+    g.define("digits n = ? n < 10 -> [n] : digits (n / 10) ++ [(n % 10)]" if g.chance(0.5) else "digits 0 = []\ndigits n = digits (n / 10) ++ [(n % 10)]")
+    if prop == "armstrong":
+        g.define("power b e = foldl (\\acc _ -> acc * b) 1 [1..e]")
+        g.define("armstrong n =\n  ds = digits n\n  sum (map (\\d -> power d (length ds)) ds) == n")
+        fn = lambda n: sum(d ** len(_digits(n)) for d in _digits(n)) == n  # noqa: E731
+        words = "equal to the sum of its digits each raised to the number of digits (an Armstrong number)"
+        g.tag("local_block")
+    elif prop == "harshad":
+        g.define("harshad n = n % sum (digits n) == 0")
+        fn = lambda n: n % sum(_digits(n)) == 0  # noqa: E731
+        words = "divisible by the sum of its digits (a Harshad number)"
+    elif prop == "happy":
+        g.define("step n = sum (map (\\d -> d * d) (digits n))")
+        g.define("walk n k = ? n == 1 -> true : ? k == 0 -> false : walk (step n) (k - 1)\n\nhappy n = walk n 20")
+        fn = _happy
+        words = "happy (repeatedly summing the squares of its digits reaches 1; give up after 20 steps)"
+    else:
+        g.define("ends_with n m = ? m == 0 -> true : n % 10 == m % 10 && ends_with (n / 10) (m / 10)\n\nautomorphic n = ends_with (n * n) n")
+        fn = lambda n: str(n * n).endswith(str(n))  # noqa: E731
+        words = "automorphic (its square ends with the number itself)"
+    name = {"armstrong": "armstrong", "harshad": "harshad", "happy": "happy", "automorphic": "automorphic"}[prop]
+    g.style(prop)
+    if g.chance(0.5):
+        lo = g.int(1, 150)
+        hi = lo + g.int(20, 200)
+        got = [n for n in range(lo, hi + 1) if fn(n)]
+        g.say(f"filter {name} [{lo}..{hi}]", got)
+        g.result(f"length (filter {name} [{lo}..{hi}])", len(got))
+        g.task(f"Write `{name} n`, true when n is {words}. Print the list of such numbers from {lo} to {hi}; `main` returns how many there are.")
+    else:
+        ns = g.ints(g.int(3, 6), 1, 999, distinct=True)
+        phrase = g.each(lambda x: f"{name} {x}", ns, [fn(n) for n in ns], what="whether it has the property", direct=name)
+        g.task(f"Write `{name} n`, true when n is {words}. In `main`, {phrase}.")
+    g.approach("Split the number into its digits with `/` and `%`, then test the property on the digit list.")
+
+
+@family(C, "arithmetic", "recursion")
+def arithmetic_series(g: Gen) -> None:
+    f = g.name("series", "progression_sum", "arith_sum", "sum_terms")
+    cases = [(g.int(-10, 20), g.int(-5, 9), g.int(1, 30)) for _ in range(g.int(2, 5))]
+    style = g.style("formula", "fold", "recursion", "comprehension")
+    if style == "formula":
+        g.define(f"{f} a d n = n * (2 * a + (n - 1) * d) / 2")
+        g.approach("The closed form n(2a + (n-1)d)/2; the product is always even, so Int division is exact.")
+    elif style == "fold":
+        g.define(f"{f} a d n = foldl (\\acc k -> acc + a + k * d) 0 [0..(n - 1)]")
+        g.approach("Fold over the term indices, adding a + k d each time.")
+    elif style == "recursion":
+        g.define(f"{f} _ _ 0 = 0\n{f} a d n = a + {f} (a + d) d (n - 1)")
+        g.approach("The first term plus the series that starts one step later.")
+    else:
+        g.define(f"{f} a d n = sum [a + k * d | k <- [0..(n - 1)]]")
+        g.approach("List the terms with a comprehension and sum them.")
+    for a, d, n in cases:
+        g.say(f"{f} {lit(a)} {lit(d)} {n}", n * (2 * a + (n - 1) * d) // 2)
+    g.task(f"Write `{f} a d n`, the sum of the first n terms of the arithmetic progression a, a + d, a + 2d, ... Print it for "
+           + english_list([f"a = {a}, d = {d}, n = {n}" for a, d, n in cases], conj=";") + ", one per line.")
+
+
+RECURRENCES = {
+    "tribonacci": ((0, 0, 1), lambda a, b, c: a + b + c, "each term is the sum of the three before it, starting 0, 0, 1"),
+    "lucas": ((2, 1), lambda a, b: a + b, "each term is the sum of the two before it, starting 2, 1"),
+    "pell": ((0, 1), lambda a, b: a + 2 * b, "each term is the previous one doubled plus the one before it, starting 0, 1"),
+    "jacobsthal": ((0, 1), lambda a, b: 2 * a + b, "each term is the previous one plus twice the one before it, starting 0, 1"),
+}
+
+
+@family(C, "recursion")
+def recurrences(g: Gen) -> None:
+    name = g.pick(list(RECURRENCES))
+    start, step, words = RECURRENCES[name]
+    k = len(start)
+    style = g.style("naive", "accumulator", "list")
+    body = {"tribonacci": "a + b + c", "lucas": "a + b", "pell": "a + 2 * b", "jacobsthal": "2 * a + b"}[name]
+    params = "a b c" if k == 3 else "a b"
+    if style == "naive":
+        eqs = [f"{name} {i} = {v}" for i, v in enumerate(start)]
+        prev = [f"{name} (n - {k - i})" for i in range(k)]
+        g.define("\n".join(eqs) + f"\n{name} n = {_subst(body, params.split(), prev)}")
+        hi = 14
+        g.approach("The recurrence as equations: the starting terms, then the rule.")
+    elif style == "accumulator":
+        nxt = params.split()[1:] + [body]
+        g.define(f"go {params} 0 = a\ngo {params} n = go {' '.join(p if ' ' not in p else '(' + p + ')' for p in nxt)} (n - 1)\n\n{name} n = go {' '.join(map(str, start))} n")
+        hi = 30
+        g.approach("Slide a window of the last terms forward n times.")
+        g.tag("accumulator")
+    else:
+        g.define(f"terms 0 = {lit(list(start))}\nterms n =\n  t = terms (n - 1)\n  m = length t\n  t ++ [({_subst(body, params.split(), [f'index (m - {k - i}) t' for i in range(k)])})]\n\n{name} n = index n (terms n)")
+        hi = 20
+        g.approach("Grow the list of terms, each new term from the last ones, and index it.")
+        g.tag("local_block")
+    seq = list(start)
+    while len(seq) < 40:
+        seq.append(step(*seq[-k:]))
+    ns = g.ints(g.int(3, 6), 0, hi, distinct=True)
+    phrase = g.each(lambda x: f"{name} {x}", ns, [seq[n] for n in ns], what=f"the {name} number", direct=name)
+    g.task(f"In the {name} sequence {words}. Write `{name} n` (n from 0) and, in `main`, {phrase}.")
+
+
+def _subst(body: str, names: list[str], exprs: list[str]) -> str:
+    import re
+
+    mapping = dict(zip(names, exprs))
+    return re.sub(r"\b[abc]\b", lambda m: f"({mapping[m.group(0)]})" if m.group(0) in mapping else m.group(0), body)
+
+
+@family(C, "arithmetic", "folds")
+def gcd_list(g: Gen) -> None:
+    base = g.int(2, 12)
+    xs = [base * g.int(1, 20) for _ in range(g.int(3, 6))]
+    style = g.style("fold", "recursion")
+    g.define(g.pick(["gcd a 0 = a\ngcd a b = gcd b (a % b)", "gcd a b = ? b == 0 -> a : gcd b (a % b)"]))
+    if style == "fold":
+        g.define("gcd_all xs = foldl gcd (head xs) (tail xs)")
+        g.approach("Fold the two-number gcd over the list.")
+    else:
+        g.define("gcd_all [x] = x\ngcd_all (x:rest) = gcd x (gcd_all rest)")
+        g.approach("The gcd of a list is the gcd of its head and the gcd of the rest.")
+        g.tag("patterns")
+    import math
+
+    gg = 0
+    for x in xs:
+        gg = math.gcd(gg, x)
+    g.say(f"gcd_all {lit(xs)}", gg)
+    lcm_too = g.chance(0.5)
+    if lcm_too:
+        g.define("lcm_all xs = foldl (\\acc x -> acc * x / gcd acc x) 1 xs")
+        lv = 1
+        for x in xs[:4]:
+            lv = lv * x // math.gcd(lv, x)
+        g.result(f"lcm_all {lit(xs[:4])}", lv)
+        tail = f" `main` returns the least common multiple of the first four, {lit(xs[:4])} (`lcm_all`)."
+    else:
+        g.result(f"map (\\x -> x / gcd_all {lit(xs)}) {lit(xs)}", [x // gg for x in xs])
+        tail = " `main` returns the list divided by that gcd."
+    g.task(f"Write `gcd_all xs`, the greatest common divisor of a non-empty list, from a two-argument `gcd`. Print it for {lit(xs)}.{tail}")
+
+
+@family(C, "arithmetic", "floats")
+def circle_float(g: Gen) -> None:
+    pi = g.pick([3.14, 3.1416, 3.0])
+    rs = [g.int(1, 20) / 2 for _ in range(g.int(2, 5))]
+    ops = g.sample(["area", "circumference", "rounded"], g.int(1, 2))
+    g.define(f"pi = {pi}")
+    defs = {
+        "area": ("area r = pi * r * r", lambda r: pi * r * r, "the area pi r^2"),
+        "circumference": ("circumference r = 2.0 * pi * r", lambda r: 2.0 * pi * r, "the circumference 2 pi r"),
+        "rounded": ("rounded r = round (pi * r * r)", lambda r: _round_half_away(pi * r * r), "the area rounded to a whole number (`round`, still a Float)"),
+    }
+    for op in ops:
+        g.define(defs[op][0])
+    g.let("rs", lit(rs))
+    for op in ops:
+        g.say(f"map {op} rs", [defs[op][1](r) for r in rs])
+    g.result("length rs", len(rs))
+    g.style("floats")
+    g.approach("Float arithmetic throughout: the radii are Floats, since Int and Float never mix.")
+    g.task(f"With pi = {pi} and the radii {lit(rs)} (Floats), print " + english_list([f"the list of {defs[o][2]} (`{o}`)" for o in ops]) + "; `main` returns the number of circles.")
+
+
+def _round_half_away(x: float) -> float:
+    import math
+
+    return float(math.floor(x + 0.5)) if x >= 0 else -float(math.floor(-x + 0.5))
+
+
+DAYS = ["Saturday", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+@family(C, "arithmetic", "guards")
+def day_of_week(g: Gen) -> None:
+    import datetime
+
+    dates = []
+    for _ in range(g.int(2, 5)):
+        y, m = g.int(1900, 2099), g.int(1, 12)
+        dates.append((y, m, g.int(1, 28)))
+    style = g.style("zeller_local", "zeller_inline")
+    if style == "zeller_local":
+        g.define(
+            "weekday y m d =\n  mm = ? m < 3 -> m + 12 : m\n  yy = ? m < 3 -> y - 1 : y\n  k = yy % 100\n  j = yy / 100\n"
+            "  (d + 13 * (mm + 1) / 5 + k + k / 4 + j / 4 + 5 * j) % 7"
+        )
+        g.tag("local_block")
+    else:
+        g.define("zeller d mm yy = (d + 13 * (mm + 1) / 5 + yy % 100 + yy % 100 / 4 + yy / 400 + 5 * (yy / 100)) % 7\n\n"
+                 "weekday y m d = ? m < 3 -> zeller d (m + 12) (y - 1) : zeller d m y")
+    g.define("names = " + lit(DAYS))
+    for y, m, d in dates:
+        wd = (datetime.date(y, m, d).weekday() + 2) % 7  # Zeller: 0 = Saturday
+        g.say(f'"{y}-{m:02d}-{d:02d} " ++ index (weekday {y} {m} {d}) names', f"{y}-{m:02d}-{d:02d} {DAYS[wd]}")
+    g.approach("Zeller's congruence with January and February counted as months 13 and 14 of the previous year.")
+    g.task(f"Write `weekday y m d` with Zeller's congruence (0 = Saturday, ..., 6 = Friday) and a list `names` of day names. For "
+           + english_list([f"{y}-{m:02d}-{d:02d}" for y, m, d in dates]) + " print `YYYY-MM-DD DAY`, one line each.")

@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import json
 
-from .core import ANIMALS, CITIES, COLORS, FRUITS, ITEMS, NAMES, PEOPLE, WORDS, Gen, english_list, family, lit, quote
+from .core import ANIMALS, CITIES, COLORS, FRUITS, ITEMS, NAMES, PEOPLE, WORDS, Gen, english_list, family, helper, lit, quote
 
 C = "string_ops"
 
-CHARS = {
-    "comprehension": "chars s = [str_slice s i (i + 1) | i <- [0..(str_len s - 1)]]",
-    "map": "chars s = map (\\i -> str_slice s i (i + 1)) [0..(str_len s - 1)]",
-    "recursion": "chars s = ? str_len s == 0 -> [] : str_slice s 0 1 : chars (str_slice s 1 (str_len s))",
-}
-
-SPLIT = (
-    "split_on sep s =\n"
-    "  i = str_find s sep 0\n"
-    "  ? i < 0 -> [s]\n"
-    "  : str_slice s 0 i : split_on sep (str_slice s (i + str_len sep) (str_len s))"
-)
-
-TO_INT = (
-    'digit c = str_find "0123456789" c 0\n\n'
-    "to_int s = foldl (\\acc i -> acc * 10 + digit (str_slice s i (i + 1))) 0 [0..(str_len s - 1)]"
-)
-
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 UPPER = LOWER.upper()
-CASE = (
-    'lower = "abcdefghijklmnopqrstuvwxyz"\n\nupper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"\n\n'
-    "up c =\n  i = str_find lower c 0\n  ? i < 0 -> c : str_slice upper i (i + 1)"
-)
-
-
 def _chars(g: Gen) -> None:
-    g.define(CHARS[g.pick(list(CHARS))])
+    helper(g, "chars")
 
 
 def _phrase(g: Gen, n: int) -> str:
@@ -107,14 +83,14 @@ def count_vowels(g: Gen) -> None:
     g.task(f"Write `vowels s` counting the letters of s that are in \"{vowels}\". In `main`, {phrase}.")
 
 
-@family(C, "strings", "parsing")
+@family(C, "strings", "parsing", weight=0.7)
 def split_fields(g: Gen) -> None:
     sep = g.pick([",", ";", " ", "|", ", ", "::"])
     fields = g.sample(g.pick([WORDS, FRUITS, CITIES, COLORS]), g.int(2, 5))
     if g.chance(0.25):
         fields.insert(g.int(0, len(fields)), "")
     text = sep.join(fields)
-    g.define(SPLIT)
+    helper(g, "split_on")
     g.tag("recursion", "local_block")
     g.let("parts", f"split_on {quote(sep)} {quote(text)}")
     g.say("parts", fields)
@@ -167,7 +143,7 @@ def join_words(g: Gen) -> None:
 def normalize_spaces(g: Gen) -> None:
     ws = g.sample(WORDS + FRUITS, g.int(2, 5))
     messy = " " * g.int(0, 2) + "".join(w + " " * g.int(1, 3) for w in ws[:-1]) + ws[-1] + " " * g.int(0, 3)
-    g.define(SPLIT)
+    helper(g, "split_on")
     style = g.style("split_filter", "trim_first")
     if style == "split_filter":
         g.define('squeeze s = str_join " " (filter (\\w -> str_len w > 0) (split_on " " s))')
@@ -242,7 +218,7 @@ def replace_all(g: Gen) -> None:
         g.define("replace s old new =\n  i = str_find s old 0\n  ? i < 0 -> s\n  : str_slice s 0 i ++ new ++ replace (str_slice s (i + str_len old) (str_len s)) old new")
         g.approach("Replace the first occurrence and recurse on the text after it.")
     else:
-        g.define(SPLIT)
+        helper(g, "split_on")
         g.define("replace s old new = str_join new (split_on old s)")
         g.approach("Split on the old text and join with the new one.")
     g.tag("local_block")
@@ -277,14 +253,14 @@ def caesar(g: Gen) -> None:
     g.task(f"Caesar cipher: write `encode k s` shifting lower-case letters by k (wrapping around; other characters unchanged). Print `encode {k} {quote(msg)}`; `main` returns it decoded again with a shift of {26 - k}.")
 
 
-@family(C, "strings", "parsing")
+@family(C, "strings", "parsing", weight=0.6)
 def csv_sum(g: Gen) -> None:
     rows = [[g.pick(ITEMS + FRUITS), *[str(g.int(0, 99)) for _ in range(g.int(1, 3))]] for _ in range(g.int(2, 4))]
     n = min(len(r) for r in rows) - 1
     rows = [r[: n + 1] for r in rows]
     lines = [",".join(r) for r in rows]
-    g.define(SPLIT)
-    g.define(TO_INT)
+    helper(g, "split_on")
+    helper(g, "to_int")
     g.define("row_total line = sum (map to_int (tail (split_on \",\" line)))")
     g.tag("recursion", "local_block")
     style = g.style("for_each", "map")
@@ -306,7 +282,7 @@ def key_values(g: Gen) -> None:
     vals = {k: str(g.int(1, 999)) if g.chance(0.5) else g.pick(WORDS + COLORS) for k in keys}
     sep, kv = g.pick([(";", "="), ("&", "="), (",", ":"), (" ", "=")])
     text = sep.join(f"{k}{kv}{vals[k]}" for k in keys)
-    g.define(SPLIT)
+    helper(g, "split_on")
     g.define(f'parse s = foldl (\\m part -> map_insert (head (split_on "{kv}" part)) (index 1 (split_on "{kv}" part)) m) map_empty (split_on "{sep}" s)')
     g.let("cfg", f"parse {quote(text)}")
     ks = sorted(keys)
@@ -367,9 +343,9 @@ def repeat_string(g: Gen) -> None:
 
 @family(C, "strings")
 def acronym(g: Gen) -> None:
-    phrases = [_phrase(g, g.int(2, 4)) for _ in range(g.int(1, 3))]
-    g.define(CASE)
-    g.define(SPLIT)
+    phrases = [_phrase(g, g.int(2, 4)) for _ in range(g.int(2, 4))]
+    helper(g, "up")
+    helper(g, "split_on")
     style = g.style("map_join", "fold")
     if style == "map_join":
         g.define('acronym s = str_join "" (map (\\w -> up (str_slice w 0 1)) (split_on " " s))')
@@ -386,7 +362,7 @@ def acronym(g: Gen) -> None:
 def longest_word(g: Gen) -> None:
     words = g.sample(WORDS + FRUITS + ANIMALS + CITIES, g.int(3, 7))
     text = " ".join(words)
-    g.define(SPLIT)
+    helper(g, "split_on")
     style = g.style("fold", "recursion")
     if style == "fold":
         g.define('longest s = foldl (\\best w -> ? str_len w > str_len best -> w : best) "" (split_on " " s)')
@@ -406,7 +382,7 @@ def longest_word(g: Gen) -> None:
 
 @family(C, "strings", "recursion")
 def rle_string(g: Gen) -> None:
-    s = "".join(g.pick("abcxyz") * g.int(1, 4) for _ in range(g.int(2, 5)))
+    ss = ["".join(g.pick("abcxyz") * g.int(1, 4) for _ in range(g.int(2, 5))) for _ in range(g.int(2, 4))]
     style = g.style("recursion", "fold")
     if style == "recursion":
         g.define('run_len s c i = ? i < str_len s && str_slice s i (i + 1) == c -> run_len s c (i + 1) : i')
@@ -421,17 +397,20 @@ def rle_string(g: Gen) -> None:
         g.define('encode s =\n  st = foldl step {out = "", cur = "", n = 0} [str_slice s i (i + 1) | i <- [0..(str_len s - 1)]]\n  st.out ++ flush st')
         g.approach("Fold over the letters with a record of the output so far, the current letter and its count.")
         g.tag("records", "record_update", "local_block")
-    out = ""
-    i = 0
-    while i < len(s):
-        j = i
-        while j < len(s) and s[j] == s[i]:
-            j += 1
-        out += s[i] + str(j - i)
-        i = j
-    g.say(f"encode {quote(s)}", out)
+    def rle(s):
+        out = ""
+        i = 0
+        while i < len(s):
+            j = i
+            while j < len(s) and s[j] == s[i]:
+                j += 1
+            out += s[i] + str(j - i)
+            i = j
+        return out
+
+    phrase = g.each(lambda x: f"encode {x}", ss, [rle(s) for s in ss], what="the encoding", direct="encode")
     g.result('encode ""', "")
-    g.task(f"Run-length encode a string: each run of equal letters becomes the letter and the run's length (\"aaab\" → \"a3b1\"). Print `encode {quote(s)}`; `main` returns the encoding of \"\".")
+    g.task(f"Run-length encode a string: each run of equal letters becomes the letter and the run's length (\"aaab\" → \"a3b1\"). In `main`, {phrase}; `main` returns the encoding of \"\".")
 
 
 @family(C, "strings", "sorting")
@@ -453,10 +432,10 @@ def anagram(g: Gen) -> None:
 
 @family(C, "strings")
 def word_count(g: Gen) -> None:
-    sentences = [_phrase(g, g.int(1, 6)) for _ in range(g.int(2, 3))]
+    sentences = [_phrase(g, g.int(1, 6)) for _ in range(g.int(3, 5))]
     style = g.style("split", "spaces")
     if style == "split":
-        g.define(SPLIT)
+        helper(g, "split_on")
         g.define('words s = length (filter (\\w -> w != "") (split_on " " s))')
         g.approach("Split on spaces and count the non-empty pieces.")
         g.tag("recursion", "local_block")
@@ -469,12 +448,16 @@ def word_count(g: Gen) -> None:
 
 @family(C, "strings")
 def title_case(g: Gen) -> None:
-    phrase = _phrase(g, g.int(2, 5))
-    g.define(CASE)
-    g.define(SPLIT)
+    phrases = [_phrase(g, g.int(2, 4)) for _ in range(g.int(2, 3))]
+    phrase = phrases[0]
+    helper(g, "up")
+    helper(g, "split_on")
     g.define("cap w = ? str_len w == 0 -> w : up (str_slice w 0 1) ++ str_slice w 1 (str_len w)")
-    style = g.style("map_join", "pipe")
-    if style == "map_join":
+    style = g.style("map_join", "pipe", "compose")
+    if style == "compose":
+        g.define('title = split_on " " >> map cap >> str_join " "')
+        g.approach("Compose split, map and join with `>>`.")
+    elif style == "map_join":
         g.define('title s = str_join " " (map cap (split_on " " s))')
         g.approach("Capitalise every word and join them back with spaces.")
     else:
@@ -482,9 +465,9 @@ def title_case(g: Gen) -> None:
         g.approach("Split, capitalise and join in a pipeline.")
         g.tag("pipes")
     g.tag("local_block", "recursion")
-    g.say(f"title {quote(phrase)}", " ".join(w[0].upper() + w[1:] for w in phrase.split(" ")))
+    said = g.each(lambda x: f"title {x}", phrases, [" ".join(w[0].upper() + w[1:] for w in p.split(" ")) for p in phrases], what="the title-cased text", direct="title")
     g.result(f"cap {quote('x' + phrase.split(' ')[0])}", "X" + phrase.split(" ")[0])
-    g.task(f"Write `title s`, which capitalises the first letter of every word (no case builtins: look letters up in the two alphabets). Print `title {quote(phrase)}`; `main` returns `cap {quote('x' + phrase.split(' ')[0])}`.")
+    g.task(f"Write `title s`, which capitalises the first letter of every word (no case builtins: look letters up in the two alphabets). In `main`, {said}; `main` returns `cap {quote('x' + phrase.split(' ')[0])}`.")
 
 
 DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -492,7 +475,7 @@ DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "e
 
 @family(C, "strings", "recursion")
 def digits_to_words(g: Gen) -> None:
-    ns = g.ints(g.int(2, 3), 0, 9999)
+    ns = g.ints(g.int(3, 5), 0, 9999)
     g.define("names = " + lit(DIGIT_WORDS))
     style = g.style("recursion", "show_chars")
     sep = g.pick([" ", "-", ", "])
@@ -562,7 +545,7 @@ def mask(g: Gen) -> None:
     g.task(f"Write `mask s` replacing all but the last {keep} characters of a card number by {quote(ch)}. Print `mask {quote(digits)}`; `main` returns whether the length is unchanged.")
 
 
-@family(C, "strings", "map")
+@family(C, "strings", "map", weight=0.35)
 def char_frequency(g: Gen) -> None:
     text = g.pick(WORDS + FRUITS + ANIMALS) + g.pick(WORDS + FRUITS)
     _chars(g)
@@ -586,7 +569,10 @@ def char_frequency(g: Gen) -> None:
 
 @family(C, "strings", "parsing")
 def validate_identifier(g: Gen) -> None:
-    cands = g.sample(["total", "x1", "1x", "my_var", "", "_tmp", "has space", "camelCase", "a-b", "n2o", "9"], g.int(3, 5))
+    cands = []
+    for _ in range(g.int(3, 6)):
+        w = g.pick(WORDS + ANIMALS)
+        cands.append(g.pick([w, w + str(g.int(0, 99)), str(g.int(0, 9)) + w, w + "_" + g.pick(WORDS), "_" + w, w + " " + g.pick(WORDS), w + "-" + g.pick(WORDS), w.capitalize(), ""]))
     g.define(f'first_ok c = str_find "{LOWER}{UPPER}_" c 0 >= 0')
     g.define(f'rest_ok c = str_find "{LOWER}{UPPER}_0123456789" c 0 >= 0')
     style = g.style("filter", "recursion")
@@ -611,7 +597,8 @@ def validate_identifier(g: Gen) -> None:
 def receipt(g: Gen) -> None:
     lines = [{"item": i, "qty": g.int(1, 5), "cents": g.int(50, 999)} for i in g.sample(FRUITS + ITEMS, g.int(2, 4))]
     g.define('money c =\n  r = c % 100\n  "${c / 100}." ++ (? r < 10 -> "0" : "") ++ show r')
-    g.define('line l = "${l.qty} x ${l.item} @ ${money (l.cents)} = ${money (l.qty * l.cents)}"')
+    g.define(g.pick(['line l = "${l.qty} x ${l.item} @ ${money (l.cents)} = ${money (l.qty * l.cents)}"',
+                     'line {item, qty, cents} = "${qty} x ${item} @ ${money cents} = ${money (qty * cents)}"']))
     g.tag("local_block")
 
     def money(c):
