@@ -123,11 +123,15 @@ def _build(args: argparse.Namespace) -> int:
     from .split import DEFAULT_RATIOS, check_ratios
 
     console = Console(stderr=True)
-    evals = ([] if args.no_eval_tasks else default_evaluation_files()) + [Path(f) for f in args.decontaminate]
-    gates = Gates.create(threshold=args.threshold, eval_files=evals, tokenizer=args.tokenizer, max_tokens=args.max_tokens)
-    gen = _generator(args)
-    batch = args.batch or (64 if args.generator == "synth" else 2 * getattr(gen.client, "concurrency", 1))
     ratios = check_ratios(args.ratios) if args.ratios else DEFAULT_RATIOS
+    gen = _generator(args)  # first: a wrong option fails before the slower set-up below
+    try:
+        evals = ([] if args.no_eval_tasks else default_evaluation_files()) + [Path(f) for f in args.decontaminate]
+        gates = Gates.create(threshold=args.threshold, eval_files=evals, tokenizer=args.tokenizer, max_tokens=args.max_tokens)
+    except BaseException:
+        gen.close()
+        raise
+    batch = args.batch or (64 if args.generator == "synth" else 2 * getattr(gen.client, "concurrency", 1))
     with _progress(console, args.target, quiet=args.quiet) as on_progress:
         try:
             result = Builder(args.out, gen, gates, target=args.target, seed=args.seed, jobs=args.jobs, batch=batch,

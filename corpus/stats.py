@@ -16,7 +16,7 @@ from synoema.durable import write_atomic
 
 from .features import ALL as ALL_FEATURES
 from .features import MIN_PROGRAMS, REQUIRED
-from .gates import NUM_PERM, THRESHOLD, _need_datasketch
+from .gates import NUM_PERM, THRESHOLD, _need_datasketch, lsh_threshold
 from .normalize import fingerprint, jaccard, normalized_tokens, shingles
 from .schema import CATEGORIES, RECIPE, recipe_share
 from .store import CorpusDir
@@ -26,7 +26,7 @@ from .validate import FAILURE_KINDS, GATE_KINDS
 def near_duplicates(sources: list[str], threshold: float = THRESHOLD) -> tuple[int, int]:
     """(programs with an earlier near-duplicate, exact duplicates after renaming)."""
     ds = _need_datasketch()
-    lsh = ds.MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    lsh = ds.MinHashLSH(threshold=lsh_threshold(threshold), num_perm=NUM_PERM)
     sets: list[set[str]] = []
     keys: set[str] = set()
     near = exact = 0
