@@ -18,7 +18,7 @@ from .features import ALL as ALL_FEATURES
 from .features import MIN_PROGRAMS, REQUIRED
 from .gates import NUM_PERM, THRESHOLD, _need_datasketch, lsh_threshold
 from .normalize import fingerprint, jaccard, normalized_tokens, shingles
-from .schema import CATEGORIES, RECIPE, recipe_share
+from .schema import CATEGORIES, RECIPE
 from .store import CorpusDir
 from .validate import FAILURE_KINDS, GATE_KINDS
 
@@ -181,7 +181,7 @@ def show(stats: dict[str, Any], console: Any = None) -> None:
     con.print(t)
     div = stats.get("near_duplicates")
     lines = [f"families {stats['families']}, distinct AST shapes {stats['shapes']}, tokens per example mean {stats['tokens']['mean']} max {stats['tokens']['max']}",
-             f"splits: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["splits"].items()))]
+             "splits: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["splits"].items()))]
     if div:
         lines.append(f"near-duplicates after dedup: {div['programs']} ({div['rate']:.2%}) at Jaccard {div['threshold']}, exact duplicates {div['exact']}")
     if "model" in stats:

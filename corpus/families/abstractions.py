@@ -6,7 +6,6 @@ from .core import (
     ANIMALS,
     COLORS,
     FRUITS,
-    PEOPLE,
     WORDS,
     Con,
     Gen,
@@ -211,7 +210,7 @@ def curried_adders(g: Gen) -> None:
     g.let("adders", "[" + " ".join(f"({f} {lit(k)})" for k in ks) + "]")
     g.say(f"map ({f} {lit(ks[0])}) {lit(xs)}", [x + ks[0] for x in xs])
     g.say("map (\\h -> h 100) adders", [100 + k for k in ks])
-    g.result(f"foldl (\\acc h -> h acc) 0 adders", sum(ks))
+    g.result("foldl (\\acc h -> h acc) 0 adders", sum(ks))
     g.task(
         f"Write `{f} n` so that `{f} n` is a function adding n. Print `map ({f} {ks[0]})` over {lit(xs)}; make the list of adders for {english_list([str(k) for k in ks])} "
         f"and print each applied to 100 (as a list); `main` returns the result of applying them all in turn to 0."
@@ -365,7 +364,7 @@ def modules(g: Gen) -> None:
         "mean": ("mean xs = sum xs / length xs", sum(xs) // len(xs), "the Int mean"),
         "spread": ("spread xs = biggest xs - smallest xs", max(xs) - min(xs), "the spread (max minus min)"),
         "total": ("total xs = foldl (\\a b -> a + b) 0 xs", sum(xs), "the total"),
-        "count_above": (f"count_above k xs = length (filter (\\x -> x > k) xs)", sum(1 for x in xs if x > k), f"how many are above {k}"),
+        "count_above": ("count_above k xs = length (filter (\\x -> x > k) xs)", sum(1 for x in xs if x > k), f"how many are above {k}"),
         "double_all": ("double_all xs = map (\\x -> x * 2) xs", [2 * x for x in xs], "the list doubled"),
     }
     inner = []
@@ -574,7 +573,7 @@ def until_loop(g: Gen) -> None:
             x, s = g.int(0, 20), g.int(3, 9)
             m = g.pick([d for d in (2, 3, 5, 7) if s % d != 0])
             v = x + s
-            while not v % m == 0:
+            while v % m != 0:
                 v += s
             cases.append((f"\\x -> x % {m} == 0", f"\\x -> x + {s}", x + s, v, f"adding {s} to {x + s} until it is divisible by {m}"))
         else:
@@ -704,7 +703,7 @@ def string_pipeline(g: Gen) -> None:
         expr = f'str_join {quote(sep)} (map (\\w -> "${{w}}(${{str_len w}})") (filter (\\w -> str_len w >= {k}) {lit(words)}))'
         g.approach("Nested calls with interpolation for the label.")
     elif style == "compose":
-        g.define(f'label w = w ++ "(" ++ show (str_len w) ++ ")"')
+        g.define('label w = w ++ "(" ++ show (str_len w) ++ ")"')
         g.define(f"render = filter (\\w -> str_len w >= {k}) >> map label >> str_join {quote(sep)}")
         expr = f"render {lit(words)}"
         g.approach("Compose filter, map and join with `>>` into one `render` function.")
@@ -879,7 +878,7 @@ def tabulate(g: Gen) -> None:
     style = g.style("map_table", "list_table")
     probes = g.sample(range(0, n + 1), 2)
     if style == "map_table":
-        g.define(f"tabulate f n = foldl (\\m k -> map_insert k (f k) m) map_empty [0..n]")
+        g.define("tabulate f n = foldl (\\m k -> map_insert k (f k) m) map_empty [0..n]")
         g.let("t", f"tabulate (\\x -> {body}) {n}")
         for p in probes:
             g.say(f"map_get {p} 0 t", fn(p))

@@ -8,15 +8,14 @@ from .core import (
     ITEMS,
     NAMES,
     PEOPLE,
-    TOPICS,
     WORDS,
     Con,
     Gen,
     english_list,
     family,
+    helper,
     idiv,
     lit,
-    helper,
     quote,
     show,
 )
@@ -295,7 +294,7 @@ def shopping_cart(g: Gen) -> None:
     g.define('discount "SAVE10" t = t / 10\ndiscount "HALF" t = t / 2\ndiscount "FIVE" t = ? t < 5 -> t : 5\ndiscount _ _ = 0')
     g.define("total cart code =\n  t = subtotal cart\n  t - discount code t")
     g.tag("local_block", "strings")
-    sub = sum(l["price"] * l["qty"] for l in cart)
+    sub = sum(row["price"] * row["qty"] for row in cart)
 
     def disc(c, t):
         kind, v = codes.get(c, ("none", 0))
@@ -393,7 +392,7 @@ def sieve(g: Gen) -> None:
         g.task(f"Write a recursive sieve of Eratosthenes `sieve` and apply it to [2..{n}]. Print the {k} largest primes (largest first); `main` returns the sum of all of them.")
 
 
-@family(C, "recursion", "search", weight=0.1)
+@family(C, "recursion", "search", weight=0.05)
 def n_queens(g: Gen) -> None:
     n = g.int(4, 6)
     g.define("safe q qs = length (filter (\\p -> index 1 p == q || abs (index 1 p - q) == index 0 p) (zip [1..(length qs)] qs)) == 0")
@@ -412,16 +411,16 @@ def n_queens(g: Gen) -> None:
     )
 
 
-@family(C, "recursion", weight=0.5)
+@family(C, "recursion", weight=0.4)
 def hanoi(g: Gen) -> None:
     n = g.int(2, 4) if g.chance(0.5) else g.int(5, 12)
     a, b, c = g.pick([("A", "B", "C"), ("L", "M", "R"), ("1", "2", "3")])
     style = g.style("moves", "count")
     if style == "moves" and n <= 4:
-        g.define(f'hanoi 0 _ _ _ = []\nhanoi k from to via = hanoi (k - 1) from via to ++ ["${{from}}->${{to}}"] ++ hanoi (k - 1) via to from')
+        g.define('hanoi 0 _ _ _ = []\nhanoi k from to via = hanoi (k - 1) from via to ++ ["${from}->${to}"] ++ hanoi (k - 1) via to from')
 
         def moves(k, f, t, v):
-            return [] if k == 0 else moves(k - 1, f, v, t) + [f"{f}->{t}"] + moves(k - 1, v, t, f)
+            return [] if k == 0 else [*moves(k - 1, f, v, t), f"{f}->{t}", *moves(k - 1, v, t, f)]
 
         ms = moves(n, a, c, b)
         g.says(f"for_each print (hanoi {n} {quote(a)} {quote(c)} {quote(b)})", ms)
@@ -446,7 +445,7 @@ def _roman(n: int) -> str:
     return out
 
 
-@family(C, "strings", "recursion", weight=0.35)
+@family(C, "strings", "recursion", weight=0.3)
 def roman_numerals(g: Gen) -> None:
     ns = g.ints(g.int(3, 6), 1, 3999)
     style = g.style("table_recursion", "guards")
@@ -467,14 +466,14 @@ def roman_numerals(g: Gen) -> None:
     g.task(f"Write `roman n` converting 1..3999 to Roman numerals (with subtractive forms like IV and CM). In `main`, {phrase}.")
 
 
-@family(C, "strings", "adt", "parsing", weight=0.4)
+@family(C, "strings", "adt", "parsing", weight=0.25)
 def rpn_calculator(g: Gen) -> None:
     def gen_expr(d):
         if d == 0 or g.chance(0.3):
             return [str(g.int(1, 9))], None
-        l, _ = gen_expr(d - 1)
-        r, _ = gen_expr(d - 1)
-        return l + r + [g.pick(["+", "-", "*"])], None
+        left, _ = gen_expr(d - 1)
+        right, _ = gen_expr(d - 1)
+        return left + right + [g.pick(["+", "-", "*"])], None
 
     toks, _ = gen_expr(3)
     if len(toks) < 3:
@@ -724,7 +723,7 @@ def library_checkout(g: Gen) -> None:
     g.let("lib", "from_pairs [" + " ".join(f"(MkPair {quote(b)} \"\")" for b in books) + "]")
     ops = []
     for _ in range(g.int(2, 4)):
-        ops.append((g.pick(books + ["missing"]), g.pick(PEOPLE)))
+        ops.append((g.pick([*books, "missing"]), g.pick(PEOPLE)))
     lib = {b: "" for b in books}
     lines = []
     for title, who in ops:

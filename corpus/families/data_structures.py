@@ -37,16 +37,16 @@ def _derive(g: Gen, *options: str) -> str:
 def _bst_insert(t, x):
     if t is None:
         return [None, x, None]
-    l, v, r = t
+    left, v, right = t
     if x < v:
-        return [_bst_insert(l, x), v, r]
+        return [_bst_insert(left, x), v, right]
     if x > v:
-        return [l, v, _bst_insert(r, x)]
+        return [left, v, _bst_insert(right, x)]
     return t
 
 
 def _inorder(t):
-    return [] if t is None else _inorder(t[0]) + [t[1]] + _inorder(t[2])
+    return [] if t is None else [*_inorder(t[0]), t[1], *_inorder(t[2])]
 
 
 def _depth(t):
@@ -161,7 +161,7 @@ def _count_leaves(t):
     return _count_leaves(t[0]) + _count_leaves(t[2])
 
 
-@family(C, "adt", "recursion", "trees", weight=0.25)
+@family(C, "adt", "recursion", "trees", weight=0.15)
 def tree_mirror(g: Gen) -> None:
     g.define("Tree = Leaf | Node Tree Int Tree" + _derive(g, "Show", "Show, Eq"))
     xs = g.sample(range(1, 40), g.int(3, 7))
@@ -181,7 +181,7 @@ def tree_mirror(g: Gen) -> None:
     g.say(f"walk ({f} t)", _inorder(mirror(t)))
     if g.chance(0.5):
         g.result(f"walk ({f} ({f} t)) == walk t", True)
-        tail = f" `main` returns whether mirroring twice gives back the same walk."
+        tail = " `main` returns whether mirroring twice gives back the same walk."
     else:
         g.say(f"{f} (Node Leaf 1 (Node Leaf 2 Leaf))", Con("Node", Con("Node", Con("Leaf"), 2, Con("Leaf")), 1, Con("Leaf")))
         tail = f" Finally print `{f} (Node Leaf 1 (Node Leaf 2 Leaf))`."
@@ -351,7 +351,7 @@ def _show_con(v) -> str:
     return show(v)
 
 
-@family(C, "adt", "patterns", weight=0.5)
+@family(C, "adt", "patterns", weight=0.4)
 def traffic_light(g: Gen) -> None:
     states = g.pick([["Red", "Green", "Yellow"], ["Off", "Low", "High"], ["North", "East", "South", "West"], ["Spring", "Summer", "Autumn", "Winter"]])
     tname = {"Red": "Light", "Off": "Level", "North": "Dir", "Spring": "Season"}[states[0]]
@@ -660,7 +660,7 @@ def nested_records(g: Gen) -> None:
         g.define("set_city a city = {...a, city = city}\n\nrelocate c city = {...c, address = set_city (c.address) city}")
         g.approach("A helper updates the inner address; the outer update reuses it.")
     hire = g.int(1, 40)
-    g.define(f"hire c n = {{...c, staff = c.staff + n}}")
+    g.define("hire c n = {...c, staff = c.staff + n}")
     g.let("moved", f"hire (relocate co {quote(new_city)}) {hire}")
     g.say("moved", {"name": name, "staff": staff + hire, "address": {"city": new_city, "zip": zipc}})
     g.say("moved.address.city", new_city)
@@ -811,7 +811,7 @@ def matrix_ops(g: Gen) -> None:
             asked.append("the main diagonal")
         else:
             k = g.int(2, 5)
-            g.define(f"scale k m = map (\\row -> map (\\x -> x * k) row) m")
+            g.define("scale k m = map (\\row -> map (\\x -> x * k) row) m")
             g.say(f"scale {k} m", [[x * k for x in row] for row in m])
             asked.append(f"the matrix times {k}")
     g.defs[:] = list(dict.fromkeys(g.defs))
@@ -1173,7 +1173,7 @@ def linked_edit(g: Gen) -> None:
         g.tag("patterns")
     g.let("xs", lit(xs))
     g.say(f"remove_at {i} xs", xs[:i] + xs[i + 1:])
-    g.say(f"insert_at {j} {quote(new)} xs", xs[:j] + [new] + xs[j:])
+    g.say(f"insert_at {j} {quote(new)} xs", [*xs[:j], new, *xs[j:]])
     g.result(f"length (insert_at 0 {quote(new)} (remove_at {i} xs))", len(xs))
     g.task(
         f"Write `remove_at i xs` and `insert_at i v xs` (0-based). For {lit(xs)} print the list without element {i}, then the list with {quote(new)} inserted at {j}; "

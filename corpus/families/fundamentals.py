@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .core import Gen, english_list, family, helper, idiv, imod, lit, quote
+from .core import Gen, english_list, family, helper, idiv, imod, lit
 
 C = "fundamentals"
 
@@ -384,7 +384,7 @@ def triangle_kind(g: Gen) -> None:
             return "invalid"
         if a == b == c:
             return "equilateral"
-        if a == b or b == c or a == c:
+        if a in (b, c) or b == c:
             return "isosceles"
         return "scalene"
 
@@ -570,7 +570,7 @@ def to_binary(g: Gen) -> None:
     g.task(f"Write `{f} n` that gives the binary representation of a non-negative integer as {kind}. In `main`, {phrase}.")
 
 
-@family(C, "recursion", "io", weight=0.25)
+@family(C, "recursion", "io", weight=0.2)
 def countdown(g: Gen) -> None:
     f = g.name("countdown", "count_down", "launch", "tick")
     n = g.int(3, 9)
@@ -584,7 +584,7 @@ def countdown(g: Gen) -> None:
         g.define(f"{f} 0 = print \"{end}\"\n{f} n =\n  print n\n  {f} (n - 1)")
         g.approach("Two equations: at 0 print the final word, otherwise print n and recurse.")
         step = 1
-    vals = list(range(n, 0, -step)) + [end]
+    vals = [*list(range(n, 0, -step)), end]
     g.says(f"{f} {n}", vals)
     how = f"counting down by {step}" if step > 1 else "counting down"
     g.task(f"Write `{f} n` that prints the numbers from n {how}, one per line, while they are above 0, then prints \"{end}\". Call it with {n} in `main`.")
@@ -637,7 +637,7 @@ def divisors(g: Gen) -> None:
         phrase = g.each(lambda x: f"{f} {x}", ns, [_divisors(n) for n in ns], what="the list of proper divisors", direct=f)
         g.task(f"Write `{f} n`, the proper divisors of n (the divisors below n) in increasing order. In `main`, {phrase}.")
     elif mode == "perfect":
-        ns = g.ints(g.int(4, 7), 2, 500, distinct=True) + [g.pick([6, 28, 496])]
+        ns = [*g.ints(g.int(4, 7), 2, 500, distinct=True), g.pick([6, 28, 496])]
         ns = g.shuffled(ns)
         got = [n for n in ns if sum(_divisors(n)) == n]
         g.define(f"perfect n = sum ({f} n) == n")
@@ -698,7 +698,7 @@ def binomial(g: Gen) -> None:
         g.approach("n! / (k! (n-k)!) with a fold for the factorials.")
         hi = 20
     else:
-        g.define(f"next_row r = zip (0 : r) (r ++ [0]) |> map (\\p -> index 0 p + index 1 p)\n\nrow 0 = [1]\nrow n = next_row (row (n - 1))")
+        g.define("next_row r = zip (0 : r) (r ++ [0]) |> map (\\p -> index 0 p + index 1 p)\n\nrow 0 = [1]\nrow n = next_row (row (n - 1))")
         lo = g.int(0, 6)
         n = lo + g.int(1, 4)
         g.says(f"for_each (\\k -> print (row k)) [{lo}..{n}]", [[math.comb(m, k) for k in range(m + 1)] for m in range(lo, n + 1)])
@@ -755,7 +755,7 @@ def clock_time(g: Gen) -> None:
     g.task(f"Write `{f} s` turning a number of seconds into {form}. In `main`, {phrase}.")
 
 
-@family(C, "io", "strings", weight=0.25)
+@family(C, "io", "strings", weight=0.2)
 def read_number(g: Gen) -> None:
     n = g.int(0, 9999)
     g.stdin = f"{n}\n"
@@ -783,7 +783,7 @@ def read_number(g: Gen) -> None:
     g.task(f"Read a non-negative whole number from standard input (one line) and {how}. There is no built-in string-to-Int: write `to_int`. The input is `{n}`.")
 
 
-@family(C, "io", "strings", weight=0.2)
+@family(C, "io", "strings", weight=0.15)
 def greet_input(g: Gen) -> None:
     name = g.pick([*NAMES_FOR_INPUT])
     g.stdin = f"{name}\n"
@@ -810,7 +810,7 @@ def greet_input(g: Gen) -> None:
 NAMES_FOR_INPUT = ["Ada", "Linus", "Grace", "Alan", "Barbara", "Edsger", "Ken", "Margaret", "Dennis", "Frances", "Niklaus", "Radia"]
 
 
-@family(C, "guards", "patterns", weight=0.4)
+@family(C, "guards", "patterns", weight=0.3)
 def days_in_month(g: Gen) -> None:
     f = g.name("days", "days_in", "month_days", "length_of_month")
     months = g.sample(range(1, 13), g.int(3, 5))
@@ -916,7 +916,7 @@ def div_mod(g: Gen) -> None:
     )
 
 
-@family(C, "patterns", "guards", weight=0.2)
+@family(C, "patterns", "guards", weight=0.15)
 def bool_logic(g: Gen) -> None:
     op = g.pick(["xor", "implies", "nand", "nor"])
     table = {
@@ -974,7 +974,7 @@ def multiples_sum(g: Gen) -> None:
         g.define(f"{f} n = [1..(n - 1)] |> filter (\\x -> {cond}) |> sum")
         g.approach("A pipeline: range, filter, sum.")
         g.tag("pipes")
-    ns = [n] + g.ints(g.int(1, 3), 10, 400)
+    ns = [n, *g.ints(g.int(1, 3), 10, 400)]
 
     def total(n):
         return sum(x for x in range(1, n) if x % a == 0 or x % b == 0)
@@ -1115,7 +1115,7 @@ def recurrences(g: Gen) -> None:
         hi = 14
         g.approach("The recurrence as equations: the starting terms, then the rule.")
     elif style == "accumulator":
-        nxt = params.split()[1:] + [body]
+        nxt = [*params.split()[1:], body]
         g.define(f"go {params} 0 = a\ngo {params} n = go {' '.join(p if ' ' not in p else '(' + p + ')' for p in nxt)} (n - 1)\n\n{name} n = go {' '.join(map(str, start))} n")
         hi = 30
         g.approach("Slide a window of the last terms forward n times.")
@@ -1227,5 +1227,5 @@ def day_of_week(g: Gen) -> None:
         wd = (datetime.date(y, m, d).weekday() + 2) % 7  # Zeller: 0 = Saturday
         g.say(f'"{y}-{m:02d}-{d:02d} " ++ index (weekday {y} {m} {d}) names', f"{y}-{m:02d}-{d:02d} {DAYS[wd]}")
     g.approach("Zeller's congruence with January and February counted as months 13 and 14 of the previous year.")
-    g.task(f"Write `weekday y m d` with Zeller's congruence (0 = Saturday, ..., 6 = Friday) and a list `names` of day names. For "
+    g.task("Write `weekday y m d` with Zeller's congruence (0 = Saturday, ..., 6 = Friday) and a list `names` of day names. For "
            + english_list([f"{y}-{m:02d}-{d:02d}" for y, m, d in dates]) + " print `YYYY-MM-DD DAY`, one line each.")

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import json
 
-from .core import ANIMALS, CITIES, COLORS, FRUITS, ITEMS, NAMES, PEOPLE, WORDS, Gen, english_list, family, helper, lit, quote
+from .core import (
+    ANIMALS,
+    CITIES,
+    COLORS,
+    FRUITS,
+    ITEMS,
+    NAMES,
+    PEOPLE,
+    WORDS,
+    Gen,
+    english_list,
+    family,
+    helper,
+    lit,
+    quote,
+)
 
 C = "string_ops"
 
@@ -20,7 +35,7 @@ def _phrase(g: Gen, n: int) -> str:
 
 @family(C, "strings", "recursion")
 def reverse_string(g: Gen) -> None:
-    ws = g.sample(WORDS + FRUITS + ANIMALS + PEOPLE, g.int(2, 4))
+    ws = g.sample(WORDS + FRUITS + ANIMALS + PEOPLE, g.int(3, 6))
     style = g.style("chars_reverse", "recursion", "fold")
     if style == "chars_reverse":
         _chars(g)
@@ -86,28 +101,30 @@ def count_vowels(g: Gen) -> None:
 @family(C, "strings", "parsing", weight=0.7)
 def split_fields(g: Gen) -> None:
     sep = g.pick([",", ";", " ", "|", ", ", "::"])
-    fields = g.sample(g.pick([WORDS, FRUITS, CITIES, COLORS]), g.int(2, 5))
-    if g.chance(0.25):
-        fields.insert(g.int(0, len(fields)), "")
-    text = sep.join(fields)
+    texts = []
+    for _ in range(g.int(2, 4)):
+        fields = g.sample(g.pick([WORDS, FRUITS, CITIES, COLORS]), g.int(2, 5))
+        if g.chance(0.25):
+            fields.insert(g.int(0, len(fields)), "")
+        texts.append(sep.join(fields))
     helper(g, "split_on")
     g.tag("recursion", "local_block")
-    g.let("parts", f"split_on {quote(sep)} {quote(text)}")
-    g.say("parts", fields)
-    g.say("length parts", len(fields))
-    style = g.style("join_back", "longest")
-    if style == "join_back":
-        g.result(f'str_join "+" parts', "+".join(fields))
-        tail = 'the fields joined with "+"'
+    style = g.style("fields", "count", "join_back")
+    if style == "fields":
+        phrase = g.each(lambda x: f"split_on {quote(sep)} {x}", texts, [t.split(sep) for t in texts], what="the list of fields")
+    elif style == "count":
+        phrase = g.each(lambda x: f"length (split_on {quote(sep)} {x})", texts, [len(t.split(sep)) for t in texts], what="the number of fields")
     else:
-        best = fields[0]
-        for f in fields:
-            if len(f) > len(best):
-                best = f
-        g.result("foldl (\\b w -> ? str_len w > str_len b -> w : b) (head parts) parts", best)
-        tail = "the longest field (the first on ties)"
+        phrase = g.each(lambda x: f'str_join "+" (split_on {quote(sep)} {x})', texts, ["+".join(t.split(sep)) for t in texts], what='the fields joined again with "+"')
+    first = texts[0].split(sep)
+    best = first[0]
+    for f in first:
+        if len(f) > len(best):
+            best = f
+    g.result(f"foldl (\\b w -> ? str_len w > str_len b -> w : b) \"\" (split_on {quote(sep)} {quote(texts[0])})", best)
     g.approach("Find the separator with `str_find`, cut before it with `str_slice`, and split the rest recursively.")
-    g.task(f"There is no split builtin: write `split_on sep s` with `str_find` and `str_slice` (empty fields are kept). Split {quote(text)} on {quote(sep)}, print the fields and their number; `main` returns {tail}.")
+    g.task(f"There is no split builtin: write `split_on sep s` with `str_find` and `str_slice` (empty fields are kept). Splitting on {quote(sep)}, in `main`, {phrase}; "
+           f"`main` returns the longest field of {quote(texts[0])} (the first on ties).")
 
 
 @family(C, "strings", "formatting")
@@ -247,10 +264,10 @@ def caesar(g: Gen) -> None:
     def enc(k, s):
         return "".join(LOWER[(LOWER.index(c) + k) % 26] if c in LOWER else c for c in s)
 
-    e = enc(k, msg)
-    g.say(f"encode {k} {quote(msg)}", e)
+    msgs = [msg] + [_phrase(g, g.int(1, 2)) for _ in range(g.int(1, 3))]
+    phrase = g.each(lambda x: f"encode {k} {x}", msgs, [enc(k, m) for m in msgs], what=f"the text encoded with shift {k}")
     g.result(f"encode {26 - k} (encode {k} {quote(msg)})", msg)
-    g.task(f"Caesar cipher: write `encode k s` shifting lower-case letters by k (wrapping around; other characters unchanged). Print `encode {k} {quote(msg)}`; `main` returns it decoded again with a shift of {26 - k}.")
+    g.task(f"Caesar cipher: write `encode k s` shifting lower-case letters by k (wrapping around; other characters unchanged). In `main`, {phrase}; `main` returns {quote(msg)} encoded and decoded again with a shift of {26 - k}.")
 
 
 @family(C, "strings", "parsing", weight=0.6)
@@ -303,7 +320,7 @@ def pad_table(g: Gen) -> None:
     width = max(len(w) for w, _ in rows) + g.int(1, 3)
     nw = g.int(5, 7)
     fill = g.pick([" ", ".", "_"])
-    g.define(f'rep n s = foldl (\\acc _ -> acc ++ s) "" [1..n]')
+    g.define('rep n s = foldl (\\acc _ -> acc ++ s) "" [1..n]')
     g.define(f'pad_right n s = s ++ rep (n - str_len s) "{fill}"')
     g.define('pad_left n s = rep (n - str_len s) " " ++ s')
     g.says(f'for_each (\\r -> print (pad_right {width} (r.name) ++ pad_left {nw} (show (r.qty)))) {lit([{"name": w, "qty": q} for w, q in rows])}',
@@ -360,8 +377,9 @@ def acronym(g: Gen) -> None:
 
 @family(C, "strings")
 def longest_word(g: Gen) -> None:
-    words = g.sample(WORDS + FRUITS + ANIMALS + CITIES, g.int(3, 7))
-    text = " ".join(words)
+    texts = [" ".join(g.sample(WORDS + FRUITS + ANIMALS + CITIES, g.int(2, 6))) for _ in range(g.int(2, 4))]
+    words = texts[0].split(" ")
+    text = texts[0]
     helper(g, "split_on")
     style = g.style("fold", "recursion")
     if style == "fold":
@@ -371,18 +389,21 @@ def longest_word(g: Gen) -> None:
         g.define('pick_long [w] = w\npick_long (w:rest) =\n  other = pick_long rest\n  ? str_len w >= str_len other -> w : other\n\nlongest s = pick_long (split_on " " s)')
         g.approach("Compare each word with the longest of the rest; ties go to the earlier word.")
     g.tag("local_block", "recursion")
-    best = ""
-    for w in words:
-        if len(w) > len(best):
-            best = w
-    g.say(f"longest {quote(text)}", best)
+    def longest(t: str) -> str:
+        best = ""
+        for w in t.split(" "):
+            if len(w) > len(best):
+                best = w
+        return best
+
+    phrase = g.each(lambda x: f"longest {x}", texts, [longest(t) for t in texts], what="the longest word", direct="longest")
     g.result(f'map str_len (split_on " " {quote(text)})', [len(w) for w in words])
-    g.task(f"Write `longest s`, the longest word of a sentence (the first on ties). Print it for {quote(text)}; `main` returns the list of word lengths.")
+    g.task(f"Write `longest s`, the longest word of a sentence (the first on ties). In `main`, {phrase}; `main` returns the list of word lengths of {quote(text)}.")
 
 
 @family(C, "strings", "recursion")
 def rle_string(g: Gen) -> None:
-    ss = ["".join(g.pick("abcxyz") * g.int(1, 4) for _ in range(g.int(2, 5))) for _ in range(g.int(2, 4))]
+    ss = ["".join(g.pick("abcxyz") * g.int(1, 4) for _ in range(g.int(2, 5))) for _ in range(g.int(3, 5))]
     style = g.style("recursion", "fold")
     if style == "recursion":
         g.define('run_len s c i = ? i < str_len s && str_slice s i (i + 1) == c -> run_len s c (i + 1) : i')
@@ -491,7 +512,7 @@ def digits_to_words(g: Gen) -> None:
     g.task(f"Write `say n` spelling the decimal digits of n as words separated by {quote(sep)} (405 → \"four{sep}zero{sep}five\"). In `main`, {phrase}.")
 
 
-@family(C, "strings", "formatting", "recursion")
+@family(C, "strings", "formatting", "recursion", weight=0.7)
 def thousands(g: Gen) -> None:
     ns = [g.int(0, 10 ** g.int(1, 9)) for _ in range(g.int(2, 4))]
     sep = g.pick([",", ".", " ", "_"])
@@ -545,7 +566,7 @@ def mask(g: Gen) -> None:
     g.task(f"Write `mask s` replacing all but the last {keep} characters of a card number by {quote(ch)}. Print `mask {quote(digits)}`; `main` returns whether the length is unchanged.")
 
 
-@family(C, "strings", "map", weight=0.35)
+@family(C, "strings", "map", weight=0.25)
 def char_frequency(g: Gen) -> None:
     text = g.pick(WORDS + FRUITS + ANIMALS) + g.pick(WORDS + FRUITS)
     _chars(g)
@@ -570,7 +591,7 @@ def char_frequency(g: Gen) -> None:
 @family(C, "strings", "parsing")
 def validate_identifier(g: Gen) -> None:
     cands = []
-    for _ in range(g.int(3, 6)):
+    for _ in range(g.int(4, 7)):
         w = g.pick(WORDS + ANIMALS)
         cands.append(g.pick([w, w + str(g.int(0, 99)), str(g.int(0, 9)) + w, w + "_" + g.pick(WORDS), "_" + w, w + " " + g.pick(WORDS), w + "-" + g.pick(WORDS), w.capitalize(), ""]))
     g.define(f'first_ok c = str_find "{LOWER}{UPPER}_" c 0 >= 0')
@@ -605,8 +626,8 @@ def receipt(g: Gen) -> None:
         return f"{c // 100}.{c % 100:02d}"
 
     g.let("ls", lit(lines))
-    g.says("for_each (\\l -> print (line l)) ls", [f"{l['qty']} x {l['item']} @ {money(l['cents'])} = {money(l['qty'] * l['cents'])}" for l in lines])
-    total = sum(l["qty"] * l["cents"] for l in lines)
+    g.says("for_each (\\l -> print (line l)) ls", [f"{r['qty']} x {r['item']} @ {money(r['cents'])} = {money(r['qty'] * r['cents'])}" for r in lines])
+    total = sum(r["qty"] * r["cents"] for r in lines)
     g.result('"TOTAL " ++ money (sum (map (\\l -> l.qty * l.cents) ls))', f"TOTAL {money(total)}")
     g.style("interpolation")
     g.approach("Format cents as D.CC with Int division and a padded remainder; interpolate each line.")
@@ -623,7 +644,7 @@ def json_strings(g: Gen) -> None:
     sep = g.pick([", ", " / ", "; "])
     g.say(f"str_join {quote(sep)} ns", sep.join(names))
     g.say('map str_len ns', [len(n) for n in names])
-    g.result(f'json_num (unwrap (json_get "count" doc)) == length ns', True)
+    g.result('json_num (unwrap (json_get "count" doc)) == length ns', True)
     g.style("json")
     g.approach("Parse, take the array field, and turn each element into a String with `json_str`.")
     g.task(f"Parse `{text}`. Print the {tag} joined with {quote(sep)}, then the list of name lengths; `main` returns whether \"count\" equals the number of names.")

@@ -32,8 +32,8 @@ MAX_RETRY_AFTER = 120.0
 
 
 def normalize_base_url(url: str) -> str:
-    from assistant.backends.openai_compat import normalize_base_url as norm
     from assistant.backends.errors import BackendConfigError
+    from assistant.backends.openai_compat import normalize_base_url as norm
 
     try:
         return norm(url)

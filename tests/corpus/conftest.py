@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("datasketch", reason="the corpus needs the [corpus] extra (datasketch)")
 
-from corpus_support import SESSION_SEED, SESSION_TARGET, build_synth  # noqa: E402
+from corpus_support import SESSION_SEED, SESSION_TARGET, build_synth
 
 
 @pytest.fixture(scope="session")
