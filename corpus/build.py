@@ -11,6 +11,7 @@ uninterrupted run. Every slot's line is appended and fsync'd before the next one
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import Counter
@@ -270,8 +271,6 @@ class Builder:
 
 
 def json_short(value: Any) -> str:
-    import json
-
     text = json.dumps(value, sort_keys=True)
     return text if len(text) <= 80 else text[:77] + "..."
 

@@ -26,23 +26,11 @@ RECIPE: dict[str, int] = {
     "string_ops": 537,
 }
 
-CATEGORY_NOTES: dict[str, str] = {
-    "fundamentals": "arithmetic, recursion, basic I/O, guards",
-    "data_structures": "lists, tuples, records, trees, ADTs",
-    "abstractions": "higher-order functions, lambdas, pipes, traits, modules",
-    "applications": "sorting, searching, multi-function programs",
-    "string_ops": "string manipulation, formatting, parsing",
-}
-
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 
 
 class CorpusError(ValueError):
     """Bad input (a task file, a corpus folder, an option): the message says what and where."""
-
-
-def recipe_share(category: str) -> float:
-    return RECIPE[category] / sum(RECIPE.values())
 
 
 def quotas(target: int, categories: tuple[str, ...] = CATEGORIES) -> dict[str, int]:

@@ -82,7 +82,7 @@ def compute(folder: str | Path, *, diversity: bool = True) -> dict[str, Any]:
         for t in r.get("tags", []):
             tags[t]["rejected"] += 1
     taxonomy: dict[str, dict[str, Any]] = {}
-    for kind in (*FAILURE_KINDS, "generator_error", *GATE_KINDS):
+    for kind in (*FAILURE_KINDS, *GATE_KINDS):
         rows = [r for r in rej if r.get("kind") == kind]
         if rows:
             taxonomy[kind] = {

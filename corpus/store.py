@@ -14,7 +14,6 @@ resume where it stopped.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,5 +96,3 @@ def load_programs(folder: str | Path, *, split: str | None = None) -> list[Progr
     return [r for r in out if split is None or r.split == split]
 
 
-def iter_programs(folder: str | Path) -> Iterator[ProgramRecord]:
-    yield from load_programs(folder)

@@ -11,6 +11,7 @@ a `Verdict` with the failure kind of the taxonomy and the diagnostic codes:
     no_main       it defines things but has no `main` to run
     wrong_output  it runs, but prints something else than the expected output
     no_program    (model generators) the answer holds no ```sno block
+    generator_error  no candidate at all: a request failed for good, or a synth family raised
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from synoema.execute import Limits
 
-FAILURE_KINDS: tuple[str, ...] = ("syntax", "type", "runtime", "limit", "refused", "no_main", "wrong_output", "no_program")
+FAILURE_KINDS: tuple[str, ...] = ("syntax", "type", "runtime", "limit", "refused", "no_main", "wrong_output", "no_program", "generator_error")
 GATE_KINDS: tuple[str, ...] = ("duplicate", "near_duplicate", "contaminated", "too_long")
 DEFAULT_LIMITS = Limits(timeout=10.0)
 

@@ -568,7 +568,7 @@ def payroll(g: Gen) -> None:
     )
 
 
-@family(C, "recursion", "dynamic_programming", weight=0.7)
+@family(C, "recursion", "dynamic_programming", weight=0.5)
 def grid_paths(g: Gen) -> None:
     r, c = g.int(2, 6), g.int(2, 6)
     blocked = [] if g.chance(0.4) else [(g.int(0, r - 1), g.int(0, c - 1))]
@@ -753,35 +753,43 @@ def library_checkout(g: Gen) -> None:
 
 @family(C, "adt", "map", "records")
 def tournament(g: Gen) -> None:
-    teams = g.sample(["ants", "bees", "cats", "dogs", "elks", "foxes", "gnus"], g.int(3, 4))
-    g.define("Result3 = Win String String | Draw String String")
-    g.define("add k n m = map_insert k (map_get k 0 m + n) m")
-    g.define("score m (Win a b) = add b 0 (add a 3 m)\nscore m (Draw a b) = add b 1 (add a 1 m)")
+    teams = g.sample(["ants", "bees", "cats", "dogs", "elks", "foxes", "gnus", "hens", "owls", "yaks"], g.int(3, 5))
+    win, draw, tname = g.pick([("Win", "Draw", "Game"), ("Beat", "Tie", "Match"), ("Won", "Drew", "Outcome")])
+    wp, dp = g.pick([(3, 1), (2, 1), (4, 2), (5, 2)])
+    g.define(f"{tname} = {win} String String | {draw} String String")
+    style = g.style("helper", "inline")
+    if style == "helper":
+        g.define("add k n m = map_insert k (map_get k 0 m + n) m")
+        g.define(f"score m ({win} a b) = add b 0 (add a {wp} m)\nscore m ({draw} a b) = add b {dp} (add a {dp} m)")
+    else:
+        g.define(f"score m ({win} a b) = map_insert b (map_get b 0 m) (map_insert a (map_get a 0 m + {wp}) m)\n"
+                 f"score m ({draw} a b) =\n  m1 = map_insert a (map_get a 0 m + {dp}) m\n  map_insert b (map_get b 0 m1 + {dp}) m1")
+        g.tag("local_block")
     games = []
-    for _ in range(g.int(3, 6)):
+    for _ in range(g.int(3, 7)):
         a, b = g.sample(teams, 2)
-        games.append(Con(g.pick(["Win", "Win", "Draw"]), a, b))
+        games.append(Con(g.pick([win, win, draw]), a, b))
     pts: dict[str, int] = {}
     for gm in games:
         a, b = gm.args
-        if gm.name == "Win":
-            pts[a] = pts.get(a, 0) + 3
+        if gm.name == win:
+            pts[a] = pts.get(a, 0) + wp
             pts[b] = pts.get(b, 0)
         else:
-            pts[a] = pts.get(a, 0) + 1
-            pts[b] = pts.get(b, 0) + 1
+            pts[a] = pts.get(a, 0) + dp
+            pts[b] = pts.get(b, 0) + dp
     g.let("table", f"foldl score map_empty {lit(games)}")
     ks = sorted(pts)
-    g.says('for_each (\\t -> print "${t} ${map_get t 0 table}") (map_keys table)', [f"{k} {pts[k]}" for k in ks])
+    sep = g.pick([" ", ": ", " - "])
+    g.says(f'for_each (\\t -> print "${{t}}{sep}${{map_get t 0 table}}") (map_keys table)', [f"{k}{sep}{pts[k]}" for k in ks])
     leader = ks[0]
     for k in ks:
         if pts[k] > pts[leader]:
             leader = k
     g.result("foldl (\\best t -> ? map_get t 0 table > map_get best 0 table -> t : best) (head (map_keys table)) (map_keys table)", leader)
-    g.style("fold_map")
-    g.approach("Fold the results into a Map of points: 3 for a win, 1 each for a draw.")
+    g.approach(f"Fold the results into a Map of points: {wp} for a win, {dp} each for a draw.")
     g.task(
-        f"Games are `Win winner loser` or `Draw a b`: {lit(games)}. A win gives 3 points, a draw 1 to each; every team that played appears. Print `TEAM POINTS` in name order; "
+        f"Games are `{win} winner loser` or `{draw} a b`: {lit(games)}. A win gives {wp} points, a draw {dp} to each; every team that played appears. Print `TEAM{sep}POINTS` in name order; "
         "`main` returns the leader (the first in name order on ties)."
     )
 

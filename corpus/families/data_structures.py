@@ -34,14 +34,15 @@ def _derive(g: Gen, *options: str) -> str:
 # ── trees ───────────────────────────────────────────────────────────────────────────────────
 
 
-def _bst_insert(t, x):
+def _bst_insert(t, x, keep: bool = False):
+    """Insert into a search tree; `keep` sends duplicates right instead of ignoring them."""
     if t is None:
         return [None, x, None]
     left, v, right = t
     if x < v:
-        return [_bst_insert(left, x), v, right]
-    if x > v:
-        return [left, v, _bst_insert(right, x)]
+        return [_bst_insert(left, x, keep), v, right]
+    if x > v or keep:
+        return [left, v, _bst_insert(right, x, keep)]
     return t
 
 
@@ -66,8 +67,11 @@ def bst(g: Gen) -> None:
     if param:
         g.tag("adt_param")
     ins = g.name("insert", "add", "put")
-    style = g.style("guards", "nested")
-    if style == "guards":
+    style = g.style("guards", "nested", "keep")
+    keep = style == "keep"
+    if style == "keep":
+        g.define(f"{ins} x {leaf} = {node} {leaf} x {leaf}\n{ins} x ({node} l v r) = ? x < v -> {node} ({ins} x l) v r : {node} l v ({ins} x r)")
+    elif style == "guards":
         g.define(
             f"{ins} x {leaf} = {node} {leaf} x {leaf}\n{ins} x ({node} l v r) =\n  ? x < v -> {node} ({ins} x l) v r\n"
             f"  : ? x > v -> {node} l v ({ins} x r)\n  : {node} l v r"
@@ -80,7 +84,7 @@ def bst(g: Gen) -> None:
     xs = g.ints(g.int(4, 9), 1, 60)
     t = None
     for x in xs:
-        t = _bst_insert(t, x)
+        t = _bst_insert(t, x, keep)
     g.let("t", f"foldl (\\acc x -> {ins} x acc) {leaf} {lit(xs)}")
     g.say("walk t", _inorder(t))
     extra = g.pick(["member", "depth", "size", "show"])
@@ -97,18 +101,18 @@ def bst(g: Gen) -> None:
         g.tag("local_block")
     elif extra == "size":
         g.result("length (walk t)", len(_inorder(t)))
-        more = " `main` returns how many distinct values the tree holds."
+        more = " `main` returns how many values the tree holds."
     else:
         small = xs[:3]
         s = None
         for x in small:
-            s = _bst_insert(s, x)
+            s = _bst_insert(s, x, keep)
         g.say(f"foldl (\\acc x -> {ins} x acc) {leaf} {lit(small)}", _tree_con(s, leaf, node))
         more = f" Also print the tree built from just {lit(small)} itself."
     g.approach("A binary search tree as an ADT; insertion keeps smaller values left, and an in-order walk lists them sorted.")
     g.task(
         f"Define a binary search tree `{tname}` with constructors `{leaf}` and `{node}` (left, value, right). Write `{ins} x tree` "
-        f"(duplicates ignored) and `walk` (in-order list). Insert {lit(xs)} into an empty tree in that order and print the walk.{more}"
+        f"({'duplicates go to the right' if keep else 'duplicates ignored'}) and `walk` (in-order list). Insert {lit(xs)} into an empty tree in that order and print the walk.{more}"
     )
 
 
@@ -483,18 +487,25 @@ def custom_list(g: Gen) -> None:
 
 @family(C, "adt", "records")
 def stack_machine(g: Gen) -> None:
-    g.define("Op = Push Int | Pop | Add | Mul | Dup" + _derive(g, "Show", "Show, Eq"))
-    g.define(
-        "step stack (Push n) = n : stack\nstep (_:rest) Pop = rest\nstep (a:(b:rest)) Add = (a + b) : rest\n"
-        "step (a:(b:rest)) Mul = (a * b) : rest\nstep (a:rest) Dup = a : a : rest\nstep stack _ = stack"
-    )
+    extra = g.sample(["Mul", "Sub", "Swap", "Neg"], g.int(1, 3))
+    names = ["Push Int", "Pop", "Add", "Dup", *extra]
+    tname = g.pick(["Op", "Instr", "Cmd"])
+    decl = " | ".join(g.shuffled(names))
+    g.define(f"{tname} = {decl}" + _derive(g, "Show", "Show, Eq"))
+    rules = {
+        "Pop": "step (_:rest) Pop = rest", "Add": "step (a:(b:rest)) Add = (a + b) : rest", "Dup": "step (a:rest) Dup = a : a : rest",
+        "Mul": "step (a:(b:rest)) Mul = (a * b) : rest", "Sub": "step (a:(b:rest)) Sub = (b - a) : rest",
+        "Swap": "step (a:(b:rest)) Swap = b : a : rest", "Neg": "step (a:rest) Neg = (0 - a) : rest",
+    }
+    g.define("\n".join(["step stack (Push n) = n : stack", *(rules[k] for k in ["Pop", "Add", "Dup", *extra]), "step stack _ = stack"]))
     ops: list[Con] = []
     depth = 0
+    arity = {"Push": 0, "Pop": 1, "Dup": 1, "Neg": 1, "Add": 2, "Mul": 2, "Sub": 2, "Swap": 2}
+    effect = {"Push": 1, "Pop": -1, "Dup": 1, "Neg": 0, "Add": -1, "Mul": -1, "Sub": -1, "Swap": 0}
     for _ in range(g.int(4, 9)):
-        choices = ["Push"] + (["Pop", "Dup"] if depth >= 1 else []) + (["Add", "Mul"] if depth >= 2 else [])
-        k = g.pick(choices)
+        k = g.pick([op for op in ["Push", "Pop", "Add", "Dup", *extra] if arity[op] <= depth])
         ops.append(Con(k, g.int(1, 9)) if k == "Push" else Con(k))
-        depth += {"Push": 1, "Pop": -1, "Dup": 1, "Add": -1, "Mul": -1}[k]
+        depth += effect[k]
     stack: list[int] = []
     trace = []
     for o in ops:
@@ -506,8 +517,14 @@ def stack_machine(g: Gen) -> None:
             stack = [stack[0], *stack]
         elif o.name == "Add":
             stack = [stack[0] + stack[1], *stack[2:]]
-        else:
+        elif o.name == "Mul":
             stack = [stack[0] * stack[1], *stack[2:]]
+        elif o.name == "Sub":
+            stack = [stack[1] - stack[0], *stack[2:]]
+        elif o.name == "Swap":
+            stack = [stack[1], stack[0], *stack[2:]]
+        else:
+            stack = [-stack[0], *stack[1:]]
         trace.append(list(stack))
     g.let("ops", lit(ops))
     style = g.style("fold", "trace")
@@ -522,8 +539,9 @@ def stack_machine(g: Gen) -> None:
     g.result("length ops", len(ops))
     g.approach("The stack is a list with its top first; `step` matches an operation and the stack shape together.")
     g.task(
-        f"A stack machine has `Op = Push Int | Pop | Add | Mul | Dup`. Write `step stack op` (Add and Mul replace the top two values by their sum or product). "
-        f"For the program {lit(ops)}, {asked}; `main` returns the number of operations."
+        f"A stack machine has `{tname} = {decl}`. Write `step stack op`: Push puts a number on top, Pop drops the top, Dup copies it, Add replaces the top two by their sum"
+        + "".join({"Mul": ", Mul by their product", "Sub": ", Sub by the second minus the top", "Swap": ", Swap exchanges them", "Neg": ", Neg negates the top"}[k] for k in extra)
+        + f". For the program {lit(ops)}, {asked}; `main` returns the number of operations."
     )
 
 
@@ -1001,7 +1019,7 @@ def inventory_map(g: Gen) -> None:
     )
 
 
-@family(C, "map")
+@family(C, "map", weight=0.7)
 def histogram_map(g: Gen) -> None:
     xs = g.ints(g.int(5, 12), 1, 6)
     g.define("hist xs = foldl (\\m x -> map_insert x (map_get x 0 m + 1) m) map_empty xs")

@@ -159,7 +159,7 @@ def digit_sum(g: Gen) -> None:
         g.task(f"Write a function `{f}` that adds up the decimal digits of a non-negative integer. In `main`, {phrase}.")
 
 
-@family(C, "recursion", "arithmetic", weight=0.7)
+@family(C, "recursion", "arithmetic", weight=0.5)
 def reverse_number(g: Gen) -> None:
     f = g.name("rev_num", "reverse_digits", "flip_number", "mirror")
     ns = [g.int(1, 9) * 10 ** g.int(0, 3) + g.int(0, 999) for _ in range(g.int(3, 6))]
@@ -570,7 +570,7 @@ def to_binary(g: Gen) -> None:
     g.task(f"Write `{f} n` that gives the binary representation of a non-negative integer as {kind}. In `main`, {phrase}.")
 
 
-@family(C, "recursion", "io", weight=0.2)
+@family(C, "recursion", "io", weight=0.15)
 def countdown(g: Gen) -> None:
     f = g.name("countdown", "count_down", "launch", "tick")
     n = g.int(3, 9)
@@ -755,7 +755,7 @@ def clock_time(g: Gen) -> None:
     g.task(f"Write `{f} s` turning a number of seconds into {form}. In `main`, {phrase}.")
 
 
-@family(C, "io", "strings", weight=0.2)
+@family(C, "io", "strings", weight=0.15)
 def read_number(g: Gen) -> None:
     n = g.int(0, 9999)
     g.stdin = f"{n}\n"
@@ -1030,7 +1030,7 @@ def _happy(n: int) -> bool:
     return n == 1
 
 
-@family(C, "arithmetic", "recursion", weight=0.6)
+@family(C, "arithmetic", "recursion", weight=0.4)
 def number_props(g: Gen) -> None:
     prop = g.pick(["armstrong", "harshad", "happy", "automorphic"])
     g.define("digits n = ? n < 10 -> [n] : digits (n / 10) ++ [(n % 10)]" if g.chance(0.5) else "digits 0 = []\ndigits n = digits (n / 10) ++ [(n % 10)]")

@@ -42,8 +42,8 @@ def reverse_string(g: Gen) -> None:
         g.define('rev s = str_join "" (reverse (chars s))')
         g.approach("Split into one-letter strings, reverse the list and join it back.")
     elif style == "recursion":
-        g.define("rev s = ? str_len s == 0 -> \"\" : rev (str_slice s 1 (str_len s)) ++ str_slice s 0 1")
-        g.approach("Reverse the rest of the string and put the first letter at the end.")
+        g.define('from_end s i = ? i == 0 -> "" : str_slice s (i - 1) i ++ from_end s (i - 1)\n\nrev s = from_end s (str_len s)')
+        g.approach("Walk the positions from the end, taking one letter at a time.")
     else:
         g.define('rev s = foldl (\\acc i -> str_slice s i (i + 1) ++ acc) "" [0..(str_len s - 1)]')
         g.approach("Fold over the positions, putting each letter in front of what was built so far.")
