@@ -6,6 +6,7 @@ from .core import (
     ANIMALS,
     COLORS,
     FRUITS,
+    PEOPLE,
     WORDS,
     Con,
     Gen,
@@ -504,7 +505,7 @@ def _parse_digits(s: str):
     return int(s) if s.isdigit() and s else None
 
 
-@family(C, "results", "pipes")
+@family(C, "results", "pipes", weight=0.7)
 def result_chain(g: Gen) -> None:
     lo, hi = g.int(0, 10), g.int(50, 200)
     g.define('digit c = str_find "0123456789" c 0')
@@ -892,3 +893,155 @@ def tabulate(g: Gen) -> None:
         g.result("t", [fn(i) for i in range(n + 1)])
         g.approach("A table as a list indexed from 0.")
     g.task(f"Write `tabulate f n`, the table of f on 0..n. Tabulate the {words} up to {n}, print the entries for {probes[0]} and {probes[1]}, and let `main` return all values in order.")
+
+
+UNIT_KINDS = [
+    ("Money", [("Cents", 1), ("Dollars", 100), ("Euros", 110)], "cents", "cents"),
+    ("Weight", [("Grams", 1), ("Kilos", 1000), ("Ounces", 28)], "grams", "grams"),
+    ("Length", [("Millis", 1), ("Meters", 1000), ("Inches", 25)], "millimetres", "mm"),
+    ("Time", [("Seconds", 1), ("Minutes", 60), ("Hours", 3600)], "seconds", "s"),
+]
+
+
+@family(C, "traits", "adt")
+def trait_units(g: Gen) -> None:
+    tname = g.pick(["Units", "Measure", "Base", "Normal"])
+    meth = g.pick(["base", "in_base", "normal", "amount"])
+    kinds = g.sample(UNIT_KINDS, 2)
+    g.define(f"trait {tname} a\n  {meth} : a -> Int\n  label : a -> String")
+    values: list[tuple[str, list[Con], list[int]]] = []
+    declared: list[str] = []
+    for typ, units, base_name, short in kinds:
+        us = g.sample(units, g.int(2, 3))
+        declared.append(f"`{typ}` with " + english_list([f"{u} ({k} {base_name})" if k != 1 else f"{u} (the base unit)" for u, k in us]))
+        g.define(f"{typ} = " + " | ".join(f"{u} Int" for u, _ in us))
+        body = "\n".join(f"  {meth} ({u} n) = n * {k}" if k != 1 else f"  {meth} ({u} n) = n" for u, k in us)
+        g.define(f"impl {tname} {typ}\n{body}\n  label _ = \"{short}\"")
+        vals = [Con(u, g.int(1, 50)) for u, _ in (g.pick(us) for _ in range(g.int(2, 4)))]
+        factor = dict(us)
+        values.append((typ, vals, [v.args[0] * factor[v.name] for v in vals]))
+    style = g.style("generic_total", "map_sum")
+    if style == "generic_total":
+        g.define(f'total xs = show (sum (map {meth} xs)) ++ " " ++ label (head xs)')
+        g.approach(f"`total` works for any type with a `{tname}` instance: it converts each value with `{meth}` and labels the sum.")
+        for (_typ, vals, based), (_, _, _, short) in zip(values, kinds):
+            g.say(f"total {lit(vals)}", f"{sum(based)} {short}")
+        asked = "print `total` of each list (the sum in the base unit, a space and the unit's label)"
+    else:
+        g.approach(f"Each type implements `{meth}`; mapping it over a list gives comparable Ints.")
+        for _typ, vals, based in values:
+            g.say(f"map {meth} {lit(vals)}", based)
+        asked = f"print `map {meth}` over each list"
+    g.result(f"{meth} {lit(values[0][1][0])} + {meth} {lit(values[1][1][0])}", values[0][2][0] + values[1][2][0])
+    desc = "; and ".join(declared)
+    g.task(
+        f"Declare `trait {tname} a` with `{meth} : a -> Int` (the amount in the base unit) and `label : a -> String`, and implement it for {desc}. "
+        f"For {lit(values[0][1])} and {lit(values[1][1])}, {asked}; `main` returns `{meth}` of the first value of each list added together."
+    )
+
+
+@family(C, "traits", "hof")
+def trait_generic(g: Gen) -> None:
+    tname = g.pick(["Sized", "Weighed", "Scored"])
+    meth = g.pick(["size", "weight", "score"])
+    g.define(f"trait {tname} a\n  {meth} : a -> Int")
+    box, bag = g.pick([("Box", "Bag"), ("Crate", "Sack"), ("Tin", "Jar")])
+    g.define(f"{box} = {box} Int Int")
+    g.define(f"{bag} = {bag} (List Int)")
+    g.define(f"impl {tname} {box}\n  {meth} ({box} w h) = w * h")
+    g.define(f"impl {tname} {bag}\n  {meth} ({bag} xs) = sum xs")
+    style = g.style("bigger", "sort_key")
+    boxes = [Con(box, g.int(1, 9), g.int(1, 9)) for _ in range(g.int(2, 4))]
+    bags = [Con(bag, g.ints(g.int(1, 4), 1, 20)) for _ in range(g.int(2, 4))]
+
+    def sz(v: Con) -> int:
+        return v.args[0] * v.args[1] if v.name == box else sum(v.args[0])
+
+    if style == "bigger":
+        g.define(f"bigger a b = ? {meth} b > {meth} a -> b : a")
+        g.define("largest xs = foldl bigger (head xs) xs")
+        g.approach(f"`bigger` and `largest` only use `{meth}`, so they work for both types.")
+        for vals in (boxes, bags):
+            best = vals[0]
+            for v in vals:
+                if sz(v) > sz(best):
+                    best = v
+            g.say(f"largest {lit(vals)}", best)
+        asked = f"print the largest of each list by `{meth}` (the first on ties)"
+    else:
+        g.define(f"above k xs = filter (\\x -> {meth} x > k) xs")
+        k = g.int(5, 30)
+        g.approach(f"A filter over `{meth}` that works for any `{tname}` instance.")
+        for vals in (boxes, bags):
+            g.say(f"above {k} {lit(vals)}", [v for v in vals if sz(v) > k])
+        asked = f"print the elements of each list whose `{meth}` is above {k}"
+    g.result(f"sum (map {meth} {lit(boxes)}) + sum (map {meth} {lit(bags)})", sum(map(sz, boxes)) + sum(map(sz, bags)))
+    g.task(
+        f"Declare `trait {tname} a` with `{meth} : a -> Int`; implement it for `{box} = {box} Int Int` (width times height) and `{bag} = {bag} (List Int)` (the sum). "
+        f"With {lit(boxes)} and {lit(bags)}, {asked}; `main` returns the total `{meth}` of all of them."
+    )
+
+
+@family(C, "hof", "adt")
+def maybe_combinators(g: Gen) -> None:
+    g.define("Maybe a = Just a | None" + g.pick(["", " derive (Show)", " derive (Show, Eq)"]))
+    g.define("maybe_map _ None = None\nmaybe_map f (Just x) = Just (f x)")
+    g.define("maybe_then _ None = None\nmaybe_then f (Just x) = f x")
+    g.define("with_default d None = d\nwith_default _ (Just x) = x")
+    lo, hi = sorted(g.sample(range(-5, 60), 2))
+    g.define(f"in_range x = ? x >= {lo} && x <= {hi} -> Just x : None")
+    body, fn, words = _step(g)
+    style = g.style("nested", "pipe")
+    xs = g.ints(g.int(3, 6), -10, 70)
+
+    def run(x):
+        if not lo <= x <= hi:
+            return Con("None")
+        return Con("Just", fn(x))
+
+    if style == "pipe":
+        g.define(f"process x = Just x |> maybe_then in_range |> maybe_map (\\x -> {body})")
+        g.tag("pipes")
+        g.approach("Chain the steps with `|>`: `maybe_then` stops at the first `None`, `maybe_map` transforms a value.")
+    else:
+        g.define(f"process x = maybe_map (\\x -> {body}) (maybe_then in_range (Just x))")
+        g.approach("Nest `maybe_then` and `maybe_map`; a `None` passes straight through.")
+    g.say(f"map process {lit(xs)}", [run(x) for x in xs])
+    d = g.int(0, 9)
+    g.result(f"sum (map (\\x -> with_default {d} (process x)) {lit(xs)})", sum(run(x).args[0] if run(x).name == "Just" else d for x in xs))
+    g.task(
+        f"With your own `Maybe a = Just a | None`, write `maybe_map`, `maybe_then` (bind) and `with_default`, and `in_range x` giving `Just x` for {lo}..{hi} and `None` otherwise. "
+        f"`process x` checks the range, then applies: {words}. Print `map process {lit(xs)}`; `main` returns the sum of the results with {d} for each `None`."
+    )
+
+
+@family(C, "hof", "strings", "tuples")
+def zip_records(g: Gen) -> None:
+    names = g.sample(PEOPLE, g.int(3, 6))
+    scores = g.ints(len(names), 0, 100)
+    limit = g.int(30, 80)
+    style = g.style("zip", "indices", "recursion")
+    if style == "zip":
+        g.define("pair_up ns ss = map (\\p -> {name = p.fst, score = p.snd}) (zip_two ns ss)")
+        g.define("zip_two [] _ = []\nzip_two _ [] = []\nzip_two (n:ns) (s:ss) = (n, s) : zip_two ns ss")
+        g.defs.reverse()
+        g.approach("Pair the lists up as `(name, score)`, then make a record from each pair.")
+        g.tag("pairs")
+    elif style == "indices":
+        g.define("pair_up ns ss = [{name = index i ns, score = index i ss} | i <- [0..(length ns - 1)]]")
+        g.approach("A comprehension over the shared indices builds the records.")
+    else:
+        g.define("pair_up [] _ = []\npair_up _ [] = []\npair_up (n:ns) (s:ss) = {name = n, score = s} : pair_up ns ss")
+        g.approach("Walk both lists together, making a record from each pair of heads.")
+        g.tag("patterns")
+    g.let("rs", f"pair_up {lit(names)} {lit(scores)}")
+    recs = [{"name": n, "score": s} for n, s in zip(names, scores)]
+    g.say(f"map (\\r -> r.name) (filter (\\r -> r.score >= {limit}) rs)", [r["name"] for r in recs if r["score"] >= limit])
+    sep = g.pick([": ", "=", " scored "])
+    g.says(f'for_each (\\r -> print "${{r.name}}{sep}${{r.score}}") rs', [f"{r['name']}{sep}{r['score']}" for r in recs])
+    g.result("foldl (\\acc r -> acc + r.score) 0 rs", sum(scores))
+    g.tag("records")
+    g.task(
+        f"Combine the names {lit(names)} and the scores {lit(scores)} into records `{{name, score}}` with `pair_up`. Print the names with a score of at least {limit}, "
+        f"then one line `NAME{sep}SCORE` per record; `main` returns the total score."
+    )

@@ -411,7 +411,7 @@ def n_queens(g: Gen) -> None:
     )
 
 
-@family(C, "recursion", weight=0.4)
+@family(C, "recursion", weight=0.3)
 def hanoi(g: Gen) -> None:
     n = g.int(2, 4) if g.chance(0.5) else g.int(5, 12)
     a, b, c = g.pick([("A", "B", "C"), ("L", "M", "R"), ("1", "2", "3")])

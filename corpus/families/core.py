@@ -348,7 +348,7 @@ class Gen:
         )
 
 
-MODULE_RATE = 0.08
+MODULE_RATE = 0.12
 MODULE_NAMES = ["Util", "Calc", "Lib", "Helpers", "Core", "Ops", "Tools", "Logic", "Work", "Base"]
 
 

@@ -197,7 +197,7 @@ def tree_mirror(g: Gen) -> None:
     )
 
 
-@family(C, "adt", "recursion", "trees", weight=0.7)
+@family(C, "adt", "recursion", "trees", weight=0.5)
 def rose_tree(g: Gen) -> None:
     con = g.pick(["Rose", "Node", "Dir"])
     g.define(f"Rose = {con} Int (List Rose)")
@@ -408,7 +408,7 @@ def priority_ord(g: Gen) -> None:
     )
 
 
-@family(C, "adt", "recursion")
+@family(C, "adt", "recursion", weight=0.7)
 def expr_tree(g: Gen) -> None:
     g.define("Expr = Num Int | Add Expr Expr | Mul Expr Expr | Neg Expr" + _derive(g, "Show", "Show, Eq"))
     g.define("eval (Num n) = n\neval (Add a b) = eval a + eval b\neval (Mul a b) = eval a * eval b\neval (Neg e) = 0 - eval e")
@@ -1196,4 +1196,89 @@ def linked_edit(g: Gen) -> None:
     g.task(
         f"Write `remove_at i xs` and `insert_at i v xs` (0-based). For {lit(xs)} print the list without element {i}, then the list with {quote(new)} inserted at {j}; "
         f"`main` returns the length after removing element {i} and inserting at 0."
+    )
+
+
+@family(C, "map", "recursion", "graphs")
+def graph_reach(g: Gen) -> None:
+    nodes = g.sample(["a", "b", "c", "d", "e", "f", "g", "h"], g.int(4, 7))
+    edges: dict[str, list[str]] = {n: [] for n in nodes}
+    for n in nodes:
+        for m in g.sample(nodes, g.int(0, 2)):
+            if m != n and m not in edges[n]:
+                edges[n].append(m)
+    g.let("graph", "from_pairs " + lit([Con("MkPair", n, edges[n]) for n in nodes]))
+    g.define("next_of n gr = map_get n [] gr")
+    style = g.style("dfs", "frontier")
+    if style == "dfs":
+        g.define("visit gr seen [] = seen\nvisit gr seen (n:rest) =\n  ? length (filter (\\s -> s == n) seen) > 0 -> visit gr seen rest\n  : visit gr (seen ++ [n]) (next_of n gr ++ rest)")
+        g.approach("Depth-first: keep a stack of nodes to visit and the list of nodes seen, in the order first reached.")
+
+        def reach(start):
+            seen, stack = [], [start]
+            while stack:
+                n, stack = stack[0], stack[1:]
+                if n in seen:
+                    continue
+                seen.append(n)
+                stack = edges[n] + stack
+            return seen
+    else:
+        g.define("visit gr seen [] = seen\nvisit gr seen (n:rest) =\n  ? length (filter (\\s -> s == n) seen) > 0 -> visit gr seen rest\n  : visit gr (seen ++ [n]) (rest ++ next_of n gr)")
+        g.approach("Breadth-first: new neighbours go to the back of the queue.")
+
+        def reach(start):
+            seen, queue = [], [start]
+            while queue:
+                n, queue = queue[0], queue[1:]
+                if n in seen:
+                    continue
+                seen.append(n)
+                queue = queue + edges[n]
+            return seen
+
+    g.define("reachable gr start = visit gr [] [start]")
+    g.tag("local_block")
+    starts = g.sample(nodes, 2)
+    for s in starts:
+        g.say(f"reachable graph {quote(s)}", reach(s))
+    g.result("map (\\n -> length (next_of n graph)) (map_keys graph)", [len(edges[n]) for n in sorted(nodes)])
+    order = "depth-first (neighbours in list order, visited before the rest)" if style == "dfs" else "breadth-first"
+    g.task(
+        f"A directed graph is a Map from node to its list of neighbours: {english_list([f'{n} -> {lit(edges[n])}' for n in nodes], conj=';')}. "
+        f"Write `reachable graph start`, the nodes reached from start {order}, in the order first reached. Print it from {quote(starts[0])} and from {quote(starts[1])}; "
+        "`main` returns the out-degree of every node in key order."
+    )
+
+
+@family(C, "map", "lists")
+def sparse_vectors(g: Gen) -> None:
+    dim = g.int(20, 200)
+    a = {i: g.int(-9, 9) or 1 for i in g.sample(range(dim), g.int(2, 5))}
+    b = {i: g.int(-9, 9) or 1 for i in g.sample(range(dim), g.int(2, 5))}
+    if g.chance(0.7):
+        k = g.pick(list(a))
+        b[k] = g.int(1, 9)
+    g.define("sparse ps = from_pairs ps")
+    style = g.style("keys_fold", "filter_keys")
+    if style == "keys_fold":
+        g.define("dot u v = foldl (\\acc k -> acc + map_get k 0 u * map_get k 0 v) 0 (map_keys u)")
+        g.approach("Walk the keys of one vector; a key missing from the other counts as 0.")
+    else:
+        g.define("dot u v = sum (map (\\k -> map_get k 0 u * map_get k 0 v) (filter (\\k -> has_key k v) (map_keys u)))")
+        g.approach("Only keys present in both vectors contribute; filter them with `has_key`.")
+    g.define("add u v = foldl (\\m k -> map_insert k (map_get k 0 m + map_get k 0 v) m) u (map_keys v)")
+    g.let("u", "sparse " + lit([Con("MkPair", i, a[i]) for i in a]))
+    g.let("v", "sparse " + lit([Con("MkPair", i, b[i]) for i in b]))
+    g.say("dot u v", sum(a[k] * b.get(k, 0) for k in a))
+    both = dict(a)
+    for k, x in b.items():
+        both[k] = both.get(k, 0) + x
+    ks = sorted(both)
+    g.say("map_keys (add u v)", ks)
+    g.result("map_values (add u v)", [both[k] for k in ks])
+    g.task(
+        f"Sparse vectors of dimension {dim} are Maps from index to value (absent = 0): u = {english_list([f'{k}: {v}' for k, v in a.items()])}, "
+        f"v = {english_list([f'{k}: {v}' for k, v in b.items()])} (build them with `from_pairs`). Print their dot product and the indices of u + v; "
+        "`main` returns the values of u + v in index order."
     )

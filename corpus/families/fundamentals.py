@@ -45,7 +45,7 @@ def _fib(n: int) -> int:
     return a
 
 
-@family(C, "recursion")
+@family(C, "recursion", weight=0.7)
 def fibonacci(g: Gen) -> None:
     f = g.name("fib", "fibo", "fibonacci", "nth_fib")
     style = g.style("naive", "accumulator", "list")
@@ -685,7 +685,7 @@ def integer_sqrt(g: Gen) -> None:
         g.task(f"Write `{f}`, the floor of the square root of a non-negative Int, using only Int arithmetic. In `main`, {phrase}.")
 
 
-@family(C, "recursion", weight=0.6)
+@family(C, "recursion", weight=0.5)
 def binomial(g: Gen) -> None:
     f = g.name("choose", "binom", "comb", "n_choose_k")
     style = g.style("pascal", "factorial", "row")

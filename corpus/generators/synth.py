@@ -22,7 +22,7 @@ from ..schema import CATEGORIES, Task
 from ..validate import Check, Validator, Verdict
 from .base import Outcome
 
-SIGNATURE_RATE = 0.3  # share of programs that get type signatures on their top-level functions
+SIGNATURE_RATE = 0.4  # share of programs that get type signatures on their top-level functions
 _TYPE_CHARS = re.compile(r"[A-Za-z0-9 ()>-]+")
 _TYPE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
