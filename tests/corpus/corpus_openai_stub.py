@@ -1,7 +1,7 @@
 """A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol, with scripted answers.
 
 It stands in for a paid remote API (the only thing a test may not reach); the same client code is
-exercised against a real `llama_cpp.server` in test_llama_server.py. Each task prompt names a
+exercised against a real `llama_cpp.server` in test_corpus_llama.py. Each task prompt names a
 script: the answers to give in order (the last one repeats), plus optional HTTP failures before
 the first answer. Every request is recorded, so a test can check what the client sent.
 """
