@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from corpus_support import run_cli
 from corpus_openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, Script, program_answer, serve
+from corpus_support import run_cli
 
 from corpus import load_programs
 from corpus.build import Builder
