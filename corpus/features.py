@@ -61,6 +61,16 @@ JSON_NAMES = frozenset({"json_parse", "json_get", "json_str", "json_num", "json_
 STRING_NAMES = frozenset({"str_len", "str_slice", "str_find", "str_starts_with", "str_trim", "str_join"})
 
 
+# Node kinds that show a feature by themselves.
+_NODE_FEATURES: dict[type, str] = {
+    A.PLit: "pattern_literal", A.PWild: "pattern_wildcard", A.PCon: "pattern_constructor", A.PCons: "pattern_cons",
+    A.PList: "pattern_list", A.PRecord: "pattern_record", A.Cond: "conditional", A.Record: "record", A.Field: "record",
+    A.RecordUpdate: "record_update", A.TypeDef: "adt", A.ListComp: "comprehension", A.Lambda: "lambda", A.Range: "range",
+    A.Interp: "interpolation", A.TypeSig: "type_signature", A.Pair: "pair", A.PPair: "pair", A.ModuleDecl: "module",
+}
+_OPERATOR_FEATURES: dict[str, tuple[str, ...]] = {"|>": ("pipe",), ">>": ("compose",), ";": ("semicolon", "print_sequence")}
+
+
 def _nodes(node: Any) -> Iterator[Any]:
     stack = [node]
     while stack:
@@ -78,6 +88,13 @@ def _nodes(node: Any) -> Iterator[Any]:
 
 def _names(node: Any) -> set[str]:
     return {n.name for n in _nodes(node) if isinstance(n, A.Var | A.Con | A.PCon)}
+
+
+def _punned(n: Any) -> bool:
+    """`{x, y}` built or matched: a field named by a variable of the same name."""
+    if isinstance(n, A.PRecord):
+        return any(isinstance(p, A.PVar) and p.name == f for f, p in n.fields)
+    return isinstance(n, A.Record) and any(f.punned for f in n.fields)
 
 
 def _is_print(expr: Any) -> int:
@@ -102,55 +119,20 @@ def detect(program: A.Program | None) -> tuple[str, ...]:
     nodes = list(_nodes(program.decls))
     names = _names(program.decls)
     for n in nodes:
-        if isinstance(n, A.PLit):
-            found.add("pattern_literal")
-        elif isinstance(n, A.PWild):
-            found.add("pattern_wildcard")
-        elif isinstance(n, A.PCon):
-            found.add("pattern_constructor")
-        elif isinstance(n, A.PCons):
-            found.add("pattern_cons")
-        elif isinstance(n, A.PList):
-            found.add("pattern_list")
-        elif isinstance(n, A.PRecord):
-            found.add("pattern_record")
-            if any(isinstance(p, A.PVar) and p.name == f for f, p in n.fields):
-                found.add("record_punning")
-        elif isinstance(n, A.Cond):
-            found.add("conditional")
-        elif isinstance(n, A.Record | A.Field):
-            found.add("record")
-            if isinstance(n, A.Record) and any(f.punned for f in n.fields):
-                found.add("record_punning")
+        simple = _NODE_FEATURES.get(type(n))
+        if simple is not None:
+            found.add(simple)
+        if _punned(n):
+            found.add("record_punning")
         elif isinstance(n, A.RecordUpdate):
-            found.update(("record", "record_update"))
+            found.add("record")
         elif isinstance(n, A.TypeDef):
-            found.add("adt")
             if n.params:
                 found.add("adt_param")
             if n.derives:
                 found.add("derive")
-        elif isinstance(n, A.ListComp):
-            found.add("comprehension")
-        elif isinstance(n, A.BinOp):
-            if n.op == "|>":
-                found.add("pipe")
-            elif n.op == ">>":
-                found.add("compose")
-            elif n.op == ";":
-                found.update(("semicolon", "print_sequence"))
-        elif isinstance(n, A.Lambda):
-            found.add("lambda")
-        elif isinstance(n, A.Range):
-            found.add("range")
-        elif isinstance(n, A.Interp):
-            found.add("interpolation")
-        elif isinstance(n, A.TypeSig):
-            found.add("type_signature")
-        elif isinstance(n, A.Pair | A.PPair):
-            found.add("pair")
-        elif isinstance(n, A.ModuleDecl):
-            found.add("module")
+        elif isinstance(n, A.BinOp) and n.op in _OPERATOR_FEATURES:
+            found.update(_OPERATOR_FEATURES[n.op])
         elif isinstance(n, A.Block) and sum(isinstance(s, A.ExprStmt) for s in n.stmts) + _is_print(n.result) >= 2:
             found.add("print_sequence")  # two or more actions one after the other
     if any(isinstance(d, A.TraitDecl) for d in program.decls) and any(isinstance(d, A.ImplDecl) for d in program.decls):

@@ -406,33 +406,12 @@ def is_atom(expr: str) -> bool:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-            if depth == 0 and i != len(e) - 1 and e[0] in "([{" and _closes_first(e, i):
-                return False
         elif depth == 0 and (ch.isspace() or (ch == "-" and i == 0)):
             return False
         elif depth == 0 and ch == "." and i + 1 < len(e) and (e[i + 1].isalpha() or e[i + 1] == "_"):
             return False  # `f r.x` would read as `(f r).x`
         prev = ch
     return True
-
-
-def _closes_first(e: str, i: int) -> bool:
-    """Whether the bracket closed at `i` is the one opened at 0 (so `(a) (b)` is not one atom)."""
-    depth = 0
-    in_str = False
-    for j, ch in enumerate(e[: i + 1]):
-        if in_str:
-            if ch == '"' and e[j - 1] != "\\":
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return j == i
-    return False
 
 
 @dataclass(frozen=True)
