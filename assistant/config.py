@@ -1,96 +1,78 @@
 """User configuration: defaults < ``config.toml`` < ``SYNOEMA_*`` env vars < CLI flags.
 
-Loading never raises: every bad file, key or value becomes a readable problem string
-and the affected setting keeps its lower-precedence value, so a typo in the config can
-never stop the assistant from starting. Each field's env var and help text live in the
-dataclass field metadata, which keeps the docs table and the loader in one place.
+Loading never raises: every bad file, key or value becomes a readable problem string and the
+affected setting keeps its lower-precedence value, so a typo in the config can never stop the
+assistant from starting. Each setting's env var and help text live in its dataclass field
+(`assistant.settings.setting`), which keeps the docs table and the loader in one place.
 
-Every command loads the config, so it stays cheap: the parsed file is kept in the cache dir keyed
-by its text (the TOML parser is imported only for a new or changed file), and `difflib` (typo
-hints) and `tempfile` (saving) only when a name is wrong or the config is saved.
+The `[backend]` section says which kind answers (`kind`); each kind's own options are a table of
+their own (`[backend.gguf]`, `[backend.openai]`, `[backend.hf]`), declared by the backend
+(`assistant.backends.config`), so switching kinds keeps every kind's settings and a key a kind
+does not take is reported. Env vars and flags for options (`SYNOEMA_MODEL_PATH`, `--model-path`)
+apply to the kind in effect.
+
+Saving is a round trip (`update_config`): tomlkit edits the keys that changed and keeps the
+user's comments, order and unknown keys; a file that does not parse is never overwritten; the new
+text replaces the old atomically (`synoema.durable.write_atomic`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import re
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from assistant import paths as app_paths
+from assistant.backends.config import BackendOptions
+from assistant.settings import FieldSpec, Invalid, close_match, coerce, setting, specs_of, suggest
 
-BACKEND_KINDS: tuple[str, ...] = ("offline", "gguf", "openai", "hf")
+BUILTIN_KINDS: tuple[str, ...] = ("offline", "gguf", "openai", "hf")
 REFERENCE_SIZES: tuple[str, ...] = ("full", "compact")
-
-
-def _setting(default: Any, env: str, help: str, **extra: Any) -> Any:
-    """A dataclass field carrying its env var, help text and validation rules."""
-    return field(default=default, metadata={"env": env, "help": help, **extra})
 
 
 @dataclass
 class BackendConfig:
-    """Which language model answers, and how to reach it."""
+    """Which answers: the offline engine or a model backend, with every kind's options."""
 
-    kind: str = _setting(
-        "offline",
-        "SYNOEMA_BACKEND",
-        "Model backend: offline, gguf, openai or hf.",
-        choices=BACKEND_KINDS,
-        label="backend",
-    )
-    model_path: str | None = _setting(
-        None, "SYNOEMA_MODEL_PATH", "GGUF file (gguf) or model directory (hf).", path=True
-    )
-    base_url: str | None = _setting(
-        None, "SYNOEMA_BASE_URL", "Base URL of an OpenAI-compatible server (openai)."
-    )
-    model: str | None = _setting(None, "SYNOEMA_MODEL", "Model name sent to the server (openai).")
-    api_key_env: str = _setting(
-        "OPENAI_API_KEY",
-        "SYNOEMA_API_KEY_ENV",
-        "Name of the env var holding the API key; the key itself is never stored.",
-    )
-    n_ctx: int = _setting(4096, "SYNOEMA_N_CTX", "Context window in tokens (gguf).", minimum=256)
-    n_threads: int = _setting(
-        0, "SYNOEMA_N_THREADS", "CPU threads for local models; 0 = automatic.", minimum=0
-    )
-    adapter_path: str | None = _setting(
-        None, "SYNOEMA_ADAPTER_PATH", "LoRA adapter directory or file (hf, gguf).", path=True
-    )
-    timeout: float = _setting(120.0, "SYNOEMA_TIMEOUT", "Seconds to wait for one model reply.", minimum=0.1)
-    retries: int = _setting(2, "SYNOEMA_RETRIES", "Retries after a failed request.", minimum=0, maximum=10)
+    kind: str = setting("offline", "SYNOEMA_BACKEND", "Who answers: offline, gguf, openai, hf or a plugin kind.",
+                        label="backend")
+    options: dict[str, BackendOptions] = field(default_factory=dict)  # by kind; a missing kind has its defaults
+
+    def options_for(self, kind: str | None = None) -> BackendOptions:
+        """The options of `kind` (default: the kind in effect)."""
+        from assistant.backends.registry import options_class
+
+        chosen = kind or self.kind
+        found = self.options.get(chosen)
+        return found if found is not None else options_class(chosen)()
+
+    @property
+    def selected(self) -> BackendOptions:
+        return self.options_for(self.kind)
 
 
 @dataclass
 class EngineConfig:
     """How answers are produced and checked."""
 
-    repair_rounds: int = _setting(
+    repair_rounds: int = setting(
         2, "SYNOEMA_REPAIR_ROUNDS", "Times a failing snippet is sent back for repair.", minimum=0, maximum=10
     )
-    temperature: float = _setting(
-        0.2, "SYNOEMA_TEMPERATURE", "Sampling temperature.", minimum=0.0, maximum=2.0
-    )
-    max_tokens: int = _setting(1024, "SYNOEMA_MAX_TOKENS", "Most tokens in one reply.", minimum=1)
-    context_budget_tokens: int = _setting(
+    temperature: float = setting(0.2, "SYNOEMA_TEMPERATURE", "Sampling temperature.", minimum=0.0, maximum=2.0)
+    max_tokens: int = setting(1024, "SYNOEMA_MAX_TOKENS", "Most tokens in one reply.", minimum=1)
+    context_budget_tokens: int = setting(
         3072, "SYNOEMA_CONTEXT_BUDGET", "Prompt tokens kept from the conversation.", minimum=256
     )
-    reference: str = _setting(
-        "compact",
-        "SYNOEMA_REFERENCE",
-        "Language reference in the prompt: full or compact.",
-        choices=REFERENCE_SIZES,
-        label="reference size",
+    reference: str = setting(
+        "compact", "SYNOEMA_REFERENCE", "Language reference in the prompt: full or compact.",
+        choices=REFERENCE_SIZES, label="reference size",
     )
-    grammar: str = _setting(
-        "", "SYNOEMA_GRAMMAR", "GBNF grammar for write mode: empty (none), builtin, or a file path."
+    grammar: str = setting(
+        "", "SYNOEMA_GRAMMAR", "GBNF grammar for write mode and repair rounds: empty (none), builtin, or a file path."
     )
 
 
@@ -98,19 +80,19 @@ class EngineConfig:
 class UIConfig:
     """Look and feel of the terminal UI."""
 
-    theme: str = _setting("textual-dark", "SYNOEMA_THEME", "Textual theme name.")
-    show_stats: bool = _setting(True, "SYNOEMA_SHOW_STATS", "Show tokens and timing under replies.")
-    confirm_quit: bool = _setting(False, "SYNOEMA_CONFIRM_QUIT", "Ask before quitting.")
+    theme: str = setting("textual-dark", "SYNOEMA_THEME", "Textual theme name.")
+    show_stats: bool = setting(True, "SYNOEMA_SHOW_STATS", "Show tokens and timing under replies.")
+    confirm_quit: bool = setting(False, "SYNOEMA_CONFIRM_QUIT", "Ask before quitting.")
 
 
 @dataclass
 class PathsConfig:
     """Where user data lives; empty means inside the user data dir."""
 
-    dialogue_dir: str | None = _setting(
+    dialogue_dir: str | None = setting(
         None, "SYNOEMA_DIALOGUE_DIR", "Directory for saved dialogues (JSONL).", path=True
     )
-    history_db: str | None = _setting(None, "SYNOEMA_HISTORY_DB", "SQLite history database file.", path=True)
+    history_db: str | None = setting(None, "SYNOEMA_HISTORY_DB", "SQLite history database file.", path=True)
 
 
 @dataclass
@@ -135,9 +117,11 @@ class Config:
         return app_paths.history_file()
 
     def get(self, key: str) -> Any:
-        """Value of a dotted setting such as ``"engine.temperature"``."""
-        section, name = key.split(".", 1)
-        return getattr(getattr(self, section), name)
+        """Value of a dotted setting such as ``"engine.temperature"`` or ``"backend.gguf.n_ctx"``."""
+        parts = key.split(".")
+        if parts[0] == "backend" and len(parts) == 3:
+            return getattr(self.backend.options_for(parts[1]), parts[2])
+        return getattr(getattr(self, parts[0]), parts[1])
 
 
 class LoadResult(NamedTuple):
@@ -151,164 +135,34 @@ class ConfigError(Exception):
     """A readable failure to save the config (the message is meant for users)."""
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """One setting: where it lives, its type and how to validate it."""
-
-    section: str
-    name: str
-    type: type
-    optional: bool
-    default: Any
-    env: str
-    help: str
-    choices: tuple[str, ...] = ()
-    label: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
-    path: bool = False
-
-    @property
-    def key(self) -> str:
-        """Dotted name, e.g. ``backend.kind``."""
-        return f"{self.section}.{self.name}"
+_SECTION_CLASSES: dict[str, type] = {
+    "backend": BackendConfig, "engine": EngineConfig, "ui": UIConfig, "paths": PathsConfig,
+}
+_SPECS: dict[str, FieldSpec] = {s.key: s for name, cls in _SECTION_CLASSES.items() for s in specs_of(cls, name)}
+_SECTIONS: tuple[str, ...] = tuple(_SECTION_CLASSES)
 
 
-def _section_types() -> dict[str, type]:
-    hints = typing.get_type_hints(Config)
-    return {f.name: hints[f.name] for f in dataclasses.fields(Config)}
+def _builtin_option_specs() -> list[FieldSpec]:
+    from assistant.backends.config import BUILTIN_OPTIONS
 
-
-def _split_optional(hint: Any) -> tuple[type, bool]:
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return args[0], True
-    return hint, False
+    return [s for cls in BUILTIN_OPTIONS.values() for s in cls.specs()]
 
 
 def field_specs() -> list[FieldSpec]:
-    """All settings in declaration order (the source of the README table)."""
-    specs: list[FieldSpec] = []
-    for section, cls in _section_types().items():
-        hints = typing.get_type_hints(cls)
-        for f in dataclasses.fields(cls):
-            base, optional = _split_optional(hints[f.name])
-            meta = dict(f.metadata)
-            specs.append(
-                FieldSpec(
-                    section=section,
-                    name=f.name,
-                    type=base,
-                    optional=optional,
-                    default=f.default,
-                    env=meta.pop("env"),
-                    help=meta.pop("help"),
-                    **meta,
-                )
-            )
-    return specs
-
-
-_SPECS: dict[str, FieldSpec] = {s.key: s for s in field_specs()}
-_SECTIONS: tuple[str, ...] = tuple(_section_types())
+    """All settings in declaration order, the built-in backends' options included (the README table)."""
+    return [*_SPECS.values(), *_builtin_option_specs()]
 
 
 def env_table_markdown() -> str:
     """A Markdown table of every environment variable, for the README."""
-    rows = [
-        "| Variable | Setting | Default | Meaning |",
-        "|---|---|---|---|",
-    ]
-    for spec in _SPECS.values():
+    rows = ["| Variable | Setting | Default | Meaning |", "|---|---|---|---|"]
+    for spec in field_specs():
         default = "unset" if spec.default is None else f"`{_toml_value(spec.default)}`"
         rows.append(f"| `{spec.env}` | `{spec.key}` | {default} | {spec.help} |")
     rows.append(f"| `{app_paths.CONFIG_DIR_ENV}` | | platform default | Directory holding `config.toml`. |")
     rows.append(f"| `{app_paths.DATA_DIR_ENV}` | | platform default | Directory for history and dialogues. |")
     rows.append(f"| `{app_paths.CACHE_DIR_ENV}` | | platform default | Directory for disposable caches. |")
     return "\n".join(rows)
-
-
-# --- validation -----------------------------------------------------------------------------------
-
-
-class _Invalid(ValueError):
-    """A value that fails validation; the message is user-facing."""
-
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _close_match(word: str, options: typing.Iterable[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def _suggest(word: str, options: typing.Iterable[str]) -> str:
-    match = _close_match(word, options)
-    return f" (did you mean {match!r}?)" if match else ""
-
-
-def _coerce(spec: FieldSpec, value: Any, from_text: bool) -> Any:
-    """Check and convert one value; ``from_text`` allows parsing strings (env vars, flags)."""
-    if spec.optional and (value is None or value == ""):
-        return None
-    if spec.type is bool:
-        if isinstance(value, bool):
-            return value
-        if from_text and isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise _Invalid(f"{spec.key} must be true or false, got {value!r}")
-    if spec.type is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return _check_range(spec, value)
-        parsed = _parse_text(value, int) if from_text else None
-        if parsed is not None:
-            return _check_range(spec, parsed)
-        raise _Invalid(f"{spec.key} must be a whole number, got {value!r}")
-    if spec.type is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return _check_range(spec, float(value))
-        parsed = _parse_text(value, float) if from_text else None
-        if parsed is not None:
-            return _check_range(spec, parsed)
-        raise _Invalid(f"{spec.key} must be a number, got {value!r}")
-    if not isinstance(value, str):
-        raise _Invalid(f"{spec.key} must be a string, got {value!r}")
-    if spec.choices:
-        word = value.strip().lower()
-        if word not in spec.choices:
-            hint = _suggest(word, spec.choices) or f" (expected one of: {', '.join(spec.choices)})"
-            raise _Invalid(f"unknown {spec.label or spec.key} {value!r}{hint}")
-        return word
-    if spec.path:
-        return os.path.expanduser(value)
-    return value
-
-
-def _parse_text(value: Any, kind: type[int] | type[float]) -> int | float | None:
-    """``value`` parsed as ``kind`` when it is text that reads as one, else None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return kind(value.strip())
-    except ValueError:
-        return None
-
-
-def _check_range(spec: FieldSpec, value: int | float) -> int | float:
-    if value != value:  # NaN
-        raise _Invalid(f"{spec.key} must be a number, got nan")
-    low, high = spec.minimum, spec.maximum
-    if low is not None and high is not None and not low <= value <= high:
-        raise _Invalid(f"{spec.key} must be between {low:g} and {high:g}, got {value:g}")
-    if low is not None and value < low:
-        raise _Invalid(f"{spec.key} must be at least {low:g}, got {value:g}")
-    if high is not None and value > high:
-        raise _Invalid(f"{spec.key} must be at most {high:g}, got {value:g}")
-    return value
 
 
 # --- the TOML file ----------------------------------------------------------------------------------
@@ -356,33 +210,54 @@ def _parse_toml(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _read_file(path: Path, values: dict[str, dict[str, Any]], out: _Collector) -> None:
-    """Merge settings from the TOML file at ``path`` into ``values``."""
-    name = path.name
+def _toml_problem(exc: ValueError) -> tuple[int | None, str]:
+    """(line, message) of a tomllib error."""
+    found = _TOML_ERROR_RE.match(str(exc))
+    if found:
+        msg = found["msg"][:1].lower() + found["msg"][1:]
+        return int(found["line"]), f"{msg} (column {found['col']})"
+    return None, str(exc)
+
+
+@dataclass
+class _Values:
+    """Settings gathered from the layers before the dataclasses are built."""
+
+    sections: dict[str, dict[str, Any]]
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> option -> value
+    option_where: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def set_option(self, kind: str, name: str, value: Any, where: str) -> None:
+        self.options.setdefault(kind, {})[name] = value
+        self.option_where[(kind, name)] = where
+
+
+def _read_text(path: Path, out: _Collector) -> str | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
-        out.add(name, f"cannot read the file ({exc.strerror or exc}); using defaults")
-        return
+        out.add(path.name, f"cannot read the file ({exc.strerror or exc}); using defaults")
+        return None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        out.add(name, "the file is not UTF-8 text; using defaults")
+        out.add(path.name, "the file is not UTF-8 text; using defaults")
+        return None
+
+
+def _read_file(path: Path, values: _Values, out: _Collector) -> None:
+    """Merge settings from the TOML file at ``path`` into ``values``."""
+    name = path.name
+    text = _read_text(path, out)
+    if text is None:
         return
     try:
         data = app_paths.cached_by_text("config-toml", text, _parse_toml)
     except ValueError as exc:  # tomllib.TOMLDecodeError
-        found = _TOML_ERROR_RE.match(str(exc))
-        if found:
-            msg = found["msg"][:1].lower() + found["msg"][1:]
-            out.add(
-                f"{name} line {found['line']}",
-                f"not valid TOML: {msg} (column {found['col']}); using defaults",
-            )
-        else:
-            out.add(name, f"not valid TOML: {exc}; using defaults")
+        line, message = _toml_problem(exc)
+        out.add(f"{name} line {line}" if line else name, f"not valid TOML: {message}; using defaults")
         return
 
     def where(key: str) -> str:
@@ -391,53 +266,145 @@ def _read_file(path: Path, values: dict[str, dict[str, Any]], out: _Collector) -
 
     for section, table in data.items():
         if section not in _SECTIONS:
-            match = _close_match(section, _SECTIONS)
+            match = close_match(section, _SECTIONS)
             hint = f" (did you mean [{match}]?)" if match else ""
             out.add(where(section), f"unknown section [{section}]{hint}; ignored")
             continue
         if not isinstance(table, dict):
             out.add(where(section), f"{section!r} must be a section written as [{section}]; ignored")
             continue
+        if section == "backend":
+            _read_backend_table(table, values, out, where)
+            continue
         for key, value in table.items():
             dotted = f"{section}.{key}"
             spec = _SPECS.get(dotted)
             if spec is None:
-                hint = _suggest(dotted, _SPECS)
-                out.add(where(dotted), f"unknown setting {dotted!r}{hint}; ignored")
+                out.add(where(dotted), f"unknown setting {dotted!r}{suggest(dotted, _SPECS)}; ignored")
                 continue
             try:
-                values[section][key] = _coerce(spec, value, from_text=False)
-            except _Invalid as exc:
-                out.add(where(dotted), f"{exc}; using {_describe(values[section][key])}")
+                values.sections[section][key] = coerce(spec, value, from_text=False)
+            except Invalid as exc:
+                out.add(where(dotted), f"{exc}; using {_describe(values.sections[section][key])}")
+
+
+def _read_backend_table(table: dict[str, Any], values: _Values, out: _Collector, where: Any) -> None:
+    kind_spec = _SPECS["backend.kind"]
+    if "kind" in table:
+        try:
+            values.sections["backend"]["kind"] = _check_kind(coerce(kind_spec, table["kind"], from_text=False))
+        except Invalid as exc:
+            out.add(where("backend.kind"), f"{exc}; using {_describe(values.sections['backend']['kind'])}")
+    flat: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if key == "kind":
+            continue
+        if isinstance(value, dict):
+            try:
+                _check_kind(key)
+            except Invalid as exc:
+                out.add(where(f"backend.{key}"), f"[backend.{key}]: {exc}; ignored")
+                continue
+            for option, item in value.items():
+                values.set_option(key, option, item, where(f"backend.{key}.{option}"))
+        else:
+            flat.append((key, value))
+    kind = values.sections["backend"]["kind"]
+    for key, value in flat:  # written before options had tables of their own: read for the kind in effect
+        values.set_option(kind, key, value, where(f"backend.{key}"))
+
+
+def _check_kind(kind: str) -> str:
+    """`kind` when a backend of that kind exists (built in or a plugin), else `Invalid`."""
+    word = kind.strip().lower()
+    if word in BUILTIN_KINDS:
+        return word
+    from assistant.backends.errors import BackendConfigError
+    from assistant.backends.registry import available_backends, options_class
+
+    try:
+        options_class(word)
+    except BackendConfigError:
+        known = ["offline", *available_backends()]
+        hint = suggest(word, known) or f" (expected one of: {', '.join(known)})"
+        raise Invalid(f"unknown backend {kind!r}{hint}") from None
+    return word
 
 
 def _describe(value: Any) -> str:
     return "no value" if value is None else _toml_value(value)
 
 
-def _read_env(env: Mapping[str, str], values: dict[str, dict[str, Any]], out: _Collector) -> None:
+def _read_env(env: Mapping[str, str], values: _Values, out: _Collector) -> None:
     for spec in _SPECS.values():
         text = env.get(spec.env)
         if text is None or not text.strip():
             continue
         try:
-            values[spec.section][spec.name] = _coerce(spec, text.strip(), from_text=True)
-        except _Invalid as exc:
-            out.add(f"environment {spec.env}", f"{exc}; using {_describe(values[spec.section][spec.name])}")
+            value = coerce(spec, text.strip(), from_text=True)
+            values.sections[spec.section][spec.name] = _check_kind(value) if spec.key == "backend.kind" else value
+        except Invalid as exc:
+            out.add(f"environment {spec.env}", f"{exc}; using {_describe(values.sections[spec.section][spec.name])}")
 
 
-def _read_overrides(overrides: Mapping[str, Any], values: dict[str, dict[str, Any]], out: _Collector) -> None:
+def _read_option_env(env: Mapping[str, str], kind: str, values: _Values) -> None:
+    """Env vars of the options of the kind in effect (validated with the rest of the options)."""
+    from assistant.backends.registry import options_class
+
+    for spec in options_class(kind).specs():
+        text = env.get(spec.env)
+        if text is not None and text.strip():
+            values.set_option(kind, spec.name, text.strip(), f"environment {spec.env}")
+
+
+def _read_overrides(overrides: Mapping[str, Any], values: _Values, out: _Collector) -> list[tuple[str, Any]]:
+    """Flags for the sections; option flags (``backend.model_path``) are returned for the kind in effect."""
+    later: list[tuple[str, Any]] = []
     for key, value in overrides.items():
         if value is None:  # a flag that was not given
             continue
         spec = _SPECS.get(key)
         if spec is None:
-            out.add("option", f"unknown setting {key!r}{_suggest(key, _SPECS)}; ignored")
+            if key.startswith("backend."):
+                later.append((key.removeprefix("backend."), value))
+                continue
+            out.add("option", f"unknown setting {key!r}{suggest(key, _SPECS)}; ignored")
             continue
         try:
-            values[spec.section][spec.name] = _coerce(spec, value, from_text=isinstance(value, str))
-        except _Invalid as exc:
-            out.add(f"option {key}", f"{exc}; using {_describe(values[spec.section][spec.name])}")
+            coerced = coerce(spec, value, from_text=isinstance(value, str))
+            values.sections[spec.section][spec.name] = _check_kind(coerced) if key == "backend.kind" else coerced
+        except Invalid as exc:
+            out.add(f"option {key}", f"{exc}; using {_describe(values.sections[spec.section][spec.name])}")
+    return later
+
+
+def _build_options(values: _Values, out: _Collector) -> dict[str, BackendOptions]:
+    """Each kind's options, key by key: an unknown or bad key is reported and left out."""
+    from assistant.backends.errors import BackendConfigError
+    from assistant.backends.registry import options_class
+
+    built: dict[str, BackendOptions] = {}
+    for kind, raw in values.options.items():
+        try:
+            cls = options_class(kind)
+        except BackendConfigError as exc:
+            out.add("config", f"{exc.message}; its options are ignored")
+            continue
+        specs = {s.name: s for s in cls.specs()}
+        good: dict[str, Any] = {}
+        for name, value in raw.items():
+            where = values.option_where.get((kind, name), "config")
+            spec = specs.get(name)
+            if spec is None:
+                takes = ", ".join(specs) or "no options"
+                out.add(where, f"unknown {kind} option {name!r}{suggest(name, specs)}; ignored (it takes: {takes})")
+                continue
+            try:
+                good[name] = coerce(spec, value, from_text=where.startswith(("environment", "option")))
+            except Invalid as exc:
+                out.add(where, f"{exc}; using {_describe(spec.default)}")
+        built[kind] = cls.from_mapping(good)
+    return built
 
 
 def load_config(
@@ -448,20 +415,26 @@ def load_config(
     """Build the effective config and the problems met on the way; never raises.
 
     ``path`` defaults to ``config.toml`` in the user config dir, ``env`` to ``os.environ``.
-    ``overrides`` maps dotted keys (``"backend.kind"``) to CLI flag values; ``None`` values
-    are skipped so an argparse namespace with unset flags can be passed straight through.
+    ``overrides`` maps dotted keys (``"backend.kind"``, ``"backend.model_path"``) to CLI flag values;
+    ``None`` values are skipped so an argparse namespace with unset flags can be passed straight through.
     """
-    values = dataclasses.asdict(Config())
+    values = _Values({section: {f.name: f.default for f in dataclasses.fields(cls) if f.name != "options"}
+                      for section, cls in _SECTION_CLASSES.items()})
     out = _Collector()
+    environment = os.environ if env is None else env
     try:
         _read_file(path or app_paths.config_file(), values, out)
-        _read_env(os.environ if env is None else env, values, out)
-        _read_overrides(overrides or {}, values, out)
+        _read_env(environment, values, out)
+        option_flags = _read_overrides(overrides or {}, values, out)
+        kind = values.sections["backend"]["kind"]
+        _read_option_env(environment, kind, values)
+        for name, value in option_flags:
+            values.set_option(kind, name, value, f"option backend.{name}")
         config = Config(
-            backend=BackendConfig(**values["backend"]),
-            engine=EngineConfig(**values["engine"]),
-            ui=UIConfig(**values["ui"]),
-            paths=PathsConfig(**values["paths"]),
+            backend=BackendConfig(kind=kind, options=_build_options(values, out)),
+            engine=EngineConfig(**values.sections["engine"]),
+            ui=UIConfig(**values.sections["ui"]),
+            paths=PathsConfig(**values.sections["paths"]),
         )
     except Exception as exc:  # last line of defence: a config bug must not stop start-up
         out.add("config", f"unexpected problem ({exc}); using defaults")
@@ -481,11 +454,7 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         escaped = (
-            value.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\t", "\\t")
-            .replace("\r", "\\r")
+            value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
         )
         escaped = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
         return f'"{escaped}"'
@@ -493,7 +462,7 @@ def _toml_value(value: Any) -> str:
 
 
 def dump_config(config: Config) -> str:
-    """The config as commented TOML text (``None`` settings are left out)."""
+    """The config as commented TOML text (``None`` settings are left out, as comments)."""
     lines = [
         "# Synoema Assistant configuration.",
         "# Environment variables (SYNOEMA_*) and command-line flags override these values.",
@@ -501,39 +470,86 @@ def dump_config(config: Config) -> str:
     for section in _SECTIONS:
         lines += ["", f"[{section}]"]
         for spec in (s for s in _SPECS.values() if s.section == section):
-            value = config.get(spec.key)
-            lines.append(f"# {spec.help}")
-            if value is None:
-                lines.append(f'# {spec.name} = ""')
-            else:
-                lines.append(f"{spec.name} = {_toml_value(value)}")
+            lines += _spec_lines(spec, config.get(spec.key))
+        if section == "backend":
+            from assistant.backends.config import BUILTIN_OPTIONS
+
+            for kind, cls in BUILTIN_OPTIONS.items():
+                specs = cls.specs()
+                if not specs:
+                    continue
+                lines += ["", f"[backend.{kind}]"]
+                options = config.backend.options_for(kind)
+                for spec in specs:
+                    lines += _spec_lines(spec, getattr(options, spec.name))
     return "\n".join(lines) + "\n"
 
 
-def save_config(config: Config, path: Path | None = None) -> Path:
-    """Write ``config`` atomically (temp file + rename) and return the path.
+def _spec_lines(spec: FieldSpec, value: Any) -> list[str]:
+    shown = f'# {spec.name} = ""' if value is None else f"{spec.name} = {_toml_value(value)}"
+    return [f"# {spec.help}", shown]
 
-    Raises :class:`ConfigError` with a readable message if it cannot be written; the old
-    file is then left untouched.
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write every setting of `config` into config.toml as a round trip (see `update_config`)."""
+    changes: dict[str, Any] = {spec.key: config.get(spec.key) for spec in _SPECS.values()}
+    for kind, options in config.backend.options.items():
+        changes.update({f"backend.{kind}.{name}": value for name, value in options.as_dict().items()})
+    return update_config(changes, path)
+
+
+def update_config(changes: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Set dotted keys in config.toml, keeping its comments, layout and every other key; a value of
+    None removes the key. A missing file is created from the commented defaults.
+
+    Raises `ConfigError` (the file untouched) when the file cannot be read or does not parse, so a
+    user's broken file is never replaced by one holding only the change.
     """
-    import tempfile
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    from synoema.durable import write_atomic
 
     target = path or app_paths.config_file()
-    text = dump_config(config)
-    tmp_name: str | None = None
     try:
-        app_paths.ensure_dir(target.parent)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = dump_config(Config())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{target} cannot be read ({getattr(exc, 'strerror', None) or exc}); not changed") from exc
+    try:
+        _parse_toml(text)
+        document = tomlkit.parse(text)
+    except (ValueError, TOMLKitError) as exc:
+        line, message = _toml_problem(exc) if isinstance(exc, ValueError) else (None, str(exc))
+        at = f" line {line}" if line else ""
+        raise ConfigError(
+            f"{target.name}{at} is not valid TOML ({message}); it was left as it is. Fix it, then try again."
+        ) from None
+    for key, value in changes.items():
+        _set_key(document, key.split("."), value)
+    try:
+        return write_atomic(target, tomlkit.dumps(document))
     except OSError as exc:
         raise ConfigError(f"could not save {target}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    return target
+
+
+def _set_key(document: Any, parts: list[str], value: Any) -> None:
+    import tomlkit
+
+    table = document
+    for part in parts[:-1]:
+        found = table.get(part)
+        if not isinstance(found, dict):
+            if value is None:
+                return
+            found = tomlkit.table()
+            table[part] = found
+        table = found
+    last = parts[-1]
+    if value is None:
+        if last in table:
+            del table[last]
+        return
+    if table.get(last) != value:
+        table[last] = value

@@ -1,4 +1,5 @@
-"""Model backends: a small protocol (``base``), a registry and the built-in gguf/openai/hf kinds.
+"""Model backends: a small protocol (``base``), per-kind options (``config``), a registry and the
+built-in gguf/openai/hf kinds. Build one with ``create_backend(kind, options)``.
 
 Every name below is imported on first use: `import assistant.backends.errors` (what the engine
 needs to recognise a backend failure) then does not load the registry and its entry-point scan.
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
         GenerationRequest,
         complete,
     )
-    from assistant.backends.config import BackendConfig
+    from assistant.backends.config import BackendOptions, GGUFOptions, HFOptions, OfflineOptions, OpenAIOptions
     from assistant.backends.errors import (
         AuthenticationError,
         BackendConfigError,
@@ -38,7 +39,10 @@ if TYPE_CHECKING:
     from assistant.backends.registry import (
         ENTRY_POINT_GROUP,
         available_backends,
+        check_backend,
         create_backend,
+        make_options,
+        options_class,
         refresh_plugins,
         register_backend,
         unregister_backend,
@@ -46,7 +50,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "base": ("Backend", "BackendInfo", "CancelToken", "ChatMessage", "GenerationRequest", "complete"),
-    "config": ("BackendConfig",),
+    "config": ("BackendOptions", "GGUFOptions", "HFOptions", "OfflineOptions", "OpenAIOptions"),
     "errors": (
         "AuthenticationError",
         "BackendConfigError",
@@ -55,10 +59,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "BackendTimeoutError",
         "BackendUnavailableError",
         "ContextOverflowError",
+    "GGUFOptions",
         "GenerationError",
         "GrammarError",
+    "HFOptions",
         "ModelLoadError",
         "NotFoundError",
+    "OfflineOptions",
+    "OpenAIOptions",
         "RateLimitError",
         "RequestRejectedError",
         "ServerError",
@@ -66,7 +74,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "registry": (
         "ENTRY_POINT_GROUP",
         "available_backends",
+        "check_backend",
         "create_backend",
+        "make_options",
+        "options_class",
         "refresh_plugins",
         "register_backend",
         "unregister_backend",
@@ -78,27 +89,34 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "AuthenticationError",
     "Backend",
-    "BackendConfig",
     "BackendConfigError",
     "BackendConnectionError",
     "BackendError",
     "BackendInfo",
+    "BackendOptions",
     "BackendTimeoutError",
     "BackendUnavailableError",
     "CancelToken",
     "ChatMessage",
     "ContextOverflowError",
+    "GGUFOptions",
     "GenerationError",
     "GenerationRequest",
     "GrammarError",
+    "HFOptions",
     "ModelLoadError",
     "NotFoundError",
+    "OfflineOptions",
+    "OpenAIOptions",
     "RateLimitError",
     "RequestRejectedError",
     "ServerError",
     "available_backends",
+    "check_backend",
     "complete",
     "create_backend",
+    "make_options",
+    "options_class",
     "refresh_plugins",
     "register_backend",
     "unregister_backend",

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.backends import llama_log
 from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest
-from assistant.backends.config import BackendConfig
+from assistant.backends.config import GGUFOptions
 from assistant.backends.errors import (
     BackendConfigError,
     BackendError,
@@ -34,9 +34,10 @@ class GGUFBackend:
     """A ``Backend`` over ``llama_cpp.Llama``; one generation at a time."""
 
     name = "gguf"
+    Options = GGUFOptions
     supports_grammar = True
 
-    def __init__(self, config: BackendConfig) -> None:
+    def __init__(self, config: GGUFOptions) -> None:
         if not config.model_path:
             raise BackendConfigError(
                 "The gguf backend needs a model file.", "Set model_path to a .gguf file in the configuration."
@@ -50,6 +51,41 @@ class GGUFBackend:
         self._grammars: dict[str, Any] = {}
         self._load_lock = threading.Lock()
         self._busy = threading.Lock()
+
+    @classmethod
+    def check(cls, options: GGUFOptions) -> dict[str, Any]:
+        """Validate a model file before switching to it: it exists, is a GGUF file, and llama.cpp
+        reads its metadata (vocabulary only: fast, no weights). Returns the metadata."""
+        if not options.model_path:
+            raise BackendConfigError("The gguf backend needs a model file.", "Give the path of a .gguf file.")
+        path = Path(options.model_path).expanduser()
+        if not path.is_file():
+            raise ModelLoadError(f"Model file not found: {path}", "Check the path (~ is expanded).")
+        try:
+            with path.open("rb") as handle:
+                magic = handle.read(4)
+        except OSError as exc:
+            raise ModelLoadError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        if magic != b"GGUF":
+            raise ModelLoadError(f"{path.name} is not a GGUF model file.", "Export one with python -m training.gguf_export.")
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise BackendUnavailableError(f"llama-cpp-python is not installed ({exc}).", INSTALL_HINT) from exc
+        llama_log.install()
+        llama_log.take_errors()
+        try:
+            probe = Llama(model_path=str(path), vocab_only=True, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            detail = llama_log.take_errors()
+            raise ModelLoadError(
+                f"llama.cpp could not read {path.name}: {exc}" + (f"\n{detail}" if detail else ""),
+                "The file may be truncated or of an architecture this llama-cpp-python does not support.",
+            ) from exc
+        try:
+            return dict(probe.metadata)
+        finally:
+            probe.close()
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -81,7 +117,7 @@ class GGUFBackend:
             llm = Llama(
                 model_path=str(self.path),
                 n_ctx=self.config.n_ctx,
-                n_threads=self.config.n_threads,
+                n_threads=self.config.n_threads or None,
                 n_gpu_layers=self.config.n_gpu_layers,
                 chat_format=self.config.chat_format,
                 verbose=False,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest
-from assistant.backends.config import BackendConfig
+from assistant.backends.config import HFOptions
 from assistant.backends.errors import (
     BackendConfigError,
     BackendUnavailableError,
@@ -31,9 +31,10 @@ class HFBackend:
     """A ``Backend`` over a local transformers model directory plus an optional adapter directory."""
 
     name = "hf"
+    Options = HFOptions
     supports_grammar = False
 
-    def __init__(self, config: BackendConfig) -> None:
+    def __init__(self, config: HFOptions) -> None:
         if not config.model_path:
             raise BackendConfigError(
                 "The hf backend needs a model directory.", "Set model_path to a saved transformers model."

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from assistant.backends.base import BackendInfo, CancelToken, GenerationRequest
-from assistant.backends.config import BackendConfig
+from assistant.backends.config import OpenAIOptions
 from assistant.backends.errors import (
     AuthenticationError,
     BackendConfigError,
@@ -52,9 +52,10 @@ class OpenAIBackend:
     """A ``Backend`` over an OpenAI-compatible HTTP API."""
 
     name = "openai"
+    Options = OpenAIOptions
     supports_grammar = True  # passed through; llama.cpp-family servers honour it
 
-    def __init__(self, config: BackendConfig) -> None:
+    def __init__(self, config: OpenAIOptions) -> None:
         if not config.base_url:
             raise BackendConfigError(
                 "The openai backend needs a server address.", "Set base_url, e.g. http://127.0.0.1:8080/v1."

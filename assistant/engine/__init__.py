@@ -1,8 +1,8 @@
-"""The assistant engine: prompts, backends, live checking, repair and history behind one class."""
+"""The assistant engine: prompts, answer sources, live checking, repair and history behind one class."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.engine.types import (
     DiagnosticInfo,
@@ -13,11 +13,14 @@ from assistant.engine.types import (
     RepairRound,
     Reply,
     SnippetChecked,
-    SnippetVerdict,
     Stats,
     TextChunk,
     Turn,
+    Verdict,
 )
+
+if TYPE_CHECKING:
+    from assistant.engine.core import Engine
 
 __all__ = [
     "DiagnosticInfo",
@@ -29,10 +32,10 @@ __all__ = [
     "RepairRound",
     "Reply",
     "SnippetChecked",
-    "SnippetVerdict",
     "Stats",
     "TextChunk",
     "Turn",
+    "Verdict",
 ]
 
 

@@ -1,143 +1,59 @@
-"""The final text of a reply: repaired code in place, real program output under each program.
+"""The final text of a reply: repaired code in place, and under each program what it really prints.
 
-Every proposed program that ran gets an ```output block with what it really printed (the model's
-claim is kept in the verdict when it differed), and verdict offsets are moved to the new text.
+Every proposed program that ran shows an ```output block with exactly what `synoema run` prints
+(`synoema.fences`); a wrong block is corrected and the answer's claim kept in the verdict
+(`claimed_output`). Only block bodies change and output blocks are added, so block numbers stay.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
-from assistant.engine.checking import same_output
-from assistant.engine.snippets import OUTPUT_LANG, CodeBlock, Fence, iter_fences
-from assistant.engine.types import SnippetVerdict
+from synoema.edits import TextEdit, apply_edits
+from synoema.fences import OUTPUT_INFO, fence, output_matches, output_text
+from synoema.snippets import Segment, output_after, segments
 
-
-@dataclass
-class _Edit:
-    """Replace text[start:end] by `text`; a code block's edit carries the verdict whose offsets move."""
-
-    start: int
-    end: int
-    text: str
-    verdict: SnippetVerdict | None = None
+from assistant.verdict import Verdict
 
 
-def refence(original: str, block: CodeBlock, code: str) -> str:
-    """`block`'s fence (as written in `original`) holding `code` instead."""
+def refence(text: str, block: Segment, code: str) -> str:
+    """`block` as written in `text`, holding `code` instead."""
     body = code.rstrip("\n")
-    written = original[block.start : block.end]
+    written = text[block.start : block.end]
     if not block.fenced:
         indent = written[: len(written) - len(written.lstrip(" "))] or "    "
-        end = "\n" if written.endswith("\n") else ""
-        return "\n".join(indent + line if line else line for line in body.split("\n")) + end
-    lines = written.splitlines(keepends=True)
-    opening = lines[0] if lines[0].endswith("\n") else lines[0] + "\n"
-    if block.closed and len(lines) > 1:
-        closing = lines[-1]
-    else:
-        marker = opening.lstrip(" ")[:3]
-        closing = marker + ("\n" if written.endswith("\n") else "")
-    return f"{opening}{body}\n{closing}"
+        return "\n".join(indent + line if line else line for line in body.split("\n"))
+    lines = written.split("\n")
+    opening = lines[0]
+    closing = lines[-1] if block.closed and len(lines) > 1 else opening.lstrip(" ")[:3]
+    return f"{opening}\n{body}\n{closing}"
 
 
-def output_after(fences: Sequence[Fence], text: str, position: int) -> Fence | None:
-    """The ```output fence that directly follows `position` (only blank space between)."""
-    for fence in fences:
-        if fence.start >= position:
-            between = text[position : fence.start]
-            return fence if fence.lang == OUTPUT_LANG and not between.strip() else None
-    return None
-
-
-def _wants_output(verdict: SnippetVerdict) -> bool:
-    return verdict.status == "runs" and not verdict.quoted and verdict.shape == "program"
-
-
-def output_fence(stdout: str) -> str:
-    return f"```output\n{stdout.rstrip(chr(10))}\n```\n"
-
-
-def rebuild(text: str, placed: Sequence[tuple[CodeBlock, SnippetVerdict]]) -> str:
-    """Apply repaired code and real outputs to `text`; updates each verdict's start/end in place."""
-    fences = list(iter_fences(text))
-    edits: list[_Edit] = []
-    for block, verdict in placed:
-        written = text[block.start : block.end]
-        new_block = written if verdict.code == block.code else refence(text, block, verdict.code)
-        edits.append(_Edit(block.start, block.end, new_block, verdict))
-        if not _wants_output(verdict) or not block.closed:
+def rebuild(text: str, verdicts: Sequence[Verdict]) -> tuple[str, tuple[Verdict, ...]]:
+    """`text` with repaired code and real outputs, and the verdicts beside the blocks as now shown."""
+    found = segments(text)
+    by_index = {v.index: v for v in verdicts}
+    edits: list[TextEdit] = []
+    final: dict[int, Verdict] = {}
+    for block in found:
+        verdict = by_index.get(block.index) if block.is_synoema else None
+        if verdict is None:
             continue
-        shown = output_after(fences, text, block.end)
-        if shown is not None:
-            verdict.expected_output = shown.body
-            verdict.output_matched = same_output(verdict.output, shown.body)
-            if not verdict.output_matched:
-                edits.append(
-                    _Edit(shown.start, shown.end, _keep_newline(output_fence(verdict.output), shown, text))
-                )
+        if verdict.code != block.code and verdict.repaired:
+            edits.append(TextEdit(block.start, block.end, refence(text, block, verdict.code)))
+        shown = output_after(found, block)
+        if not verdict.wants_output_block or not block.closed:
+            final[block.index] = verdict.with_output_block(shown.text if shown is not None else None)
+            continue
+        real = output_text(verdict.stdout)
+        if shown is None:
+            edits.append(TextEdit(block.end, block.end, "\n" + fence(OUTPUT_INFO, real)))
+            final[block.index] = verdict.with_output_block(real)
+        elif output_matches(shown.text, verdict.stdout):
+            final[block.index] = verdict.with_output_block(shown.text)
         else:
-            lead = "" if new_block.endswith("\n") else "\n"
-            edits.append(_Edit(block.end, block.end, lead + output_fence(verdict.output)))
-    edits.sort(key=lambda e: (e.start, e.end))
-    out: list[str] = []
-    cursor = 0
-    length = 0
-    for edit in edits:
-        if edit.start < cursor:  # overlapping edits cannot happen for well-formed fences; keep the first
-            continue
-        piece = text[cursor : edit.start]
-        out.append(piece)
-        length += len(piece)
-        if edit.verdict is not None:
-            edit.verdict.start = length
-            edit.verdict.end = length + len(edit.text)
-        out.append(edit.text)
-        length += len(edit.text)
-        cursor = edit.end
-    out.append(text[cursor:])
-    return "".join(out)
-
-
-def _keep_newline(replacement: str, fence: Fence, text: str) -> str:
-    return replacement if text[fence.start : fence.end].endswith("\n") else replacement.rstrip("\n")
-
-
-def verdict_lines(verdict: SnippetVerdict) -> list[str]:
-    """A verdict as plain lines for a terminal: the summary, then what the user can act on."""
-    lines = [("quoted · " if verdict.quoted else "") + verdict.summary()]
-    if verdict.status == "fails":
-        for d in [d for d in verdict.diagnostics if d.severity == "error"][:3]:
-            if d.hint:
-                lines.append(f"  hint: {d.hint}")
-    if verdict.status == "types" and verdict.signatures and verdict.shape == "definitions":
-        lines += [f"  {name} : {sig}" for name, sig in verdict.signatures[3:8]]
-    if verdict.output_matched is False:
-        lines.append("  the output block shows what the program really prints")
-    if verdict.repaired:
-        lines += [f"  repaired: {note}" for note in verdict.repair_notes[:6]] or ["  repaired"]
-    if verdict.model_rounds:
-        lines.append(f"  sent back to the model {verdict.model_rounds}×")
-    return lines
-
-
-def render_with_verdicts(text: str, verdicts: Sequence[SnippetVerdict], *, prefix: str = "» ") -> str:
-    """The reply text with each verdict's lines under its block (after the block's output, if any)."""
-    fences = list(iter_fences(text))
-    inserts: list[tuple[int, str]] = []
-    for verdict in verdicts:
-        at = verdict.end
-        shown = output_after(fences, text, at)
-        if shown is not None:
-            at = shown.end
-        lead = "" if at == 0 or text[at - 1 : at] == "\n" else "\n"
-        body = "\n".join(prefix + line for line in verdict_lines(verdict))
-        inserts.append((at, f"{lead}{body}\n"))
-    out: list[str] = []
-    cursor = 0
-    for at, piece in sorted(inserts, key=lambda x: x[0]):
-        out += [text[cursor:at], piece]
-        cursor = at
-    out.append(text[cursor:])
-    return "".join(out)
+            edits.append(TextEdit(shown.start, shown.end, fence(OUTPUT_INFO, real)))
+            final[block.index] = replace(verdict, expected_output=real, claimed_output=shown.text)
+    rebuilt = apply_edits(text, edits)
+    return (text if rebuilt is None else rebuilt), tuple(final.get(v.index, v) for v in verdicts)

@@ -108,33 +108,13 @@ def _packages() -> list[Check]:
 
 
 def _language() -> list[Check]:
-    from assistant.engine.checking import language_layer
-
-    layer = language_layer()
     out = [
-        Check(
-            "synoema.check",
-            layer["check"],
-            "isolated checks" if layer["check"] else "missing: in-process fallback",
-        ),
-        Check(
-            "synoema.snippets",
-            layer["snippets"],
-            "present" if layer["snippets"] else "missing: built-in fences",
-        ),
-        Check(
-            "synoema.repair",
-            layer["repair"],
-            "present" if layer["repair"] else "missing: no rule-based repair",
-        ),
         Check(
             "grammar (synoema.gbnf)",
             has_module("synoema.grammar"),
             "present" if has_module("synoema.grammar") else "missing",
         ),
     ]
-    offline_ok, offline_detail = _importable("assistant.offline", "OfflineEngine", "assistant.offline.engine")
-    out.append(Check("offline engine", offline_ok, offline_detail, "Reinstall synoema-assistant."))
     app_ok, app_detail = _importable("assistant.app", "run_app")
     out.append(
         Check("terminal app", app_ok, app_detail, "pip install 'textual>=8.0'; or use `chat --plain`.")
@@ -142,19 +122,14 @@ def _language() -> list[Check]:
     return out
 
 
-def _importable(module: str, attr: str, alternative: str | None = None) -> tuple[bool, str]:
-    for name in (module, alternative):
-        if name is None:
-            continue
-        try:
-            found = getattr(importlib.import_module(name), attr, None)
-        except Exception as exc:
-            detail = f"cannot import {name}: {exc}"
-            continue
-        if found is not None:
-            return True, f"{name}.{attr}"
-        detail = f"{name} has no {attr}"
-    return False, detail
+def _importable(module: str, attr: str) -> tuple[bool, str]:
+    try:
+        found = getattr(importlib.import_module(module), attr, None)
+    except Exception as exc:
+        return False, f"cannot import {module}: {exc}"
+    if found is None:
+        return False, f"{module} has no {attr}"
+    return True, f"{module}.{attr}"
 
 
 def find_gguf_models(extra: list[Path] | None = None) -> list[Path]:
@@ -178,17 +153,12 @@ def is_gguf(path: Path) -> bool:
 
 
 def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
-    b = config.backend
-    checks: list[Check] = []
-    usable: list[str] = []
-    offline_ok, _ = _importable("assistant.offline", "OfflineEngine", "assistant.offline.engine")
-    checks.append(
-        Check("offline", True, "ready" + ("" if offline_ok else " (minimal answers: offline engine missing)"))
-    )
-    usable.append("offline")
+    gguf, hf = config.backend.options_for("gguf"), config.backend.options_for("hf")
+    checks: list[Check] = [Check("offline", True, "ready")]
+    usable: list[str] = ["offline"]
 
     llama = has_module("llama_cpp")
-    model = Path(b.model_path).expanduser() if b.model_path else None
+    model = Path(gguf.model_path).expanduser() if gguf.model_path else None
     if model is not None:
         model_ok = model.is_file() and is_gguf(model)
         where = f"model {model}" + ("" if model_ok else " (missing or not a GGUF file)")
@@ -203,7 +173,7 @@ def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
     gguf_ok = llama and model_ok
     fix = None if llama else GGUF_INSTALL
     if llama and not model_ok:
-        fix = "Set backend.model_path (or SYNOEMA_MODEL_PATH / --model-path) to a .gguf file."
+        fix = "Set backend.gguf.model_path (or SYNOEMA_MODEL_PATH / --model-path) to a .gguf file."
     checks.append(
         Check(
             "gguf", gguf_ok, ("llama-cpp-python ok; " if llama else "llama-cpp-python missing; ") + where, fix
@@ -212,21 +182,21 @@ def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
     if gguf_ok:
         usable.append("gguf")
 
-    checks.append(_openai(b, probe))
+    checks.append(_openai(config.backend.options_for("openai"), probe))
     if checks[-1].ok:
         usable.append("openai")
 
     hf_mods = has_module("torch") and has_module("transformers")
-    hf_dir = Path(b.model_path).expanduser() if b.model_path else None
+    hf_dir = Path(hf.model_path).expanduser() if hf.model_path else None
     dir_ok = hf_dir is not None and (hf_dir / "config.json").is_file()
-    adapter_ok = not b.adapter_path or (Path(b.adapter_path).expanduser().exists() and has_module("peft"))
+    adapter_ok = not hf.adapter_path or (Path(hf.adapter_path).expanduser().exists() and has_module("peft"))
     hf_ok = hf_mods and dir_ok and adapter_ok
     detail = ("torch+transformers ok; " if hf_mods else "torch/transformers missing; ") + (
         f"model dir {hf_dir}" if dir_ok else "no model directory with config.json in model_path"
     )
-    if b.adapter_path:
-        detail += f"; adapter {b.adapter_path}" + ("" if adapter_ok else " (missing, or peft not installed)")
-    hf_fix = TRAIN_INSTALL if not hf_mods else "Set backend.model_path to a transformers model directory."
+    if hf.adapter_path:
+        detail += f"; adapter {hf.adapter_path}" + ("" if adapter_ok else " (missing, or peft not installed)")
+    hf_fix = TRAIN_INSTALL if not hf_mods else "Set backend.hf.model_path to a transformers model directory."
     checks.append(Check("hf", hf_ok, detail, hf_fix))
     if hf_ok:
         usable.append("hf")
@@ -239,7 +209,7 @@ def _openai(b: Any, probe: bool) -> Check:
             "openai",
             False,
             "no base_url configured",
-            "Set backend.base_url (or --base-url), e.g. http://127.0.0.1:8080/v1.",
+            "Set backend.openai.base_url (or --base-url), e.g. http://127.0.0.1:8080/v1.",
         )
     import os
 
@@ -249,20 +219,12 @@ def _openai(b: Any, probe: bool) -> Check:
     if not probe:
         return Check("openai", True, f"{b.base_url} (not probed){key_note}")
     try:
-        from assistant.backends.config import BackendConfig
+        from dataclasses import replace
+
         from assistant.backends.errors import BackendError
         from assistant.backends.openai_compat import OpenAIBackend
 
-        backend = OpenAIBackend(
-            BackendConfig(
-                kind="openai",
-                base_url=b.base_url,
-                model=b.model,
-                api_key_env=b.api_key_env or None,
-                timeout=3.0,
-                retries=0,
-            )
-        )
+        backend = OpenAIBackend(replace(b, timeout=3.0, retries=0))
     except Exception as exc:
         return Check("openai", False, f"{b.base_url}: {exc}", "Check base_url.")
     try:
@@ -277,7 +239,7 @@ def _openai(b: Any, probe: bool) -> Check:
             "openai",
             False,
             f"{b.base_url} serves {', '.join(models[:5])}; not {wanted!r}",
-            "Fix backend.model.",
+            "Fix backend.openai.model.",
         )
     return Check(
         "openai", True, f"{b.base_url} serves {', '.join(models[:5]) or '(no models listed)'}{key_note}"

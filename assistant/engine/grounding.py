@@ -6,9 +6,11 @@ engine compiles the user's code first and appends the report to the message the 
 
 from __future__ import annotations
 
-from assistant.engine.checking import CheckOutcome
-from assistant.engine.snippets import classify, iter_fences
-from assistant.engine.types import Kind
+from synoema.fences import OUTPUT_INFO, fence, output_text
+from synoema.snippets import segments
+
+from assistant.kinds import CODE_KINDS, Kind
+from assistant.verdict import Verdict
 
 DEFAULT_REQUEST: dict[Kind, str] = {
     Kind.EXPLAIN: "Explain this code.",
@@ -17,15 +19,11 @@ DEFAULT_REQUEST: dict[Kind, str] = {
     Kind.ASK: "",
     Kind.WRITE: "",
 }
-CODE_KINDS = frozenset({Kind.EXPLAIN, Kind.FIX, Kind.REVIEW})
 
 
 def code_in_text(text: str) -> str | None:
-    """The first Synoema fence of a message (tagged ```sno, or untagged and parsing as Synoema)."""
-    for fence in iter_fences(text):
-        if fence.closed and classify(fence.info, fence.body):
-            return fence.body
-    return None
+    """The first Synoema block of a message (tagged ```sno, or untagged and parsing as Synoema)."""
+    return next((s.code for s in segments(text) if s.is_synoema and s.closed and s.fenced), None)
 
 
 def bare_code(text: str) -> bool:
@@ -62,18 +60,31 @@ def user_message(request: str, code: str | None, *, code_in_request: bool) -> st
     return f"{request}\n\n```sno\n{body}\n```" if request else f"```sno\n{body}\n```"
 
 
-def compiler_report(outcome: CheckOutcome) -> str:
+def compiler_report(verdict: Verdict) -> str:
     """The compiler's verdict on the user's code, as a note appended to the model's prompt."""
-    if outcome.status == "fails":
+    if verdict.status == "fails":
         lines = ["Compiler output for this code:"]
-        for d in [d for d in outcome.diagnostics if d.severity == "error"][:5]:
+        for d in verdict.errors[:5]:
             where = f" line {d.line}" if d.line else ""
             lines.append(f"error[{d.code}]{where}: {d.message}")
             if d.hint:
                 lines.append(f"  hint: {d.hint}")
         return "\n".join(lines)
-    if outcome.status == "runs":
-        out = outcome.stdout.rstrip("\n")
-        return f"Compiler output for this code: it compiles and runs; it prints:\n```output\n{out}\n```"
-    sigs = ", ".join(f"{n} : {t}" for n, t in outcome.signatures[:8])
+    if verdict.status == "runs":
+        shown = fence(OUTPUT_INFO, output_text(verdict.stdout))
+        return f"Compiler output for this code: it compiles and runs; `synoema run` prints:\n{shown}"
+    sigs = ", ".join(f"{n} : {t}" for n, t in verdict.signatures[:8])
     return f"Compiler output for this code: it type-checks ({sigs})." if sigs else "It parses."
+
+
+def title_for(request: str, code: str | None, kind: Kind) -> str:
+    """A conversation's title: the user's own words, else the first line of their code."""
+    if request and request != DEFAULT_REQUEST.get(kind):
+        source = request
+    else:
+        source = code or request
+    for raw in source.splitlines():
+        line = raw.strip()
+        if line and not line.startswith(("```", "--")):
+            return line if len(line) <= 60 else line[:59].rstrip() + "…"
+    return ""

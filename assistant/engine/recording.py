@@ -11,21 +11,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from assistant.engine.types import DiagnosticInfo, SnippetVerdict, Turn
+from dataclasses import replace
 
-
-def verdict_row(verdict: SnippetVerdict) -> dict[str, Any]:
-    """A verdict as the history store keeps it (first error, signatures as `name : type`)."""
-    error = next((d for d in verdict.diagnostics if d.severity == "error"), None)
-    return {
-        "snippet": verdict.index,
-        "status": verdict.status,
-        "code": error.code if error else None,
-        "line": error.line if error and error.line else None,
-        "message": error.message if error else None,
-        "signatures": [f"{n} : {t}" for n, t in verdict.signatures],
-        "output": verdict.output or None,
-    }
+from assistant.engine.types import Turn
 
 
 def turn_from_row(m: Any) -> Turn:
@@ -37,27 +25,8 @@ def turn_from_row(m: Any) -> Turn:
         message_id=m.id,
         backend=m.backend,
         model=m.model,
-        verdicts=[verdict_from_row(v) for v in m.verdicts],
+        verdicts=tuple(m.verdicts),
         rating=m.rating.rating if m.rating is not None else None,
-    )
-
-
-def verdict_from_row(row: Any) -> SnippetVerdict:
-    """A stored verdict back as a `SnippetVerdict` (the code itself is not stored)."""
-    signatures: list[tuple[str, str]] = []
-    for item in row.signatures or []:
-        name, _, typ = str(item).partition(" : ")
-        signatures.append((name, typ))
-    diagnostics = [DiagnosticInfo(row.code, row.message or "", row.line or 0)] if row.code else []
-    return SnippetVerdict(
-        index=row.snippet,
-        code="",
-        start=0,
-        end=0,
-        status=row.status,
-        signatures=signatures,
-        output=row.output or "",
-        diagnostics=diagnostics,
     )
 
 
@@ -159,11 +128,9 @@ class Recorder:
                 duration=duration,
             )
             if row is not None:
-                turn.message_id = row.id
+                turn = replace(turn, message_id=row.id)
                 if turn.verdicts:
-                    self._guard(
-                        "save verdicts", store.set_verdicts, row.id, [verdict_row(v) for v in turn.verdicts]
-                    )
+                    self._guard("save verdicts", store.set_verdicts, row.id, list(turn.verdicts))
         with self._lock:
             self._turns.setdefault(conversation_id, []).append(turn)
         return turn
@@ -177,9 +144,9 @@ class Recorder:
             return False
         with self._lock:
             for turns in self._turns.values():
-                for turn in turns:
+                for i, turn in enumerate(turns):
                     if turn.message_id == message_id:
-                        turn.rating = rating
+                        turns[i] = replace(turn, rating=rating)
         return True
 
     def close(self) -> None:

@@ -1,161 +1,114 @@
 """The engine's data contract, shared by the engine, the Textual app, the plain REPL and the CLI.
 
-A reply is produced as a stream of events (text chunks, snippet verdicts as soon as a fence closes,
-repair rounds) and ends with a `Reply` that carries a verdict for every code block it contains.
+A reply is produced as a stream of events (text chunks, a snippet's verdict as soon as its fence
+closes, repair rounds) and ends with a `Reply` that carries a verdict for every code block it
+contains. Every event is a frozen snapshot: a UI thread may keep it while the engine goes on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
+from assistant.kinds import Kind
+from assistant.verdict import DiagnosticInfo, Status, Verdict
 
-class Kind(StrEnum):
-    """What the user wants; each kind has its own system prompt and offline strategy."""
-
-    EXPLAIN = "explain"
-    FIX = "fix"
-    ASK = "ask"
-    REVIEW = "review"
-    WRITE = "write"
-
-
-Status = Literal["runs", "types", "parses", "fails", "skipped"]
-
-
-@dataclass
-class DiagnosticInfo:
-    """A diagnostic flattened for display and storage (no spans objects across threads)."""
-
-    code: str
-    message: str
-    line: int = 0
-    col: int = 0
-    end_line: int = 0
-    end_col: int = 0
-    severity: str = "error"
-    hint: str | None = None
-    did_you_mean: str | None = None
-
-
-@dataclass
-class SnippetVerdict:
-    """The live check of one code block of a message.
-
-    `start`/`end` are character offsets of the whole fence in the message text, so a UI can place the
-    verdict under the block. `quoted` blocks (the user's code shown back) are checked but never
-    repaired. `status` is the highest stage reached: runs > types > parses > fails.
-    """
-
-    index: int
-    code: str
-    start: int
-    end: int
-    quoted: bool = False
-    status: Status = "skipped"
-    shape: str = "program"  # program | definitions | expression
-    signatures: list[tuple[str, str]] = field(default_factory=list)
-    output: str = ""  # what `synoema run` printed
-    diagnostics: list[DiagnosticInfo] = field(default_factory=list)
-    repaired: bool = False  # the code shown is a repaired version of what the model wrote
-    original_code: str | None = None
-    repair_notes: list[str] = field(default_factory=list)  # one line per edit, for the user
-    model_rounds: int = 0  # how many times the model was asked again with diagnostics
-    expected_output: str | None = None  # what the reply's ```output block claimed, when it had one
-    output_matched: bool | None = None  # whether that claim was right (None: nothing to compare)
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("runs", "types", "parses") and not any(
-            d.severity == "error" for d in self.diagnostics
-        )
-
-    def summary(self) -> str:
-        """One line for a status row under the block."""
-        if self.status == "runs":
-            out = self.output.strip().splitlines()
-            shown = out[-1] if out else ""
-            return f"✓ runs{': ' + shown if shown else ''}"
-        if self.status == "types":
-            sigs = ", ".join(f"{n} : {t}" for n, t in self.signatures[:3])
-            return f"✓ types{': ' + sigs if sigs else ''}"
-        if self.status == "parses":
-            return "✓ parses"
-        if self.status == "skipped":
-            return "· not checked"
-        d = next((d for d in self.diagnostics if d.severity == "error"), None)
-        if d is None:
-            return "✗ fails"
-        where = f"line {d.line}: " if d.line else ""
-        return f"✗ {d.code} {where}{d.message}"
+__all__ = [
+    "DiagnosticInfo",
+    "Done",
+    "Event",
+    "Failed",
+    "Kind",
+    "RepairRound",
+    "Reply",
+    "SnippetChecked",
+    "Stats",
+    "Status",
+    "TextChunk",
+    "Turn",
+    "Verdict",
+]
 
 
 # ── events streamed while a reply is produced ────────────────────────────────────────────────
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextChunk:
     """A piece of the reply's text, as it streams."""
 
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class SnippetChecked:
-    """A code block was checked (again after a repair): its verdict, placed by `verdict.index`."""
+    """A code block was checked (again after a repair, or beside its output block): placed by `verdict.index`."""
 
-    verdict: SnippetVerdict
+    verdict: Verdict
 
 
-@dataclass
+@dataclass(frozen=True)
 class RepairRound:
     """The engine asked the model again with these diagnostics (round starts at 1)."""
 
     round: int
     snippet_index: int
-    diagnostics: list[DiagnosticInfo]
+    diagnostics: tuple[DiagnosticInfo, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stats:
-    """Throughput for the status bar."""
+    """Throughput for the status bar; `offline` answers have no tokens-per-second figure."""
 
     tokens: int = 0
     seconds: float = 0.0
     first_token_seconds: float | None = None
     context_tokens: int = 0
     context_limit: int = 0
+    offline: bool = False
 
     @property
     def tokens_per_second(self) -> float:
-        return self.tokens / self.seconds if self.seconds > 0 else 0.0
+        return self.tokens / self.seconds if self.seconds > 0 and not self.offline else 0.0
+
+    def summary(self) -> str:
+        """`123 tokens · 1.2 s · 98 tok/s`, or `offline · 0.3 s` for the built-in engine."""
+        if self.offline:
+            return f"offline · {self.seconds:.1f} s"
+        parts = [f"{self.tokens} tokens", f"{self.seconds:.1f} s"]
+        if self.tokens_per_second:
+            parts.append(f"{self.tokens_per_second:.0f} tok/s")
+        return " · ".join(parts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reply:
-    """A finished answer: its final text (with repaired code where repair succeeded) and verdicts."""
+    """A finished answer: its final text (repaired code, real program output) and a verdict per block."""
 
     text: str
     kind: Kind
-    verdicts: list[SnippetVerdict] = field(default_factory=list)
+    verdicts: tuple[Verdict, ...] = ()
     backend: str = "offline"
     model: str = ""
     stats: Stats = field(default_factory=Stats)
     cancelled: bool = False
     error: str | None = None  # a user-facing message when the backend failed
     error_hint: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    conversation_id: int | None = None
+    message_id: int | None = None  # of the stored answer (None when nothing was stored)
+    user_message_id: int | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)  # what the prompt kept, a repair error
 
 
-@dataclass
+@dataclass(frozen=True)
 class Done:
     """The last event of every reply, failed ones included."""
 
     reply: Reply
 
 
-@dataclass
+@dataclass(frozen=True)
 class Failed:
     """The backend failed; the message says what happened and the hint what to do."""
 
@@ -166,7 +119,7 @@ class Failed:
 Event = TextChunk | SnippetChecked | RepairRound | Done | Failed
 
 
-@dataclass
+@dataclass(frozen=True)
 class Turn:
     """One message of a conversation as the engine keeps it (`message_id` when stored in history)."""
 
@@ -176,5 +129,5 @@ class Turn:
     message_id: int | None = None
     backend: str | None = None
     model: str | None = None
-    verdicts: list[SnippetVerdict] = field(default_factory=list)
+    verdicts: tuple[Verdict, ...] = ()
     rating: int | None = None

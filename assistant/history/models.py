@@ -1,9 +1,13 @@
-"""Row dataclasses of the history store (what callers get back, never sqlite rows)."""
+"""Row dataclasses of the history store (what callers get back, never sqlite rows).
+
+A message's snippet verdicts are `assistant.verdict.Verdict`, the one verdict type of the project.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+
+from assistant.verdict import Verdict
 
 ROLES: tuple[str, ...] = ("system", "user", "assistant", "tool")
 RATINGS: tuple[int, ...] = (-1, 0, 1)
@@ -24,23 +28,6 @@ class Conversation:
     archived: bool = False
     kind: str = "chat"
     message_count: int = 0
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The compiler's verdict on one snippet of an assistant message.
-
-    ``code`` is the diagnostic code (``None`` when the snippet compiled), ``signatures``
-    the inferred signatures as any JSON-serialisable value (usually a list of strings).
-    """
-
-    snippet: int
-    status: str
-    code: str | None = None
-    line: int | None = None
-    message: str | None = None
-    signatures: Any = field(default_factory=list)
-    output: str | None = None
 
 
 @dataclass(frozen=True)

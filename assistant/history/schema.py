@@ -59,7 +59,13 @@ CREATE TABLE ratings (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (V1,)
+# The whole verdict (`assistant.verdict.Verdict.as_dict`) as JSON; the older columns stay for readers
+# of the first version and for messages saved before it.
+V2 = """
+ALTER TABLE verdicts ADD COLUMN data TEXT;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (V1, V2)
 LATEST_VERSION = len(MIGRATIONS)
 
 FTS_TABLES = """

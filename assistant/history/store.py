@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,8 @@ from assistant.history.models import (
     Message,
     Rating,
     SearchHit,
-    Verdict,
 )
+from assistant.verdict import STATUSES, DiagnosticInfo, Verdict
 from assistant.history.search import fts_match, is_wordy, like_pattern, make_snippet, query_terms
 
 MEMORY = ":memory:"
@@ -74,19 +74,23 @@ def _message(
 
 
 def _verdict(row: tuple[Any, ...]) -> Verdict:
+    """A stored verdict: the whole of it from `data`, or what the first schema kept."""
+    if row[7]:
+        try:
+            data = json.loads(row[7])
+            if isinstance(data, dict):
+                return Verdict.from_dict({**data, "index": row[0]})
+        except ValueError:
+            pass
     try:
         signatures = json.loads(row[5]) if row[5] else []
     except ValueError:
         signatures = []
-    return Verdict(
-        snippet=row[0],
-        status=row[1],
-        code=row[2],
-        line=row[3],
-        message=row[4],
-        signatures=signatures,
-        output=row[6],
-    )
+    pairs = tuple(tuple(str(s).partition(" : ")[::2]) for s in signatures if isinstance(s, str))
+    diagnostics = (DiagnosticInfo(row[2], row[4] or "", row[3] or 0),) if row[2] else ()
+    status = row[1] if row[1] in STATUSES else ("fails" if row[2] else "skipped")
+    return Verdict(index=row[0], code="", status=status, signatures=pairs, stdout=row[6] or "",  # type: ignore[arg-type]
+                   diagnostics=diagnostics)
 
 
 def _require_id(value: object, what: str) -> int:
@@ -129,21 +133,6 @@ def auto_title(content: str) -> str:
         if line and not line.startswith("```"):
             return line if len(line) <= _TITLE_LENGTH else line[: _TITLE_LENGTH - 1].rstrip() + "…"
     return ""
-
-
-def _as_verdict(item: object) -> Verdict:
-    """Accept our Verdict, a mapping or any object with the same attribute names."""
-    if isinstance(item, Verdict):
-        return item
-    names = ("snippet", "status", "code", "line", "message", "signatures", "output")
-    if isinstance(item, Mapping):
-        fields = {k: item[k] for k in names if k in item}
-    else:
-        fields = {k: getattr(item, k) for k in names if hasattr(item, k)}
-    try:
-        return Verdict(**fields)
-    except TypeError as exc:
-        raise HistoryError(f"a verdict needs at least a snippet index and a status ({exc})") from None
 
 
 class HistoryStore:
@@ -382,7 +371,7 @@ class HistoryStore:
             ).fetchall()
             verdicts: dict[int, list[Verdict]] = {}
             for row in conn.execute(
-                "SELECT v.message_id, v.snippet, v.status, v.code, v.line, v.message, v.signatures, v.output "
+                "SELECT v.message_id, v.snippet, v.status, v.code, v.line, v.message, v.signatures, v.output, v.data "
                 "FROM verdicts AS v JOIN messages AS m ON m.id = v.message_id "
                 "WHERE m.conversation_id = ? ORDER BY v.message_id, v.snippet",
                 (cid,),
@@ -414,41 +403,38 @@ class HistoryStore:
 
     # --- verdicts and ratings -------------------------------------------------------------------------
 
-    def set_verdicts(self, message_id: int, verdicts: Iterable[Verdict | Mapping[str, Any]]) -> None:
+    def set_verdicts(self, message_id: int, verdicts: Iterable[Verdict]) -> None:
         """Replace the snippet verdicts of a message."""
-        items = [_as_verdict(v) for v in verdicts]
         rows = []
         seen: set[int] = set()
-        for v in items:
-            index = _require_id(v.snippet, "snippet")
+        for v in verdicts:
+            if not isinstance(v, Verdict):
+                raise HistoryError(f"a verdict must be an assistant.verdict.Verdict, got {type(v).__name__}")
+            index = _require_id(v.index, "snippet")
             if index in seen:
                 raise HistoryError(f"snippet {index} has two verdicts")
             seen.add(index)
-            _require_text(v.status, "verdict status", empty_ok=False)
-            line = None if v.line is None else _require_id(v.line, "line")
+            error = v.first_error
             try:
-                signatures = json.dumps(v.signatures if v.signatures is not None else [], ensure_ascii=False)
+                data = json.dumps(v.as_dict(), ensure_ascii=False)
             except (TypeError, ValueError) as exc:
-                raise HistoryError(
-                    f"signatures of snippet {index} are not JSON-serialisable ({exc})"
-                ) from None
-            rows.append(
-                (
-                    index,
-                    v.status,
-                    _optional_text(v.code, "verdict code"),
-                    line,
-                    _optional_text(v.message, "verdict message"),
-                    signatures,
-                    _optional_text(v.output, "verdict output"),
-                )
-            )
+                raise HistoryError(f"the verdict of snippet {index} is not JSON-serialisable ({exc})") from None
+            rows.append((
+                index,
+                v.status,
+                error.code if error else None,
+                error.line if error and error.line else None,
+                error.message if error else None,
+                json.dumps([f"{n} : {t}" for n, t in v.signatures], ensure_ascii=False),
+                v.stdout or None,
+                data,
+            ))
         with self._write() as conn:
             mid = self._existing_message(conn, message_id)
             conn.execute("DELETE FROM verdicts WHERE message_id = ?", (mid,))
             conn.executemany(
-                "INSERT INTO verdicts (message_id, snippet, status, code, line, message, signatures, output) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO verdicts (message_id, snippet, status, code, line, message, signatures, output, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(mid, *row) for row in rows],
             )
 
@@ -577,10 +563,10 @@ class HistoryStore:
 
     def export_markdown_file(self, conversation_id: int, path: Path) -> Path:
         """Write :meth:`export_markdown` to ``path`` atomically."""
-        from assistant.history.export import write_text_atomic
+        from synoema.durable import write_atomic
 
         text = self.export_markdown(conversation_id)
         try:
-            return write_text_atomic(Path(path), text)
+            return write_atomic(Path(path), text)
         except OSError as exc:
             raise HistoryError(f"could not write {path}: {exc.strerror or exc}") from None

@@ -34,11 +34,8 @@ def run(source: str, stdin: str = "") -> RunResult:
 
 
 def shown_output(result: RunResult) -> str:
-    """The text of an output block: printed lines, then `main`'s value unless it is `()`."""
-    text = result.output
-    if result.value is not None and result.value != "()":
-        text += result.value + "\n"
-    return text
+    """The text of an output block: exactly what `synoema run` prints (`synoema.fences`)."""
+    return result.stdout
 
 
 def errors(diags: list[Diagnostic]) -> list[Diagnostic]:

@@ -10,29 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from synoema.edits import TextEdit, conflicts
+from synoema.edits import apply_edits as _apply
+
 from . import program as P
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    start: int
-    end: int
-    text: str
-
-    def overlaps(self, other: TextEdit) -> bool:
-        return self.start < other.end and other.start < self.end
 
 
 def apply_edits(source: str, edits: Sequence[TextEdit]) -> str:
     """Apply non-overlapping edits (callers check overlaps first)."""
-    out = source
-    for e in sorted(edits, key=lambda e: e.start, reverse=True):
-        out = out[: e.start] + e.text + out[e.end :]
+    out = _apply(source, edits)
+    if out is None:
+        raise ValueError("overlapping edits")
     return out
-
-
-def conflicts(edits: Sequence[TextEdit], more: Sequence[TextEdit]) -> bool:
-    return any(a.overlaps(b) for a in edits for b in more)
 
 
 @dataclass

@@ -11,36 +11,13 @@ import bisect
 from dataclasses import dataclass, field
 
 from ..diagnostics import Span
+from ..edits import TextEdit, apply_edits
 from ..lexer import EOF, FLOAT, INT, ISTR, LOWER, STR, UPPER, InterpPart, Token, lex
 
 CHAR = "CHAR"
 ATOM_KINDS = frozenset({INT, FLOAT, STR, ISTR, CHAR, LOWER, UPPER, "true", "false", "_"})
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """Replace `text[start:end]` by `new`."""
-
-    start: int
-    end: int
-    new: str
-
-
-def apply_edits(text: str, edits: list[TextEdit]) -> str | None:
-    """Apply non-overlapping edits (insertions at one offset keep their order); None if they overlap."""
-    ordered = sorted(enumerate(edits), key=lambda p: (p[1].start, p[1].end, p[0]))
-    out: list[str] = []
-    pos = 0
-    for _, e in ordered:
-        if e.start < pos or e.end < e.start or e.end > len(text):
-            return None
-        out.append(text[pos:e.start])
-        out.append(e.new)
-        pos = e.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def map_back(pos: int, edits: list[TextEdit]) -> int:

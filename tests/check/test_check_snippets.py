@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synoema.snippets import Snippet, SnippetStream, extract_snippets, is_synoema
+from synoema.snippets import Segment, SegmentStream, block_count, extract_snippets, is_synoema, output_after, segments
 
 REPLY = '''**Problem:** `type_mismatch` — your code joins strings with `+`.
 
@@ -108,28 +108,48 @@ def test_tildes_and_longer_fences() -> None:
     assert b.code == 'main = "```"\n'
 
 
+def _synoema(found: list[Segment]) -> list[Segment]:
+    return [s for s in found if s.is_synoema]
+
+
 def test_stream_yields_each_snippet_when_its_fence_closes() -> None:
-    stream = SnippetStream()
-    assert stream.feed("Your code:\n\n```sno quo") == []
-    assert stream.feed("ted\nmain = 1\n") == [] and stream.in_code
-    first = stream.feed("```\nnow the fix:\n```sno\nmain = 2\n")
+    stream = SegmentStream()
+    assert _synoema(stream.feed("Your code:\n\n```sno quo")) == []
+    assert _synoema(stream.feed("ted\nmain = 1\n")) == [] and stream.in_code
+    tail = stream.tail()
+    assert tail is not None and not tail.closed and tail.text == "main = 1\n"
+    first = _synoema(stream.feed("```\nnow the fix:\n```sno\nmain = 2\n"))
     assert [s.code for s in first] == ["main = 1\n"] and first[0].quoted
-    second = stream.feed("```")
-    assert second == []  # the closing line is not complete yet
-    rest = stream.close()
+    assert _synoema(stream.feed("```")) == []  # the closing line is not complete yet
+    rest = _synoema(stream.close())
     assert [s.code for s in rest] == ["main = 2\n"] and rest[0].closed
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=80))
 def test_stream_matches_batch_for_any_chunking(cuts: list[int]) -> None:
-    text = REPLY + "\n    sq x = x * x\n\nend\n```\nmain = [1 2]\n```\n```sno\nmain = unfinished"
-    stream = SnippetStream()
-    got: list[Snippet] = []
+    text = REPLY + "\n    sq x = x * x\n\nend\n- one\n- two\n```\nmain = [1 2]\n```\n```python\nx = 1\n```\n```sno\nmain = unfinished"
+    stream = SegmentStream()
+    got: list[Segment] = []
     pos = 0
     for n in cuts:
         got += stream.feed(text[pos:pos + n])
         pos += n
+        assert stream.done <= len(stream.text)
     got += stream.feed(text[pos:])
     got += stream.close()
-    assert got == extract_snippets(text)
+    assert got == segments(text)
+
+
+def test_segments_number_every_block_but_output() -> None:
+    text = ("Intro.\n\n```sno quoted\nmain = 1\n```\n\n```python\nprint(1)\n```\n"
+            "```sno\nmain = print 2\n```\n```output\n2\n()\n```\n- item one\n- item two\n")
+    found = segments(text)
+    assert [s.kind for s in found] == ["prose", "quoted", "foreign", "code", "output", "prose", "prose"]
+    assert [s.index for s in found if s.numbered] == [0, 1, 2]
+    assert block_count(text) == 3
+    code = found[3]
+    out = output_after(found, code)
+    assert out is not None and out.text == "2\n()\n"
+    assert output_after(found, found[1]) is None
+    assert found[-1].text == "- item two\n"  # each list item is its own prose segment

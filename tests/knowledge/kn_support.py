@@ -86,14 +86,6 @@ def line_offset() -> int:
     return int(os.environ.get("SYNOEMA_CHECK_LINE_OFFSET", default))
 
 
-def normalize_stdout(stdout: str) -> str:
-    """Printed lines; a final `()` line (main's unit value, which the reference prints) is dropped."""
-    lines = stdout.splitlines()
-    if lines and lines[-1] == "()":
-        lines.pop()
-    return "".join(f"{line}\n" for line in lines)
-
-
 def run_program(code: str, stdin: str | None = None, timeout: float = 60.0) -> RunResult:
     command = check_command()
     if command is None:
@@ -103,7 +95,7 @@ def run_program(code: str, stdin: str | None = None, timeout: float = 60.0) -> R
 
         result = run_source(code, stdin=stdin or "", allow_io=True)  # our own, trusted examples
         first = next((d for d in result.diagnostics if d.is_error), None)
-        return RunResult(result.exit_code, normalize_stdout(result.stdout), first.as_dict() if first else None)
+        return RunResult(result.exit_code, result.stdout, first.as_dict() if first else None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "program.sno"
         path.write_text(code, encoding="utf-8")
@@ -120,7 +112,7 @@ def run_program(code: str, stdin: str | None = None, timeout: float = 60.0) -> R
         if line.startswith("{"):
             error = json.loads(line)
             break
-    return RunResult(done.returncode, normalize_stdout(done.stdout), error)
+    return RunResult(done.returncode, done.stdout, error)
 
 
 def error_line(error: dict[str, object]) -> int | None:
