@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-KINDS = ("explain", "fix", "ask", "review", "write")
-CODE_KINDS = ("explain", "fix", "review")
+from assistant.kinds import CODE_KINDS, KINDS, Kind
+
+CODE_KIND_NAMES = tuple(k.value for k in Kind if k in CODE_KINDS)
 KIND_HELP = {
     "explain": "explain the code in FILE (- reads stdin)",
     "fix": "find and fix the problem in FILE's code",
@@ -108,8 +109,8 @@ def _chat_options(chat: argparse.ArgumentParser) -> None:
 
 def _kind_options(kind: str) -> Callable[[argparse.ArgumentParser], None]:
     def add(p: argparse.ArgumentParser) -> None:
-        p.add_argument("source", nargs="?", metavar="FILE|-" if kind in CODE_KINDS else "TEXT|FILE|-")
-        if kind in CODE_KINDS:
+        p.add_argument("source", nargs="?", metavar="FILE|-" if kind in CODE_KIND_NAMES else "TEXT|FILE|-")
+        if kind in CODE_KIND_NAMES:
             p.add_argument("-m", "--message", default="", help="what to ask about the code")
         p.add_argument(
             "--json", action="store_true", help="print JSON with the text and a verdict per snippet"
@@ -158,35 +159,28 @@ def load_settings(ns: argparse.Namespace) -> tuple[Any, list[str], Path]:
     path = getattr(ns, "config", None) or paths.config_file()
     overrides = {
         "backend.kind": getattr(ns, "backend", None),
-        "backend.model": getattr(ns, "model", None),
+        "backend.model": getattr(ns, "model", None),  # options of the kind in effect
         "backend.base_url": getattr(ns, "base_url", None),
         "backend.model_path": getattr(ns, "model_path", None),
+        "engine.grammar": getattr(ns, "grammar", None),
     }
     config, problems = load_config(path=Path(path), overrides=overrides)
     return config, problems, Path(path)
 
 
-def _grammars(ns: argparse.Namespace, config: Any = None) -> dict[str, str]:
-    choice = getattr(ns, "grammar", None) or (config.engine.grammar if config is not None else "")
-    if not choice:
-        return {}
-    from assistant.engine.grammar import write_grammars
-
-    try:
-        found = write_grammars(None if choice == "builtin" else Path(choice))
-    except OSError as exc:
-        raise CliError(f"cannot read the grammar {choice}: {exc.strerror or exc}") from None
-    if not found:
-        raise CliError("this build has no Synoema grammar (synoema/synoema.gbnf)")
-    return found
-
-
-def make_engine(ns: argparse.Namespace, config: Any, *, history: bool = True, one_shot: bool = False) -> Any:
+def make_engine(config: Any, *, history: bool = True, one_shot: bool = False) -> Any:
     """The engine for a command; a one-shot offline answer runs snippets in-process (no worker start-up)."""
     from assistant.engine.core import Engine
+    from assistant.engine.sources import grammars_for
 
+    try:
+        grammars = grammars_for(config)
+    except OSError as exc:
+        raise CliError(f"cannot read the grammar {config.engine.grammar}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     isolate = not (one_shot and config.backend.kind == "offline")
-    return Engine(config, history=None if history else False, grammars=_grammars(ns, config), isolate=isolate)
+    return Engine(config, history=None if history else False, grammars=grammars, isolate=isolate)
 
 
 # --- one-shot answers -----------------------------------------------------------------------------------
@@ -210,20 +204,21 @@ def _read_source(source: str | None, *, code_kind: bool) -> str:
 
 
 def reply_json(reply: Any) -> dict[str, Any]:
+    """A reply as JSON: the text, each block's whole verdict (`Verdict.as_dict`), stats and ids."""
     from dataclasses import asdict
 
     return {
         "kind": reply.kind.value,
         "text": reply.text,
-        "verdicts": [asdict(v) | {"ok": v.ok, "summary": v.summary()} for v in reply.verdicts],
+        "verdicts": [v.as_dict() for v in reply.verdicts],
         "backend": reply.backend,
         "model": reply.model,
-        "stats": asdict(reply.stats),
+        "stats": asdict(reply.stats) | {"tokens_per_second": reply.stats.tokens_per_second},
         "cancelled": reply.cancelled,
         "error": reply.error,
         "error_hint": reply.error_hint,
-        "conversation_id": reply.meta.get("conversation_id"),
-        "message_id": reply.meta.get("message_id"),
+        "conversation_id": reply.conversation_id,
+        "message_id": reply.message_id,
     }
 
 
@@ -231,11 +226,11 @@ def cmd_answer(ns: argparse.Namespace) -> int:
     config, problems, _ = load_settings(ns)
     _warn(problems)
     kind = ns.command
-    code_kind = kind in CODE_KINDS
+    code_kind = kind in CODE_KIND_NAMES
     body = _read_source(ns.source, code_kind=code_kind)
     if not body.strip():
         raise CliError("the input is empty")
-    engine = make_engine(ns, config, history=not ns.no_history, one_shot=True)
+    engine = make_engine(config, history=not ns.no_history, one_shot=True)
     try:
         if code_kind:
             reply = engine.respond(ns.message, kind, code=body)
@@ -248,7 +243,7 @@ def cmd_answer(ns: argparse.Namespace) -> int:
 
         print(json.dumps(reply_json(reply), ensure_ascii=False, indent=2))
     else:
-        from assistant.engine.compose import render_with_verdicts
+        from assistant.verdict import render_with_verdicts
 
         if reply.text:
             print(render_with_verdicts(reply.text, reply.verdicts).rstrip("\n"))
@@ -313,10 +308,10 @@ def cmd_history(ns: argparse.Namespace) -> int:
         else:
             text = _export(store, ns.id, ns.format)
             if ns.output is not None:
-                from assistant.history.export import write_text_atomic
+                from synoema.durable import write_atomic
 
                 try:
-                    write_text_atomic(ns.output, text)
+                    write_atomic(ns.output, text)
                 except OSError as exc:
                     raise CliError(f"cannot write {ns.output}: {exc.strerror or exc}") from None
                 print(f"wrote {ns.output}")
@@ -360,7 +355,7 @@ def _export(store: Any, conversation_id: int, fmt: str) -> str:
         raise HistoryError(f"conversation {conversation_id} does not exist (see `history list`)")
     if fmt == "markdown":
         return store.export_markdown(conversation_id)
-    messages = [asdict(m) for m in store.get_messages(conversation_id)]
+    messages = [asdict(m) | {"verdicts": [v.as_dict() for v in m.verdicts]} for m in store.get_messages(conversation_id)]
     return (
         json.dumps(
             {"conversation": _conversation_dict(conversation), "messages": messages},
@@ -377,20 +372,13 @@ def _export(store: Any, conversation_id: int, fmt: str) -> str:
 def cmd_chat(ns: argparse.Namespace) -> int:
     config, problems, _ = load_settings(ns)
     if not getattr(ns, "plain", False):
-        try:
-            from assistant.app import run_app
-        except Exception as exc:  # missing textual, or a broken app: the REPL still works
-            print(f"note: the terminal app is unavailable ({exc}); using the plain REPL.", file=sys.stderr)
-        else:
-            import inspect
+        from assistant.app import run_app
 
-            takes_problems = "problems" in inspect.signature(run_app).parameters
-            result = run_app(config, problems=list(problems)) if takes_problems else run_app(config)
-            return int(result) if isinstance(result, int) else EXIT_OK
+        return run_app(config, problems=list(problems))
     _warn(problems)
     from assistant.repl import run_repl
 
-    engine = make_engine(ns, config)
+    engine = make_engine(config)
     try:
         return run_repl(
             engine, kind=getattr(ns, "kind", "ask"), conversation_id=getattr(ns, "conversation", None)

@@ -24,11 +24,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from assistant import paths as app_paths
-from assistant.backends.config import BackendOptions
 from assistant.settings import FieldSpec, Invalid, close_match, coerce, setting, specs_of, suggest
+
+if TYPE_CHECKING:  # the backends' options are imported only when a model kind is configured
+    from assistant.backends.config import BackendOptions
 
 BUILTIN_KINDS: tuple[str, ...] = ("offline", "gguf", "openai", "hf")
 REFERENCE_SIZES: tuple[str, ...] = ("full", "compact")
@@ -349,6 +351,8 @@ def _read_env(env: Mapping[str, str], values: _Values, out: _Collector) -> None:
 
 def _read_option_env(env: Mapping[str, str], kind: str, values: _Values) -> None:
     """Env vars of the options of the kind in effect (validated with the rest of the options)."""
+    if kind == "offline":
+        return  # the offline engine takes no options
     from assistant.backends.registry import options_class
 
     for spec in options_class(kind).specs():
@@ -380,10 +384,12 @@ def _read_overrides(overrides: Mapping[str, Any], values: _Values, out: _Collect
 
 def _build_options(values: _Values, out: _Collector) -> dict[str, BackendOptions]:
     """Each kind's options, key by key: an unknown or bad key is reported and left out."""
+    built: dict[str, BackendOptions] = {}
+    if not values.options:
+        return built
     from assistant.backends.errors import BackendConfigError
     from assistant.backends.registry import options_class
 
-    built: dict[str, BackendOptions] = {}
     for kind, raw in values.options.items():
         try:
             cls = options_class(kind)
@@ -403,7 +409,9 @@ def _build_options(values: _Values, out: _Collector) -> dict[str, BackendOptions
                 good[name] = coerce(spec, value, from_text=where.startswith(("environment", "option")))
             except Invalid as exc:
                 out.add(where, f"{exc}; using {_describe(spec.default)}")
-        built[kind] = cls.from_mapping(good)
+        options = cls.from_mapping(good)
+        if options != cls():  # a kind left at its defaults needs no entry
+            built[kind] = options
     return built
 
 

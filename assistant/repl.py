@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from assistant.engine.compose import verdict_lines
-from assistant.engine.types import Done, Event, Failed, Kind, RepairRound, SnippetChecked, TextChunk
+from assistant.engine.types import Done, Event, Failed, RepairRound, SnippetChecked, TextChunk
+from assistant.kinds import KINDS
+from synoema.snippets import block_count
 
-KINDS = tuple(k.value for k in Kind)
-BACKEND_KINDS = ("offline", "gguf", "openai", "hf")
 HELP = """Commands:
   /explain /fix /ask /review /write [TEXT]  set the kind (and send TEXT with it)
   /kind [KIND]                              show or set the kind of the next messages
@@ -47,11 +46,15 @@ class ReplState:
 
 
 class Printer:
-    """Writes streamed events to the terminal, keeping verdict lines on lines of their own."""
+    """Writes streamed events to the terminal, keeping verdict lines on lines of their own.
+
+    Blocks are numbered across the conversation: `base` counts the blocks of earlier messages.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.at_line_start = True
+        self.base = 0
 
     def write(self, text: str) -> None:
         if not text:
@@ -65,21 +68,24 @@ class Printer:
             self.write("\n")
         self.write(text + "\n")
 
+    def user(self, text: str) -> None:
+        """The user's message is sent: its blocks take the next numbers."""
+        self.base += block_count(text)
+
     def event(self, event: Event) -> None:
         if isinstance(event, TextChunk):
             self.write(event.text)
         elif isinstance(event, SnippetChecked):
             v = event.verdict
-            head, *rest = verdict_lines(v)
-            self.line(f"  » [{v.index + 1}] {head}")
+            head, *rest = v.describe().lines()
+            self.line(f"  » [{self.base + v.index + 1}] {head}")
             for text in rest:
                 self.line(f"  » {text}")
         elif isinstance(event, RepairRound):
-            first = next((d for d in event.diagnostics if d.severity == "error"), None)
+            first = next((d for d in event.diagnostics if d.is_error), None)
             why = f": {first.code} {first.message}" if first else ""
-            self.line(
-                f"  » asking the model again (round {event.round}) about block {event.snippet_index + 1}{why}"
-            )
+            number = self.base + event.snippet_index + 1
+            self.line(f"  » asking the model again (round {event.round}) about block [{number}]{why}")
         elif isinstance(event, Failed):
             self.line(f"error: {event.message}")
             if event.hint:
@@ -88,23 +94,17 @@ class Printer:
             self.done(event.reply)
 
     def done(self, reply: Any) -> None:
+        from synoema.fences import program_block
+
         if reply.cancelled:
             self.line("  » cancelled")
         for v in reply.verdicts:
             if v.repaired and not v.quoted:
-                self.line(f"  » block {v.index + 1}, repaired:")
-                self.write(f"```sno\n{v.code.rstrip()}\n```\n")
-                if v.status == "runs" and v.output.strip():
-                    self.write(f"```output\n{v.output.rstrip()}\n```\n")
-        s = reply.stats
-        parts = [f"{reply.backend}" + (f"/{reply.model}" if reply.model else "")]
-        if s.tokens:
-            parts.append(f"{s.tokens} tokens")
-        if s.seconds:
-            parts.append(f"{s.seconds:.2f} s")
-        if s.tokens_per_second and reply.backend != "offline":
-            parts.append(f"{s.tokens_per_second:.1f} tok/s")
-        self.line("  · " + " · ".join(parts))
+                self.line(f"  » block [{self.base + v.index + 1}], repaired:")
+                self.write(program_block(v.code, v.stdout if v.wants_output_block else None) + "\n")
+        self.base += block_count(reply.text)
+        label = f"{reply.backend}" + (f"/{reply.model}" if reply.model else "")
+        self.line(f"  · {label} · {reply.stats.summary()}")
 
 
 def _completer() -> Any:
@@ -220,6 +220,7 @@ def send(engine: Any, state: ReplState, printer: Printer, text: str) -> None:
             text, state.kind, conversation_id=state.conversation_id, on_event=printer.event, cancel=cancel
         )
 
+    printer.user(text)
     worker = threading.Thread(target=work, name="synoema-reply", daemon=True)
     worker.start()
     while worker.is_alive():
@@ -228,8 +229,8 @@ def send(engine: Any, state: ReplState, printer: Printer, text: str) -> None:
         except KeyboardInterrupt:
             cancel.cancel()
     reply = result.get("reply")
-    if reply is not None:
-        state.conversation_id = reply.meta.get("conversation_id", state.conversation_id)
+    if reply is not None and reply.conversation_id is not None:
+        state.conversation_id = reply.conversation_id
 
 
 def command(engine: Any, state: ReplState, printer: Printer, text: str) -> None:
@@ -281,27 +282,28 @@ def _model(engine: Any, state: ReplState, printer: Printer, rest: str) -> None:
     except ValueError as exc:
         printer.line(f"cannot read that: {exc}")
         return
-    kind, args = words[0], words[1:]
-    if kind not in BACKEND_KINDS:
-        printer.line(f"unknown backend {kind!r}; use one of {', '.join(BACKEND_KINDS)}")
-        return
-    from dataclasses import replace
+    from assistant.backends.registry import available_backends
 
-    current = engine.config.backend
+    kinds = ["offline", *available_backends()]
+    kind, args = words[0], words[1:]
+    if kind not in kinds:
+        printer.line(f"unknown backend {kind!r}; use one of {', '.join(kinds)}")
+        return
+    changes: dict[str, Any] = {}
     if kind in ("gguf", "hf"):
         if not args:
             printer.line(f"/model {kind} needs a path")
             return
-        new = replace(current, kind=kind, model_path=args[0])
+        changes["model_path"] = args[0]
     elif kind == "openai":
         if not args:
             printer.line("/model openai needs a base URL, e.g. http://127.0.0.1:8080/v1")
             return
-        new = replace(current, kind=kind, base_url=args[0], model=args[1] if len(args) > 1 else None)
-    else:
-        new = replace(current, kind=kind)
+        changes["base_url"] = args[0]
+        changes["model"] = args[1] if len(args) > 1 else None
     try:
-        info = engine.switch_backend(new)
+        options = engine.config.backend.options_for(kind).merged(changes)
+        info = engine.switch_backend(kind, options)
     except Exception as exc:  # BackendConfigError and friends carry a readable message
         printer.line(f"error: {exc}")
         return
@@ -346,6 +348,7 @@ def _history_command(engine: Any, state: ReplState, printer: Printer, rest: str)
 
 def _new(engine: Any, state: ReplState, printer: Printer, rest: str) -> None:
     state.conversation_id = None
+    printer.base = 0
     printer.line("new conversation")
 
 
@@ -353,8 +356,7 @@ def _check(engine: Any, state: ReplState, printer: Printer, rest: str) -> None:
     if not rest:
         printer.line("/check needs code, e.g. /check map (\\x -> x * 2) [1 2 3]")
         return
-    verdict = engine.check_snippet(rest)
-    for text in verdict_lines(verdict):
+    for text in engine.check_snippet(rest).describe().lines():
         printer.line(f"  » {text}")
 
 

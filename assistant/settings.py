@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import types
 import typing
 from collections.abc import Iterable
@@ -53,12 +54,13 @@ def _split_optional(hint: Any) -> tuple[type, bool]:
 
 def specs_of(cls: type, section: str) -> list[FieldSpec]:
     """The settings of a dataclass declared with `setting`, in declaration order."""
-    hints = typing.get_type_hints(cls)
+    namespace = vars(sys.modules[cls.__module__])
     specs: list[FieldSpec] = []
     for f in dataclasses.fields(cls):
         if "env" not in f.metadata:
             continue
-        base, optional = _split_optional(hints[f.name])
+        hint = eval(f.type, namespace) if isinstance(f.type, str) else f.type  # postponed annotations
+        base, optional = _split_optional(hint)
         meta = dict(f.metadata)
         specs.append(
             FieldSpec(

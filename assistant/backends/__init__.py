@@ -19,7 +19,13 @@ if TYPE_CHECKING:
         GenerationRequest,
         complete,
     )
-    from assistant.backends.config import BackendOptions, GGUFOptions, HFOptions, OfflineOptions, OpenAIOptions
+    from assistant.backends.config import (
+        BackendOptions,
+        GGUFOptions,
+        HFOptions,
+        OfflineOptions,
+        OpenAIOptions,
+    )
     from assistant.backends.errors import (
         AuthenticationError,
         BackendConfigError,
@@ -59,14 +65,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "BackendTimeoutError",
         "BackendUnavailableError",
         "ContextOverflowError",
-    "GGUFOptions",
         "GenerationError",
         "GrammarError",
-    "HFOptions",
         "ModelLoadError",
         "NotFoundError",
-    "OfflineOptions",
-    "OpenAIOptions",
         "RateLimitError",
         "RequestRejectedError",
         "ServerError",

@@ -7,10 +7,9 @@ applies the rule-based fixes. Neither raises for bad code: every problem is a di
 
 from __future__ import annotations
 
+from assistant.verdict import Verdict
 from synoema.check import CheckReport, check
 from synoema.repair import RepairResult, repair
-
-from assistant.verdict import Verdict
 
 
 def check_code(code: str, *, stdin: str = "", isolate: bool = True) -> CheckReport:

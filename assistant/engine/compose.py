@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assistant.verdict import Verdict
 from synoema.edits import TextEdit, apply_edits
 from synoema.fences import OUTPUT_INFO, fence, output_matches, output_text
 from synoema.snippets import Segment, output_after, segments
-
-from assistant.verdict import Verdict
 
 
 def refence(text: str, block: Segment, code: str) -> str:
@@ -49,11 +48,11 @@ def rebuild(text: str, verdicts: Sequence[Verdict]) -> tuple[str, tuple[Verdict,
         real = output_text(verdict.stdout)
         if shown is None:
             edits.append(TextEdit(block.end, block.end, "\n" + fence(OUTPUT_INFO, real)))
-            final[block.index] = verdict.with_output_block(real)
+            final[block.index] = verdict.with_output_block(verdict.stdout)
         elif output_matches(shown.text, verdict.stdout):
             final[block.index] = verdict.with_output_block(shown.text)
         else:
             edits.append(TextEdit(shown.start, shown.end, fence(OUTPUT_INFO, real)))
-            final[block.index] = replace(verdict, expected_output=real, claimed_output=shown.text)
+            final[block.index] = replace(verdict, expected_output=verdict.stdout, claimed_output=shown.text)
     rebuilt = apply_edits(text, edits)
     return (text if rebuilt is None else rebuilt), tuple(final.get(v.index, v) for v in verdicts)

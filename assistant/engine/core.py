@@ -16,11 +16,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
-
-from synoema.snippets import Segment, SegmentStream
 
 from assistant.config import Config
 from assistant.engine import grounding
@@ -42,6 +40,7 @@ from assistant.engine.types import (
 )
 from assistant.kinds import KINDS, QUOTE_KINDS, parse_kind
 from assistant.verdict import Repair, Verdict
+from synoema.snippets import Segment, SegmentStream
 
 if TYPE_CHECKING:
     import logging

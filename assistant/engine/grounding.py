@@ -6,11 +6,10 @@ engine compiles the user's code first and appends the report to the message the 
 
 from __future__ import annotations
 
-from synoema.fences import OUTPUT_INFO, fence, output_text
-from synoema.snippets import segments
-
 from assistant.kinds import CODE_KINDS, Kind
 from assistant.verdict import Verdict
+from synoema.fences import OUTPUT_INFO, fence, output_text
+from synoema.snippets import segments
 
 DEFAULT_REQUEST: dict[Kind, str] = {
     Kind.EXPLAIN: "Explain this code.",
@@ -84,7 +83,7 @@ def title_for(request: str, code: str | None, kind: Kind) -> str:
     else:
         source = code or request
     for raw in source.splitlines():
-        line = raw.strip()
-        if line and not line.startswith(("```", "--")):
+        line = raw.strip().removeprefix("--").strip()  # a leading comment says what the code is for
+        if line and not line.startswith("```"):
             return line if len(line) <= 60 else line[:59].rstrip() + "…"
     return ""

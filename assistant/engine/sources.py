@@ -11,14 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from synoema.fences import CODE_INFO, OUTPUT_INFO, program_block
-
 from assistant.config import Config
 from assistant.engine import grounding
 from assistant.engine.checking import verdict_of
 from assistant.engine.tokens import TokenCounter, counter_for, estimating_counter
 from assistant.kinds import Kind
 from assistant.verdict import DiagnosticInfo
+from synoema.fences import CODE_INFO, OUTPUT_INFO, program_block
 
 if TYPE_CHECKING:
     from assistant.backends.base import Backend, BackendInfo, CancelToken, ChatMessage

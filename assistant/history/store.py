@@ -27,8 +27,8 @@ from assistant.history.models import (
     Rating,
     SearchHit,
 )
-from assistant.verdict import STATUSES, DiagnosticInfo, Verdict
 from assistant.history.search import fts_match, is_wordy, like_pattern, make_snippet, query_terms
+from assistant.verdict import STATUSES, DiagnosticInfo, Verdict
 
 MEMORY = ":memory:"
 

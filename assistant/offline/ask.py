@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from assistant.knowledge import Passage
+from synoema.fences import output_matches
+from synoema.library import prelude_signatures
+from synoema.snippets import segments
 from synoema.stdlib import BUILTINS, FOREIGN_NAMES
 
 from . import program as P
@@ -23,17 +25,6 @@ from .textnorm import query_concepts, terms
 
 MIN_SCORE = 2.0  # below this the best passage shares too little with the question
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FENCE_RE = re.compile(r"^(`{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-
-
-@cache
-def _prelude_types() -> dict[str, str]:
-    try:
-        from synoema.types import prelude_report
-
-        return dict(prelude_report().signatures)
-    except Exception:  # the reference answer still works without prelude types
-        return {}
 
 
 @dataclass(frozen=True)
@@ -75,13 +66,13 @@ class Asker:
         """Every ```sno block of the seed answer runs and prints its ```output block."""
         if qa.id not in self._seed_ok:
             ok = True
-            blocks = [(m.group(2).strip(), m.group(3)) for m in _FENCE_RE.finditer(qa.answer)]
-            for i, (info, body) in enumerate(blocks):
-                if info != self.knowledge.fences.code:
+            blocks = [s for s in segments(qa.answer) if s.kind != "prose"]
+            for i, block in enumerate(blocks):
+                if block.kind != "code":
                     continue
-                r = P.run(body, qa.stdin)
+                r = P.run(block.code, qa.stdin)
                 nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-                if not r.ok or nxt is None or nxt[0] != self.knowledge.fences.output or nxt[1] != P.shown_output(r):
+                if not r.ok or nxt is None or not nxt.is_output or not output_matches(nxt.text, P.shown_output(r)):
                     ok = False
                     break
             self._seed_ok[qa.id] = ok
@@ -130,7 +121,7 @@ class Asker:
             if w in BUILTINS:
                 b = BUILTINS[w]
                 yield f"- `{w} : {b.type}` — {b.doc}.\n"
-            elif w in (prelude := _prelude_types()):  # type-checks the prelude: only for a named word
+            elif w in (prelude := prelude_signatures()):  # type-checks the prelude: only for a named word
                 yield f"- `{w} : {prelude[w]}` (from the prelude).\n"
             elif w in FOREIGN_NAMES and (w in ticked or re.search(rf"\bis there an? {re.escape(w)}\b", question, re.I)):
                 yield f"- Synoema has no `{w}`; write {FOREIGN_NAMES[w]}.\n"

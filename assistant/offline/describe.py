@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from synoema import ast as A
-
-from .astinfo import (
+from synoema.lint.astinfo import (
     body_result,
     call_parts,
     calls_itself,
@@ -24,6 +23,7 @@ from .astinfo import (
     text,
     unparen,
 )
+
 from .markdown import inline, join_names, plural
 
 # What the common library functions do, as a clause about their arguments' source text.

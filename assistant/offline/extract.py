@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^[ \t]*(?P<ticks>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)\n(?P<body>.*?)^[ \t]*(?P=ticks)[ \t]*$",
-                    re.MULTILINE | re.DOTALL)
-_CODE_INFOS = {"", "sno", "synoema", "sno quoted", "haskell", "hs", "code"}
+from synoema.snippets import segments
+
+_MISLABELLED = frozenset({"haskell", "hs", "code"})  # fences users put their Synoema code in
 _DEF_LINE = re.compile(
     r"""^(?:
         [a-z_][A-Za-z0-9_']*(?:\s+[^=\n]*)?\s*=(?!=)       # f x y = ... / name = ...
@@ -73,14 +73,12 @@ def _bare_code(text: str) -> Extracted:
 
 def extract(text: str) -> Extracted:
     """The first Synoema code block of `text` (fenced first, else bare code) and the rest."""
-    for m in _FENCE.finditer(text):
-        info = m.group("info").strip().lower()
-        if info in _CODE_INFOS or info.startswith("sno"):
-            body = m.group("body")
-            if not body.strip():
-                continue
-            prose = (text[: m.start()] + text[m.end():]).strip()
-            return Extracted(body if body.endswith("\n") else body + "\n", prose, fenced=True)
+    for s in segments(text):
+        if not s.fenced or not s.closed or not s.code.strip():
+            continue
+        if s.is_synoema or (s.kind == "foreign" and s.lang in _MISLABELLED):
+            prose = (text[: s.start] + text[s.end :]).strip()
+            return Extracted(s.code, prose, fenced=True)
     return _bare_code(text)
 
 

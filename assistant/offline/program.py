@@ -13,6 +13,7 @@ from synoema import ast as A
 from synoema.api import CheckResult, RunResult, prepare, run_source
 from synoema.diagnostics import Diagnostic
 from synoema.execute import Limits
+from synoema.lint.astinfo import iter_funcs
 
 LIMITS = Limits(timeout=2.0, max_depth=100_000, max_output=64 * 1024, max_memory=512 << 20, max_range=2_000_000)
 
@@ -64,19 +65,6 @@ def reads_stdin(program: A.Program | None) -> bool:
             if any(isinstance(n, A.Var) and n.name == "readline" for n in A.walk(eq.body)):
                 return True
     return False
-
-
-def iter_funcs(decls: list[A.Decl]) -> list[A.FuncDef]:
-    """Every function definition: top level, inside modules and inside impls, in source order."""
-    out: list[A.FuncDef] = []
-    for d in decls:
-        if isinstance(d, A.FuncDef):
-            out.append(d)
-        elif isinstance(d, A.ModuleDecl):
-            out += iter_funcs(d.body)
-        elif isinstance(d, A.ImplDecl):
-            out += d.methods
-    return out
 
 
 @dataclass

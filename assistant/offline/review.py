@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from synoema.lint import Finding, lint
+
 from . import program as P
 from .context import Knowledge
-from .lints import Finding, lint
 from .markdown import code_block, diagnostic_line, inline, output_block, plural
 from .rewrite import apply_edits, baseline, choose, conflicts
 from .tokens import TokenCount, count_tokens

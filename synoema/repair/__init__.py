@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic, Span
+from ..edits import TextEdit, apply_edits
 from .base import Assessment, Ctx, Fix, RuleSpec, assess
-from .text import TextEdit, apply_edits, line_starts, map_back, span_of
+from .text import line_starts, map_back, span_of
 
 __all__ = ["Edit", "RepairResult", "repair"]
 

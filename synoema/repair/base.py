@@ -8,8 +8,9 @@ from functools import cached_property
 
 from ..api import CheckResult, check_source
 from ..diagnostics import Diagnostic
+from ..edits import TextEdit
 from ..lexer import lex
-from .text import TextEdit, Tokens
+from .text import Tokens
 
 # How far a source got: parse < names (resolve) < types < ok.
 PARSE_FAILED, NAMES_FAILED, TYPES_FAILED, CHECKS = 0, 1, 2, 3

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import ast as A
+from ..edits import TextEdit, apply_edits
 from ..parser import parse
 from ..stdlib import BUILTINS
-from .text import TextEdit, apply_edits
 
 Injector = Callable[["Program", random.Random], list[TextEdit] | None]
 

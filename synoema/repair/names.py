@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
+from ..edits import TextEdit
 from ..lexer import LOWER, UPPER
 from ..stdlib import BUILTINS
 from .base import Ctx, Fix
-from .text import TextEdit
 
 # name -> replacements to try, best first (a replacement may be an expression)
 RENAMES: dict[str, tuple[str, ...]] = {
@@ -214,18 +214,10 @@ def _rename(name: str, new: str, occ: list[tuple[int, int]], group: str, typo: b
     return Fix("typo" if typo else "foreign_name", reason, [TextEdit(a, b, new) for a, b in occ], group)
 
 
-_PRELUDE: set[str] | None = None
+def _prelude_names() -> frozenset[str]:
+    from ..library import prelude_functions
 
-
-def _prelude_names() -> set[str]:
-    global _PRELUDE
-    if _PRELUDE is None:
-        from ..api import load_prelude
-
-        _PRELUDE = {d.name for d in load_prelude().unit.program.funcs()} if hasattr(load_prelude().unit, "program") \
-            else set()
-        _PRELUDE |= {"for_each", "fst", "snd", "unwrap", "unwrap_or"}
-    return _PRELUDE
+    return prelude_functions()
 
 
 SWAPS = {"length": "str_len", "str_len": "length"}

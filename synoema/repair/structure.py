@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from ..edits import TextEdit
 from ..lexer import LOWER, UPPER
 from ..parser import split_top_level
 from .base import Ctx, Fix
 from .syntax import ATOM_END, atoms, split_commas
-from .text import ATOM_KINDS, OPENERS, TextEdit, Tok, Tokens, paren
+from .text import ATOM_KINDS, OPENERS, Tok, Tokens, paren
 
 # ── if / then / else ─────────────────────────────────────────────────────────────────────────
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from ..edits import TextEdit
 from ..lexer import FLOAT, INT, LOWER, STR, UPPER
 from ..stdlib import BUILTINS
 from .base import Ctx, Fix
-from .text import ATOM_KINDS, CLOSERS, OPENERS, TextEdit, Tok, Tokens, paren
+from .text import ATOM_KINDS, CLOSERS, OPENERS, Tok, Tokens, paren
 
 # Tokens after which an expression starts (so a call there needs no parentheses).
 EXPR_START_AFTER = frozenset({"=", "(", "[", ",", "->", "?", ":", "|>", "++", "+", "-", "*", "/", "%", "**", "==",

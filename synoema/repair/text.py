@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from ..diagnostics import Span
-from ..edits import TextEdit, apply_edits
+from ..edits import TextEdit
 from ..lexer import EOF, FLOAT, INT, ISTR, LOWER, STR, UPPER, InterpPart, Token, lex
 
 CHAR = "CHAR"

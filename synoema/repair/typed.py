@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .. import ast as A
 from ..diagnostics import Diagnostic
+from ..edits import TextEdit
 from .base import Ctx, Fix
-from .text import TextEdit, paren
+from .text import paren
 
 
 def _binops(program: A.Program, op: str) -> list[A.BinOp]:

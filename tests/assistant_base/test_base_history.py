@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant import paths
-from assistant.history import LATEST_VERSION, HistoryError, HistoryStore, Verdict, auto_title
+from assistant.history import LATEST_VERSION, HistoryError, HistoryStore, auto_title
+from assistant.verdict import DiagnosticInfo, Repair, Verdict
 from assistant.history.schema import migrate
 
 
@@ -122,21 +123,19 @@ def test_conversation_crud(store: HistoryStore) -> None:
 
 def test_messages_verdicts_and_ratings(store: HistoryStore) -> None:
     fac_id, answer_id, _ = seed(store)
-    store.set_verdicts(
-        answer_id,
-        [
-            Verdict(snippet=0, status="ok", signatures=["fac : Int -> Int"], output="120"),
-            {"snippet": 1, "status": "error", "code": "E0101", "line": 3, "message": "unbound name 'fct'"},
-        ],
-    )
+    runs = Verdict(0, "main = fac 5\n", status="runs", signatures=(("fac", "Int -> Int"),), stdout="120\n",
+                   expected_output="120\n", repair=Repair("main = fac(5)\n", ("line 1: calls",)))
+    fails = Verdict(1, "main = fct 5\n", status="fails",
+                    diagnostics=(DiagnosticInfo("unbound_variable", "unbound name 'fct'", 3, hint="fac?"),))
+    store.set_verdicts(answer_id, [runs, fails])
     store.rate(answer_id, 1, "clear")
     store.rate(answer_id, -1, "changed my mind")  # replaces
     messages = store.get_messages(fac_id)
     assert [m.role for m in messages] == ["user", "assistant"]
     answer = messages[1]
     assert (answer.backend, answer.model, answer.tokens, answer.duration) == ("gguf", "tiny", 42, 1.25)
-    assert answer.verdicts[0] == Verdict(0, "ok", signatures=["fac : Int -> Int"], output="120")
-    assert answer.verdicts[1].code == "E0101" and answer.verdicts[1].line == 3
+    assert answer.verdicts == (runs, fails)  # the whole verdict comes back
+    assert answer.verdicts[0].output_matched and answer.verdicts[1].first_error.line == 3
     assert answer.rating is not None and (answer.rating.rating, answer.rating.note) == (-1, "changed my mind")
     assert store.get_message(answer_id) == answer
 
@@ -160,12 +159,11 @@ def test_messages_verdicts_and_ratings(store: HistoryStore) -> None:
         (lambda s, c, m: s.rate(m, True), "rating must be -1, 0 or 1"),
         (lambda s, c, m: s.rate(9999, 1), "message 9999 does not exist"),
         (
-            lambda s, c, m: s.set_verdicts(m, [Verdict(0, "ok"), Verdict(0, "error")]),
+            lambda s, c, m: s.set_verdicts(m, [Verdict(0, "x"), Verdict(0, "y")]),
             "snippet 0 has two verdicts",
         ),
-        (lambda s, c, m: s.set_verdicts(m, [Verdict(0, "")]), "verdict status must not be empty"),
-        (lambda s, c, m: s.set_verdicts(m, [Verdict(0, "ok", signatures={1j})]), "not JSON-serialisable"),
-        (lambda s, c, m: s.set_verdicts(m, [{"status": "ok"}]), "needs at least a snippet index"),
+        (lambda s, c, m: s.set_verdicts(m, [Verdict(0, "x", extra={"odd": 1j})]), "not JSON-serialisable"),
+        (lambda s, c, m: s.set_verdicts(m, [{"status": "ok"}]), "must be an assistant.verdict.Verdict"),
         (lambda s, c, m: s.export_markdown(9999), "conversation 9999 does not exist"),
     ],
 )
@@ -235,14 +233,14 @@ def test_fts_index_stays_consistent(tmp_path: Path) -> None:
 
 def test_export_markdown(store: HistoryStore, tmp_path: Path) -> None:
     fac_id, answer_id, _ = seed(store)
-    store.set_verdicts(answer_id, [Verdict(0, "ok", signatures=["fac : Int -> Int"])])
+    store.set_verdicts(answer_id, [Verdict(0, "fac 0 = 1\n", status="types", signatures=(("fac", "Int -> Int"),))])
     store.rate(answer_id, 1, "clear")
     text = store.export_markdown(fac_id)
     assert text.startswith("# How do I write a factorial?\n")
     assert "### You\n\nHow do I write a factorial?" in text
     assert "### Assistant · gguf/tiny · 42 tokens · 1.2 s" in text
     assert "```sno\nfac 0 = 1\n" in text
-    assert "- snippet 0: ok (`fac : Int -> Int`)" in text
+    assert "- block 1: ✓ types: fac : Int -> Int" in text
     assert "*Rated helpful — clear*" in text
     out = store.export_markdown_file(fac_id, tmp_path / "out" / "fac.md")
     assert out.read_text(encoding="utf-8") == text
@@ -295,3 +293,21 @@ def test_auto_title() -> None:
     long = auto_title("word " * 40)
     assert len(long) <= 60 and long.endswith("…")
     assert auto_title("   \n") == ""
+
+
+def test_verdicts_saved_by_the_first_schema_still_read(tmp_path: Path) -> None:
+    """A database of schema 1 is migrated; its verdict rows (no whole-verdict JSON) read back."""
+    from assistant.history.schema import V1
+
+    db = tmp_path / "old.sqlite3"
+    raw = sqlite3.connect(db, isolation_level=None)
+    migrate(raw, [V1])
+    raw.execute("INSERT INTO conversations (id, title, created, updated) VALUES (1, 't', 0, 0)")
+    raw.execute("INSERT INTO messages (id, conversation_id, role, content, created) VALUES (1, 1, 'assistant', 'x', 0)")
+    raw.execute("INSERT INTO verdicts (message_id, snippet, status, code, line, message, signatures, output) "
+                "VALUES (1, 0, 'fails', 'unbound_variable', 2, 'no fct', '[\"f : Int\"]', NULL)")
+    raw.close()
+    with HistoryStore(db) as store:
+        (verdict,) = store.get_messages(1)[0].verdicts
+    assert verdict.status == "fails" and verdict.signatures == (("f", "Int"),)
+    assert verdict.first_error == DiagnosticInfo("unbound_variable", "no fct", 2)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
 from pathlib import Path
 
 import pytest
@@ -12,32 +14,43 @@ import pytest
 from assistant import backends
 from assistant.backends import (
     Backend,
-    BackendConfig,
     BackendConfigError,
     BackendError,
     BackendInfo,
     CancelToken,
     ChatMessage,
     GenerationRequest,
+    GGUFOptions,
+    OpenAIOptions,
     available_backends,
     complete,
     create_backend,
+    options_class,
     refresh_plugins,
     register_backend,
     unregister_backend,
 )
+from assistant.backends.config import BackendOptions
 from assistant.backends.stops import StopScanner
+from assistant.settings import setting
 
 USER = [ChatMessage("user", "hi")]
+
+
+@dataclass(frozen=True)
+class EchoOptions(BackendOptions):
+    kind: ClassVar[str] = "echo"
+    model: str | None = setting(None, "SYNOEMA_ECHO_MODEL", "Name of the echo model.")
 
 
 class EchoBackend:
     """A real (trivial) backend, as a plugin would provide: echoes the last message word by word."""
 
     name = "echo"
+    Options = EchoOptions
 
-    def __init__(self, config: BackendConfig) -> None:
-        self.model = config.model or "echo"
+    def __init__(self, options: EchoOptions) -> None:
+        self.model = options.model or "echo"
 
     def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
         for word in request.messages[-1].content.split():
@@ -83,18 +96,23 @@ def test_cancel_token_is_shared_across_threads() -> None:
     assert token.wait(10.0) is True  # returns at once once cancelled
 
 
-def test_backend_config_from_mapping() -> None:
-    cfg = BackendConfig.from_mapping({"kind": "openai", "base_url": "http://x/v1", "retries": 1})
-    assert cfg.kind == "openai" and cfg.retries == 1
+def test_each_kind_declares_its_options_and_refuses_unknown_keys() -> None:
+    options = OpenAIOptions.from_mapping({"base_url": "http://x/v1", "retries": 1})
+    assert options.retries == 1 and options.timeout == 120.0
+    assert options_class("gguf") is GGUFOptions and options_class("offline")().as_dict() == {}
     with pytest.raises(BackendConfigError) as err:
-        BackendConfig.from_mapping({"kind": "gguf", "modle_path": "x"})
-    assert "modle_path" in err.value.message and "model_path" in err.value.hint
+        GGUFOptions.from_mapping({"modle_path": "x"})
+    assert "modle_path" in err.value.message and "did you mean 'model_path'" in err.value.message
+    assert "n_gpu_layers" in err.value.hint and "chat_format" in err.value.hint
+    with pytest.raises(BackendConfigError, match="base_url"):
+        create_backend("gguf", {"base_url": "http://x"})  # an openai option is not a gguf one
+    assert GGUFOptions(n_ctx=512).merged({"n_gpu_layers": "-1"}, from_text=True).n_gpu_layers == -1
 
 
-@pytest.mark.parametrize("kwargs", [{"kind": ""}, {"n_ctx": 0}, {"timeout": 0}, {"retries": -1}])
-def test_backend_config_rejects_bad_values(kwargs: dict) -> None:
+@pytest.mark.parametrize("data", [{"n_ctx": 0}, {"timeout": 0}, {"retries": -1}, {"n_ctx": "big"}])
+def test_options_reject_bad_values(data: dict) -> None:
     with pytest.raises(BackendConfigError):
-        BackendConfig(**kwargs)
+        OpenAIOptions.from_mapping(data)
 
 
 def test_error_user_text_has_message_and_hint() -> None:
@@ -107,20 +125,20 @@ def test_error_user_text_has_message_and_hint() -> None:
 
 def test_unknown_kind_lists_known_ones() -> None:
     with pytest.raises(BackendConfigError) as err:
-        create_backend(BackendConfig(kind="nope"))
+        create_backend("nope")
     assert "gguf" in err.value.hint and "openai" in err.value.hint and "hf" in err.value.hint
 
 
 def test_builtin_kinds_need_their_settings() -> None:
     for kind in ("gguf", "hf", "openai"):
         with pytest.raises(BackendConfigError):
-            create_backend(BackendConfig(kind=kind))
+            create_backend(kind)
 
 
 def test_builtin_backends_satisfy_protocol_without_loading(tmp_path: Path) -> None:
-    gguf = create_backend(BackendConfig(kind="gguf", model_path=str(tmp_path / "m.gguf")))
-    hf = create_backend(BackendConfig(kind="hf", model_path=str(tmp_path)))
-    oai = create_backend(BackendConfig(kind="openai", base_url="http://127.0.0.1:9"))
+    gguf = create_backend("gguf", {"model_path": str(tmp_path / "m.gguf")})
+    hf = create_backend("hf", {"model_path": str(tmp_path)})
+    oai = create_backend("openai", OpenAIOptions(base_url="http://127.0.0.1:9"))
     for backend in (gguf, hf, oai):
         assert isinstance(backend, Backend)
         assert backend.info().backend == backend.name
@@ -129,28 +147,31 @@ def test_builtin_backends_satisfy_protocol_without_loading(tmp_path: Path) -> No
     oai.close()
 
 
-def test_register_backend_and_offline_slot() -> None:
-    register_backend("offline", EchoBackend)
+def test_register_backend_with_its_options() -> None:
+    register_backend("echo", EchoBackend)
     try:
-        assert "offline" in available_backends()
-        backend = create_backend(BackendConfig(kind="offline", model="canned"))
+        assert "echo" in available_backends() and options_class("echo") is EchoOptions
+        backend = create_backend("echo", {"model": "canned"})
+        assert backend.model == "canned"
         assert complete(backend, GenerationRequest([ChatMessage("user", "a b c")])) == "a b c "
+        with pytest.raises(BackendConfigError, match="Unknown echo option"):
+            create_backend("echo", {"n_ctx": 1})
         with pytest.raises(ValueError):
-            register_backend("offline", EchoBackend)
-        register_backend("offline", EchoBackend, replace=True)
+            register_backend("echo", EchoBackend)
+        register_backend("echo", EchoBackend, replace=True)
     finally:
-        unregister_backend("offline")
-    assert "offline" not in available_backends()
+        unregister_backend("echo")
+    assert "echo" not in available_backends()
 
 
 def test_factory_exceptions_become_backend_errors() -> None:
-    def broken(config: BackendConfig) -> Backend:
+    def broken(options: BackendOptions) -> Backend:
         raise RuntimeError("plugin bug")
 
     register_backend("broken", broken)
     try:
         with pytest.raises(BackendConfigError, match="plugin bug"):
-            create_backend(BackendConfig(kind="broken"))
+            create_backend("broken")
     finally:
         unregister_backend("broken")
 
@@ -181,7 +202,7 @@ def test_entry_point_plugins_are_discovered(tmp_path: Path, monkeypatch: pytest.
     try:
         refresh_plugins()
         assert "echo-plugin" in available_backends()
-        backend = create_backend(BackendConfig(kind="echo-plugin"))
+        backend = create_backend("echo-plugin")
         assert complete(backend, GenerationRequest(USER)) == "from plugin"
     finally:
         unregister_backend("echo-plugin")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from assistant.backends import (
-    BackendConfig,
     CancelToken,
     ChatMessage,
     ContextOverflowError,
@@ -32,7 +31,7 @@ def greedy(max_tokens: int, **kwargs: object) -> GenerationRequest:
 
 @pytest.fixture(scope="module")
 def backend(tiny_gguf: Path) -> Iterator[GGUFBackend]:
-    b = create_backend(BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=512, n_threads=1))
+    b = create_backend("gguf", {"model_path": str(tiny_gguf), "n_ctx": 512, "n_threads": 1})
     assert isinstance(b, GGUFBackend)
     yield b
     b.close()
@@ -123,7 +122,7 @@ def test_invalid_grammar_is_a_backend_error(backend: GGUFBackend) -> None:
 
 
 def test_missing_file_is_model_load_error(tmp_path: Path) -> None:
-    b = create_backend(BackendConfig(kind="gguf", model_path=str(tmp_path / "absent.gguf")))
+    b = create_backend("gguf", {"model_path": str(tmp_path / "absent.gguf")})
     with pytest.raises(ModelLoadError, match="not found") as err:
         complete(b, greedy(4))
     assert "model_path" in err.value.hint
@@ -132,7 +131,7 @@ def test_missing_file_is_model_load_error(tmp_path: Path) -> None:
 def test_corrupt_file_is_model_load_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + bytes(64))
-    b = create_backend(BackendConfig(kind="gguf", model_path=str(bad)))
+    b = create_backend("gguf", {"model_path": str(bad)})
     with pytest.raises(ModelLoadError, match="could not load") as err:
         b.load()
     assert "re-export" in err.value.hint
@@ -145,9 +144,7 @@ def test_prompt_longer_than_context(backend: GGUFBackend) -> None:
 
 
 def test_forced_chat_format_overrides_template(tiny_gguf: Path) -> None:
-    b = create_backend(
-        BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=256, n_threads=1, chat_format="chatml")
-    )
+    b = create_backend("gguf", {"model_path": str(tiny_gguf), "n_ctx": 256, "n_threads": 1, "chat_format": "chatml"})
     try:
         assert len(list(b.stream(greedy(6)))) > 1
         assert b.info().details["chat_template"] == "chatml"
@@ -166,7 +163,7 @@ def test_template_that_raises_is_a_backend_error(tiny_dir: Path, tmp_path: Path)
         "{% for m in messages %}{{ m['content'] }}{% endfor %}"
     )
     gguf_path = export_gguf(strict, tmp_path / "strict.gguf", dtype="f32").path
-    b = create_backend(BackendConfig(kind="gguf", model_path=str(gguf_path), n_ctx=256, n_threads=1))
+    b = create_backend("gguf", {"model_path": str(gguf_path), "n_ctx": 256, "n_threads": 1})
     try:
         with pytest.raises(GenerationError, match="System role not supported") as err:
             complete(b, greedy(3))

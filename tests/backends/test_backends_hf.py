@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from assistant.backends import (
-    BackendConfig,
     CancelToken,
     ChatMessage,
     ContextOverflowError,
@@ -29,9 +28,7 @@ def greedy(max_tokens: int, **kwargs: object) -> GenerationRequest:
 
 @pytest.fixture(scope="module")
 def adapted(tiny_dir: Path, tiny_adapter: Path) -> Iterator[HFBackend]:
-    backend = create_backend(
-        BackendConfig(kind="hf", model_path=str(tiny_dir), adapter_path=str(tiny_adapter))
-    )
+    backend = create_backend("hf", {"model_path": str(tiny_dir), "adapter_path": str(tiny_adapter)})
     assert isinstance(backend, HFBackend)
     yield backend
     backend.close()
@@ -59,7 +56,7 @@ def test_chat_template_is_applied(adapted: HFBackend) -> None:
 def test_streaming_and_fresh_adapter_is_identity(adapted: HFBackend, tiny_dir: Path) -> None:
     chunks = list(adapted.stream(greedy(30)))
     assert len(chunks) > 1
-    plain = create_backend(BackendConfig(kind="hf", model_path=str(tiny_dir)))
+    plain = create_backend("hf", {"model_path": str(tiny_dir)})
     assert complete(plain, greedy(30)) == "".join(chunks)  # LoRA B starts at zero
 
 
@@ -110,12 +107,10 @@ def test_prompt_longer_than_context(adapted: HFBackend) -> None:
 
 def test_missing_adapter_and_model(tiny_dir: Path, tmp_path: Path) -> None:
     pytest.importorskip("peft")
-    missing_adapter = create_backend(
-        BackendConfig(kind="hf", model_path=str(tiny_dir), adapter_path=str(tmp_path))
-    )
+    missing_adapter = create_backend("hf", {"model_path": str(tiny_dir), "adapter_path": str(tmp_path)})
     with pytest.raises(ModelLoadError, match="adapter") as err:
         missing_adapter.load()
     assert "adapter_path" in err.value.hint
-    missing_model = create_backend(BackendConfig(kind="hf", model_path=str(tmp_path / "none")))
+    missing_model = create_backend("hf", {"model_path": str(tmp_path / "none")})
     with pytest.raises(ModelLoadError, match=r"config\.json"):
         complete(missing_model, greedy(3))

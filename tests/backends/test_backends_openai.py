@@ -13,7 +13,6 @@ import pytest
 
 from assistant.backends import (
     AuthenticationError,
-    BackendConfig,
     BackendConfigError,
     BackendConnectionError,
     CancelToken,
@@ -39,7 +38,7 @@ def unused_port() -> int:
 
 def make(base_url: str, **kwargs: Any) -> OpenAIBackend:
     settings: dict[str, Any] = {"timeout": 30.0, "retries": 0, "api_key_env": KEY_ENV, **kwargs}
-    backend = create_backend(BackendConfig(kind="openai", base_url=base_url, **settings))
+    backend = create_backend("openai", {"base_url": base_url, **settings})
     assert isinstance(backend, OpenAIBackend)
     return backend
 

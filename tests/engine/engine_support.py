@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.backends.config import GGUFOptions
 from assistant.config import Config
 
 
@@ -24,9 +25,7 @@ def gguf_config(
     config = Config()
     config.engine.context_budget_tokens = budget
     config.backend.kind = "gguf"
-    config.backend.model_path = str(model)
-    config.backend.n_ctx = n_ctx
-    config.backend.n_threads = 2
+    config.backend.options["gguf"] = GGUFOptions(model_path=str(model), n_ctx=n_ctx, n_threads=2)
     config.engine.max_tokens = max_tokens
     config.engine.repair_rounds = repair_rounds
     config.engine.temperature = 0.0

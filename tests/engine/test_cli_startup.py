@@ -50,8 +50,8 @@ def test_explain_loads_neither_models_nor_other_strategies(program: Path) -> Non
     modules = loaded("explain", str(program))
     assert not modules & NEVER
     assert not modules & NOT_FOR_CODE
-    assert not modules & {"assistant.offline.lints", "assistant.offline.fix", "assistant.offline.review"}
-    assert not modules & {"tomllib", "tiktoken", "assistant.backends", "assistant.history"}
+    assert not modules & {"synoema.lint.rules", "assistant.offline.fix", "assistant.offline.review"}
+    assert not modules & {"tomllib", "tiktoken", "assistant.backends.registry", "assistant.history"}
     assert not modules & {"assistant.engine.fewshot", "assistant.engine.prompting", "importlib.resources"}
 
 
@@ -67,7 +67,7 @@ def test_ask_builds_the_index_without_models() -> None:
     modules = loaded("ask", "how do I join two strings")
     assert "assistant.offline.retrieval" in modules
     assert not modules & NEVER
-    assert not modules & {"assistant.offline.lints", "assistant.offline.review"}
+    assert not modules & {"synoema.lint.rules", "assistant.offline.review"}
 
 
 @pytest.mark.parametrize("command", ["chat", "explain", "fix", "review", "ask", "write", "doctor", "history"])

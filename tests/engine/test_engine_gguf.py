@@ -48,7 +48,7 @@ def test_streams_records_and_reports_stats(tiny_gguf: Path, store: HistoryStore)
     assert 0 < stats.context_tokens <= stats.context_limit
     prompt = reply.meta["prompt"]
     assert prompt["counter"] == "gguf tokenizer" and prompt["reference"] is None  # 2,108 tokens: too big here
-    rows = store.get_messages(reply.meta["conversation_id"])
+    rows = store.get_messages(reply.conversation_id)
     assert [m.role for m in rows] == ["user", "assistant"]
     assert rows[1].backend == "gguf" and rows[1].model == "tiny-qwen2" and rows[1].tokens == stats.tokens
 
@@ -70,8 +70,8 @@ def test_repair_loop_runs_its_bounded_rounds(tiny_gguf: Path, store: HistoryStor
     repair_events = [e for e in events if isinstance(e, RepairRound)]
     assert [e.round for e in repair_events] == list(range(1, rounds + 1))
     assert all(e.snippet_index == 0 and e.diagnostics for e in repair_events)
-    stored = store.get_messages(reply.meta["conversation_id"])[1].verdicts
-    assert [(v.status, v.code) for v in stored] == [("fails", verdict.diagnostics[0].code)]
+    stored = store.get_messages(reply.conversation_id)[1].verdicts
+    assert stored == reply.verdicts
 
 
 def test_each_block_is_checked_as_soon_as_its_fence_closes(tiny_gguf: Path) -> None:
@@ -90,7 +90,7 @@ def test_each_block_is_checked_as_soon_as_its_fence_closes(tiny_gguf: Path) -> N
     assert streamed_before.endswith("main = sum xs\n```\n")  # the verdict follows its block at once
     assert "TextChunk" in kinds[checked_at:]  # ... while the rest of the reply is still streaming
     verdict = next(e.verdict for e in events if isinstance(e, SnippetChecked))
-    assert verdict.status == "runs" and verdict.output == "247\n" and not verdict.quoted
+    assert verdict.status == "runs" and verdict.stdout == "247\n" and not verdict.quoted
     assert reply.verdicts[0].output_matched is True
 
 
@@ -108,12 +108,12 @@ def test_rule_repair_fixes_proposed_code_and_the_output_is_the_real_one(tiny_ggu
     engine.close()
     quoted, proposed = reply.verdicts
     assert quoted.quoted and not quoted.repaired and quoted.status == "fails"
-    assert proposed.repaired and proposed.status == "runs" and proposed.output.strip() == "247"
-    assert proposed.original_code and "90, 72" in proposed.original_code and proposed.repair_notes
+    assert proposed.repaired and proposed.status == "runs" and proposed.stdout == "247\n"
+    assert proposed.repair is not None and "90, 72" in proposed.repair.original_code and proposed.repair.notes
     assert proposed.model_rounds == 0 and not any(isinstance(e, RepairRound) for e in events)
     assert "scores = [90 72 85]\n\nmain = sum scores" in reply.text
-    assert "```output\n247\n```" in reply.text and proposed.output_matched is False
-    assert reply.text[proposed.start : proposed.end].startswith("```sno\nscores = [90 72 85]")
+    assert "```output\n247\n```" in reply.text and proposed.output_matched is True
+    assert proposed.claimed_output == "1\n"  # the model's wrong claim, kept beside the corrected block
 
 
 def test_quoted_code_is_checked_but_never_repaired_or_sent_back(tiny_gguf: Path) -> None:
@@ -193,13 +193,11 @@ def test_a_missing_model_becomes_a_failed_event_with_a_hint(tmp_path: Path, stor
 def test_switching_backends(tiny_gguf: Path) -> None:
     engine = Engine(Config(), history=False)
     assert engine.backend_info.backend == "offline"
-    info = engine.switch_backend(gguf_config(tiny_gguf).backend)
+    info = engine.switch_backend("gguf", gguf_config(tiny_gguf).backend.selected)
     assert info.backend == "gguf" and engine.config.backend.kind == "gguf"
     engine.config.engine.max_tokens = 8
     reply = engine.respond("hello", "ask")
     assert reply.backend == "gguf" and reply.error is None
-    from assistant.backends import BackendConfig
-
-    assert engine.switch_backend(BackendConfig(kind="offline")).backend == "offline"
+    assert engine.switch_backend("offline").backend == "offline"
     assert engine.respond("How do I join strings?", "ask").backend == "offline"
     engine.close()

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.config import Config
 from assistant.engine import Done, Engine, Event, Failed, Kind, SnippetChecked, TextChunk
-from assistant.engine.snippets import extract_blocks
+from synoema.snippets import extract_snippets
+
 from assistant.history import HistoryStore
 
 PROGRAM = """-- sum of squares of the even numbers
@@ -52,12 +53,11 @@ def test_each_kind_answers_with_checked_verdicts(engine: Engine, kind: Kind) -> 
     assert isinstance(events[-1], Done) and events[-1].reply is reply
     assert not any(isinstance(e, Failed) for e in events)
     assert "".join(e.text for e in events if isinstance(e, TextChunk))  # text was streamed
-    blocks = extract_blocks(reply.text)
+    blocks = extract_snippets(reply.text)
     assert len(blocks) == len(reply.verdicts)
     for block, verdict in zip(blocks, reply.verdicts):
         assert verdict.status != "skipped"
-        assert (verdict.start, verdict.end) == (block.start, block.end)
-        assert reply.text[verdict.start : verdict.end].lstrip().startswith("```")
+        assert verdict.index == block.index and verdict.code == block.code
         if not verdict.quoted:
             assert verdict.ok, verdict.summary()  # offline answers only propose code that works
     checked = [e.verdict.index for e in events if isinstance(e, SnippetChecked)]
@@ -79,25 +79,26 @@ def test_fix_quotes_the_broken_code_and_never_repairs_the_quote(engine: Engine) 
     assert quoted and all(not v.repaired for v in quoted)
     proposed = [v for v in reply.verdicts if not v.quoted]
     for verdict in proposed:
-        assert verdict.status == "runs" and verdict.output.strip() == "82"
+        assert verdict.status == "runs" and verdict.stdout == "82\n" and verdict.output_matched
 
 
 def test_history_rows_are_written(engine: Engine, store: HistoryStore) -> None:
     reply = engine.respond("", "explain", code=PROGRAM)
-    cid = reply.meta["conversation_id"]
+    cid = reply.conversation_id
     rows = store.get_messages(cid)
     assert [m.role for m in rows] == ["user", "assistant"]
     user, answer = rows
     assert user.kind == "explain" and "```sno" in user.content and "square x" in user.content
-    assert answer.id == reply.meta["message_id"] and answer.content == reply.text
+    assert answer.id == reply.message_id and answer.content == reply.text
     assert answer.backend == "offline" and answer.model == "built-in"
     assert answer.tokens and answer.tokens > 0 and answer.duration is not None
-    assert [v.status for v in answer.verdicts] == [v.status for v in reply.verdicts]
-    assert store.get_conversation(cid).kind == "explain"
+    assert answer.verdicts == reply.verdicts  # stored whole, read back equal
+    conversation = store.get_conversation(cid)
+    assert conversation.kind == "explain" and conversation.title == "-- sum of squares of the even numbers"[3:]
     assert engine.rate(answer.id, 1, "clear")
     assert store.get_message(answer.id).rating.rating == 1
     follow = engine.respond("What does |> do?", "ask", conversation_id=cid)
-    assert follow.meta["conversation_id"] == cid
+    assert follow.conversation_id == cid
     turns = engine.messages(cid)
     assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
     assert turns[1].rating == 1
@@ -107,8 +108,8 @@ def test_history_rows_are_written(engine: Engine, store: HistoryStore) -> None:
 def test_conversations_without_history(tmp_path: Path) -> None:
     engine = Engine(Config(), history=False)
     reply = engine.respond("How do I write a lambda?", "ask")
-    cid = reply.meta["conversation_id"]
-    assert cid < 0 and engine.history is None
+    cid = reply.conversation_id
+    assert cid is not None and cid < 0 and engine.history is None
     assert [t.role for t in engine.messages(cid)] == ["user", "assistant"]
     assert not (tmp_path / "data").exists()  # nothing written to the user's data dir
 
@@ -140,23 +141,30 @@ def test_a_failing_callback_does_not_break_the_reply(engine: Engine) -> None:
 
 def test_check_and_repair_snippet(engine: Engine) -> None:
     ok = engine.check_snippet(PROGRAM)
-    assert ok.status == "runs" and ok.output.strip() == "56"
+    assert ok.status == "runs" and ok.stdout == "56\n"
     assert [name for name, _ in ok.signatures] == ["square", "evens", "main"]
     defs = engine.check_snippet("double x = x * 2\n")
     assert defs.status == "types" and defs.shape == "definitions"
     expr = engine.check_snippet("map (\\x -> x * 2) [1 2 3]")
-    assert expr.status == "runs" and expr.output.strip() == "[2 4 6]"
+    assert expr.status == "runs" and expr.stdout == "[2 4 6]\n"
     bad = engine.check_snippet(BROKEN)
     assert (
         bad.status == "fails"
         and bad.diagnostics[0].code == "unexpected_token"
         and bad.diagnostics[0].line == 1
     )
-    code, notes, verdict = engine.repair_snippet(BROKEN)
-    if verdict.repaired:  # the rule-based repair is installed
-        assert code.startswith("scores = [90 72 85]") and notes and verdict.status == "runs"
-    else:
-        assert code == BROKEN and verdict.status == "fails"
+    verdict = engine.repair_snippet(BROKEN)
+    assert verdict.repair is not None and verdict.repair.original_code == BROKEN and verdict.repair.notes
+    assert verdict.code.startswith("scores = [90 72 85]") and verdict.status == "runs"
+    assert engine.repair_snippet(PROGRAM).repair is None
+    still = engine.repair_snippet('main = 1 + "a"\n')
+    assert not still.ok  # a repair that does not make it check says so
+
+
+def test_repair_loop_without_the_app(engine: Engine) -> None:
+    fixed = engine.repair(BROKEN)
+    assert fixed.ok and fixed.repair is not None and fixed.model_rounds == 0  # offline: rules only
+    assert engine.repair(PROGRAM).repair is None
 
 
 def test_offline_backend_info_and_warm_up(engine: Engine) -> None:

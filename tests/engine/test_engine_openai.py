@@ -9,6 +9,7 @@ from engine_support import GARBAGE_GRAMMAR
 from model_support import free_port
 
 from assistant.backends import CancelToken
+from assistant.backends.config import OpenAIOptions
 from assistant.config import Config
 from assistant.engine import Done, Engine, Event, Failed, RepairRound, TextChunk
 from assistant.history import HistoryStore
@@ -17,11 +18,7 @@ from assistant.history import HistoryStore
 def openai_config(base_url: str, *, max_tokens: int = 24, repair_rounds: int = 2) -> Config:
     config = Config()
     config.backend.kind = "openai"
-    config.backend.base_url = base_url
-    config.backend.model = "tiny"
-    config.backend.n_ctx = 2048
-    config.backend.timeout = 60.0
-    config.backend.retries = 0
+    config.backend.options["openai"] = OpenAIOptions(base_url=base_url, model="tiny", n_ctx=2048, timeout=60.0, retries=0)
     config.engine.max_tokens = max_tokens
     config.engine.repair_rounds = repair_rounds
     config.engine.temperature = 0.0
@@ -40,7 +37,7 @@ def test_streams_from_the_server_and_records(llama_server: str, tmp_path: Path) 
         assert len(chunks) > 3 and "".join(chunks) == reply.text
         assert reply.stats.first_token_seconds is not None and reply.stats.tokens > 0
         assert reply.meta["prompt"]["counter"] != "gguf tokenizer"  # the server's tokenizer is not ours
-        rows = store.get_messages(reply.meta["conversation_id"])
+        rows = store.get_messages(reply.conversation_id)
         assert [(m.role, m.backend) for m in rows] == [("user", None), ("assistant", "openai")]
 
 

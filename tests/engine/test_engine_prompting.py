@@ -100,9 +100,9 @@ def test_examples_are_chosen_by_kind_and_similarity(tmp_path: Path) -> None:
 
 
 def test_the_model_tokenizer_is_preferred(tiny_gguf: Path) -> None:
-    from assistant.backends import BackendConfig, create_backend
+    from assistant.backends import create_backend
 
-    backend = create_backend(BackendConfig(kind="gguf", model_path=str(tiny_gguf), n_ctx=512, n_threads=2))
+    backend = create_backend("gguf", {"model_path": str(tiny_gguf), "n_ctx": 512, "n_threads": 2})
     try:
         counter = counter_for(backend)
         assert counter.name == "gguf tokenizer"

@@ -53,7 +53,8 @@ def test_enter_inside_an_open_fence_adds_a_line(engine: Engine) -> None:
     keys = "/fix" + ENTER + "```sno" + ENTER + "xs = [1, 2]" + ENTER + "main = sum xs" + ENTER + "```" + ENTER
     text = drive(engine, keys)
     assert "unexpected_token" in text
-    assert "» [1] quoted · ✗ unexpected_token line 1" in text  # a verdict line right under the block
+    # a verdict line right under the block; the user's own code was block [1] of the conversation
+    assert "» [2] quoted · ✗ unexpected_token line 1" in text
 
 
 def test_history_model_check_and_help(engine: Engine) -> None:
@@ -81,7 +82,7 @@ def test_history_model_check_and_help(engine: Engine) -> None:
 
 def test_history_open_continues_a_conversation(engine: Engine) -> None:
     first = engine.respond("What does |> do?", "ask")
-    cid = first.meta["conversation_id"]
+    cid = first.conversation_id
     text = drive(engine, f"/history open {cid}" + ENTER + "and ++ ?" + ENTER)
     assert f"continuing conversation {cid}" in text
     assert [m.role for m in engine.history.get_messages(cid)] == ["user", "assistant"] * 2

@@ -39,11 +39,8 @@ def blocks(answer: str) -> list[Block]:
 
 
 def shown(stdout_result) -> str:  # type: ignore[no-untyped-def]
-    """Output-block text of a run: printed lines, then main's value unless it is ()."""
-    text = stdout_result.output
-    if stdout_result.value is not None and stdout_result.value != "()":
-        text += stdout_result.value + "\n"
-    return text
+    """Output-block text of a run: exactly what `synoema run` prints (synoema.fences)."""
+    return stdout_result.stdout
 
 
 def check_proposed_blocks(answer: str, stdin: str = "") -> int:

@@ -1,4 +1,4 @@
-"""Small questions about the AST that explain and review both ask (source text, calls, names).
+"""Small questions about the AST that the linter and the explainers ask (source text, calls, names).
 
 All functions are read-only over `synoema.ast` nodes that went through the resolver, so a `Var`
 knows whether it is a local, a global of the program, a prelude function or a builtin.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from synoema import ast as A
+from .. import ast as A
 
 LIBRARY_SCOPES = ("builtin", "prelude")
 
@@ -145,3 +145,16 @@ def first_line(source: str, node: object, limit: int = 70) -> str:
     if "\n" in t or len(t) > limit:
         return ""
     return t
+
+
+def iter_funcs(decls: list[A.Decl]) -> list[A.FuncDef]:
+    """Every function definition: top level, inside modules and inside impls, in source order."""
+    out: list[A.FuncDef] = []
+    for d in decls:
+        if isinstance(d, A.FuncDef):
+            out.append(d)
+        elif isinstance(d, A.ModuleDecl):
+            out += iter_funcs(d.body)
+        elif isinstance(d, A.ImplDecl):
+            out += d.methods
+    return out

@@ -9,19 +9,16 @@ shadowing, needless parentheses, `x == true`, `? c -> true : false`, folds that 
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
-from synoema import ast as A
-from synoema.api import CheckResult, load_prelude
-from synoema.parser import BINOPS
-from synoema.stdlib import BUILTINS
-
-from .astinfo import call_parts, cond_chain, library_call, mentions, op_chain, text, unparen
-from .rewrite import TextEdit
+from .. import ast as A
+from ..api import CheckResult
+from ..edits import TextEdit
+from ..library import library_names
+from ..parser import BINOPS
+from .astinfo import call_parts, cond_chain, iter_funcs, library_call, mentions, op_chain, text, unparen
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "style": 2, "info": 3}
 _ATOMS = (A.Var, A.Lit, A.Con, A.ListLit, A.Record, A.Range, A.ListComp, A.Paren, A.Interp, A.Pair)
@@ -49,15 +46,6 @@ class Finding:
     @property
     def rank(self) -> tuple[int, int]:
         return SEVERITY_RANK.get(self.severity, 9), self.line
-
-
-@cache
-def library_names() -> frozenset[str]:
-    """Builtins and prelude functions: names a local should not shadow."""
-    names = set(BUILTINS)
-    with contextlib.suppress(Exception):  # without the prelude, builtins alone catch most shadowing
-        names |= {f.name for f in load_prelude().unit.funcs}
-    return frozenset(names)
 
 
 @dataclass
@@ -417,7 +405,6 @@ def _replace_head_tail(ctx: Ctx, node: A.Expr, param: str, h: str, t: str) -> tu
 
 
 def _expr_roots(program: A.Program) -> Iterator[tuple[A.FuncDef, A.Equation]]:
-    from .program import iter_funcs
 
     for fd in iter_funcs(program.decls):
         for eq in fd.equations:
@@ -728,7 +715,6 @@ def _delete_line_edit(ctx: Ctx, node: A.Let) -> list[TextEdit]:
 
 
 def lint_names(ctx: Ctx) -> Iterator[Finding]:
-    from .program import iter_funcs
 
     funcs = iter_funcs(ctx.program.decls)
     for fd in funcs:
@@ -955,7 +941,6 @@ def lint(source: str, checked: CheckResult) -> list[Finding]:
     program = checked.program
     if program is None:
         return []
-    from .program import iter_funcs
 
     ctx = Ctx(source, checked, program)
     findings: list[Finding] = []
