@@ -104,6 +104,7 @@ class Verdict:
     repair: Repair | None = None  # set when the code shown was repaired
     model_rounds: int = 0  # times the model was sent the diagnostics again
     run_skipped: str | None = None  # why a program that checks was not run (IO it may not do here)
+    failed_stage: str | None = None  # "parse", "types" or "run": the first stage that failed
     extra: Mapping[str, Any] = field(default_factory=dict)  # fields of a newer version, kept on round trips
 
     # --- building -------------------------------------------------------------------------------
@@ -128,6 +129,8 @@ class Verdict:
             stdout=stdout,
             diagnostics=tuple(DiagnosticInfo.of(d) for d in report.diagnostics),
             run_skipped=skipped.message if skipped is not None else None,
+            failed_stage=next((stage for stage in ("parse", "types", "run") if report.stages.get(stage) == "failed"),
+                              "run" if report.limit_exceeded or report.crashed else None),
         )
 
     def with_output_block(self, text: str | None) -> Verdict:
@@ -259,6 +262,7 @@ class Verdict:
             {"original_code": self.repair.original_code, "notes": list(self.repair.notes)},
             "model_rounds": self.model_rounds,
             "run_skipped": self.run_skipped,
+            "failed_stage": self.failed_stage,
             "ok": self.ok,
             "summary": self.summary(),
             "output_matched": self.output_matched,
@@ -269,7 +273,7 @@ class Verdict:
     def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
         """Read `as_dict` output back (unknown keys are kept in `extra`, derived ones dropped)."""
         known = {"index", "code", "status", "shape", "quoted", "signatures", "stdout", "diagnostics",
-                 "expected_output", "claimed_output", "repair", "model_rounds", "run_skipped"}
+                 "expected_output", "claimed_output", "repair", "model_rounds", "run_skipped", "failed_stage"}
         derived = {"ok", "summary", "output_matched"}
         status = str(data.get("status", "skipped"))
         repair = data.get("repair")
@@ -288,6 +292,7 @@ class Verdict:
             if isinstance(repair, Mapping) else None,
             model_rounds=int(data.get("model_rounds", 0) or 0),
             run_skipped=_opt_str(data.get("run_skipped")),
+            failed_stage=_opt_str(data.get("failed_stage")),
             extra={k: v for k, v in data.items() if k not in known | derived},
         )
 

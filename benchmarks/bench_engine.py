@@ -104,10 +104,11 @@ def ms(seconds: float) -> str:
 
 
 def offline_section(runs: int) -> None:
+    from assistant.engine.offline_source import load_offline
+
     from assistant.config import Config
     from assistant.engine import Engine
     from assistant.engine.checking import check_code
-    from assistant.engine.offline_source import load_offline
     from assistant.engine.types import Kind
 
     print("offline answers (history off; snippets checked in sandbox workers unless noted)")

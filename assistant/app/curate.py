@@ -8,15 +8,14 @@ carries what the seed format asks for (`topics`, `user_code`) plus what the app 
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.app.fences import first_synoema_block
-from assistant.engine.types import SnippetVerdict
+from assistant.verdict import Verdict
+from synoema.durable import append_jsonl
+from synoema.snippets import extract_snippets
 
 
 class CurateError(Exception):
@@ -30,7 +29,7 @@ class Exchange:
     kind: str
     user: str
     assistant: str
-    verdicts: list[SnippetVerdict] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
     rating: int | None = None
     backend: str = ""
     model: str = ""
@@ -38,7 +37,7 @@ class Exchange:
 
 def user_code_meta(user_text: str) -> dict[str, Any] | None:
     """How the first ```sno block of the user's message behaves, as FORMAT.md's `user_code`."""
-    code = first_synoema_block(user_text)
+    code = next((s.code for s in extract_snippets(user_text)), None)
     if code is None:
         return None
     from synoema.api import run_source
@@ -56,11 +55,10 @@ def user_code_meta(user_text: str) -> dict[str, Any] | None:
     return meta
 
 
-def verdict_meta(verdict: SnippetVerdict) -> dict[str, Any]:
-    """A verdict as plain JSON (diagnostics flattened, empty fields dropped)."""
-    data = asdict(verdict)
-    data["signatures"] = [list(pair) for pair in verdict.signatures]
-    return {k: v for k, v in data.items() if v not in (None, [], "", False) or k in ("index", "status")}
+def verdict_meta(verdict: Verdict) -> dict[str, Any]:
+    """A verdict as plain JSON (`Verdict.as_dict`, empty fields dropped)."""
+    data = verdict.as_dict()
+    return {k: v for k, v in data.items() if v not in (None, [], {}, "", False, 0) or k in ("index", "status")}
 
 
 def build_row(exchange: Exchange, *, now: float | None = None) -> dict[str, Any]:
@@ -93,18 +91,6 @@ def build_row(exchange: Exchange, *, now: float | None = None) -> dict[str, Any]
         ],
         "meta": meta,
     }
-
-
-def append_jsonl(path: Path, row: dict[str, Any]) -> None:
-    """Append one line with a single write, then fsync: a reader never sees half a row."""
-    line = json.dumps(row, ensure_ascii=False) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def save_exchange(exchange: Exchange, folder: Path, *, now: float | None = None) -> tuple[Path, str]:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-KIND_KEYS: dict[str, str] = {"explain": "f2", "fix": "f3", "ask": "f4", "review": "f5", "write": "f6"}
+from assistant.kinds import KINDS
+
+KIND_KEYS: dict[str, str] = {kind: f"f{number}" for number, kind in enumerate(KINDS, start=2)}  # F2 explain … F6 write
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,32 @@
 """The Textual application: screens, app-wide keys, the engine's start-up, themes, crash safety.
 
-The first frame needs only Textual and our widgets: the engine (language layer, backends) is
-built in a worker after mount, and every problem met on the way becomes a notification.
+The first frame needs only Textual and our widgets: the engine (language layer, backends) is built
+in a worker after mount, which posts `EngineReady` or `EngineFailed` to the chat screen. Screens
+ask the app for app-wide things with messages (`OpenValidate`, `ThemeRequested`, `SendToChat`) and
+actions (`app.pick_model`, `app.help`); the app never reaches into a screen's internals.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import on, work
 from textual.app import App
 
+from assistant.app.events import EngineFailed, EngineReady, OpenValidate, SendToChat, ThemeRequested
 from assistant.app.keys import APP_KEYS, bindings
 from assistant.app.screens.chat import ChatScreen
-from assistant.app.services import EngineStartError, Notice, Services, error_text
+from assistant.app.services import EngineStartError, Services, error_text
 from assistant.config import Config
 
 if TYPE_CHECKING:
     from assistant.app.screens.model_picker import ModelChoice
     from assistant.engine.core import Engine
     from assistant.history import HistoryStore
-
-def _commands_provider() -> type:
-    """Our command palette provider, imported when the palette first opens."""
-    from assistant.app.commands import SynoemaCommands
-
-    return SynoemaCommands
 
 
 class SynoemaApp(App[int]):
@@ -38,7 +35,6 @@ class SynoemaApp(App[int]):
     TITLE = "Synoema Assistant"
     CSS_PATH = "app.tcss"
     BINDINGS = bindings(APP_KEYS)
-    COMMANDS = App.COMMANDS | {lambda: _commands_provider()}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -81,27 +77,24 @@ class SynoemaApp(App[int]):
 
     @work(thread=True, group="engine", exit_on_error=False)
     def _start_engine(self) -> None:
+        """Worker: build the engine and its answer source, report, then warm it up."""
         try:
             engine = self.services.ensure_engine()
+            info = engine.backend_info
         except EngineStartError as exc:
-            self.call_from_thread(self.chat.engine_failed, exc.message, exc.hint)
+            self.chat.post_message(EngineFailed(exc.message, exc.hint))
             return
         except Exception as exc:
             message, hint = error_text(exc)
-            self.call_from_thread(self.chat.engine_failed, f"The engine could not start: {message}", hint)
+            self.chat.post_message(EngineFailed(f"The engine could not start: {message}", hint))
             return
-        for problem in getattr(engine, "problems", []) or []:
-            self.services.add_notice(Notice(str(problem)))
-        info = engine.backend_info
+        notices = [(n.message, n.hint, n.severity) for n in self.services.take_notices()]
+        notices += [(str(p), None, "warning") for p in engine.problems]
         if info.details.get("error"):
-            self.services.add_notice(
-                Notice(f"{info.backend} backend: {info.details['error']}", info.details.get("hint") or None, "error")
-            )
-        self.call_from_thread(self._engine_ready)
-
-    def _engine_ready(self) -> None:
-        self.chat.engine_ready()
-        self.show_notices()
+            notices.append((f"{info.backend} backend: {info.details['error']}", info.details.get("hint") or None,
+                            "error"))
+        self.chat.post_message(EngineReady(info, notices))
+        engine.warm()  # the model, or the offline engine's index, before the first question
 
     def show_notices(self) -> None:
         for notice in self.services.take_notices():
@@ -119,6 +112,10 @@ class SynoemaApp(App[int]):
     def action_validate(self) -> None:
         self.open_validate("")
 
+    @on(OpenValidate)
+    def _open_validate(self, event: OpenValidate) -> None:
+        self.open_validate(event.code)
+
     def open_validate(self, code: str) -> None:
         from assistant.app.screens.validate import ValidateScreen
 
@@ -129,41 +126,40 @@ class SynoemaApp(App[int]):
             return
         self.push_screen(ValidateScreen(self.services, code))
 
+    @on(SendToChat)
+    async def _send_to_chat(self, event: SendToChat) -> None:
+        while self.screen is not self.chat and len(self.screen_stack) > 1:
+            self.pop_screen()
+        await self.chat.send_to_chat(event.text, event.kind)
+
     def action_pick_model(self) -> None:
         from assistant.app.screens.model_picker import ModelPicker
-        from assistant.engine.backend_setup import to_backend_config
 
-        try:
-            current = to_backend_config(self.config.backend)
-        except Exception:
-            from assistant.backends.config import BackendConfig
-
-            current = BackendConfig(kind="offline")
         info = self.chat.status.info
         label = f"{info.backend} · {info.model}" if info.model else info.backend
-        self.push_screen(ModelPicker(current, label), self._model_chosen)
+        self.push_screen(ModelPicker(self.config.backend, label), self._model_chosen)
 
     def _model_chosen(self, choice: ModelChoice | None) -> None:
         if choice is None:
             return
-        self.chat.status.update_info(state=f"switching to {choice.config.kind}…")
+        self.chat.status.update_info(state=f"switching to {choice.kind}…")
         self._switch_backend(choice)
 
     @work(thread=True, group="switch", exclusive=True, exit_on_error=False)
     def _switch_backend(self, choice: ModelChoice) -> None:
+        """Worker: switch, and load the model now, so a model that cannot start says so at once."""
         try:
             engine = self.services.ensure_engine()
-            info = engine.switch_backend(choice.config)
+            engine.switch_backend(choice.kind, choice.options)
+            engine.source.load()
+            info = engine.backend_info
         except Exception as exc:
             message, hint = error_text(exc)
             self.call_from_thread(self._switch_done, None, f"Could not switch: {message}", hint)
             return
-        if info.details.get("error"):
-            self.call_from_thread(self._switch_done, info, info.details["error"], info.details.get("hint") or None)
-            return
         if choice.remember:
             self.call_from_thread(self._remember_backend, choice)
-        self.call_from_thread(self._switch_done, info, None, None)
+        self.call_from_thread(self._switch_done, info, info.details.get("error"), info.details.get("hint") or None)
 
     def _switch_done(self, info: Any, error: str | None, hint: str | None) -> None:
         self.chat.refresh_backend()
@@ -175,9 +171,15 @@ class SynoemaApp(App[int]):
             self.notify(f"Now answering with {info.summary()}")
 
     def _remember_backend(self, choice: ModelChoice) -> None:
-        from assistant.engine.backend_setup import to_user_config
+        defaults = type(choice.options)()
+        changes: dict[str, Any] = {"backend.kind": choice.kind}
+        for name, value in choice.options.as_dict().items():
+            changes[f"backend.{choice.kind}.{name}"] = None if value == getattr(defaults, name) else value
+        self._save_settings(changes)
 
-        self._save_setting(lambda cfg: setattr(cfg, "backend", to_user_config(choice.config)))
+    @on(ThemeRequested)
+    def _theme_requested(self, event: ThemeRequested) -> None:
+        self.set_theme(event.name)
 
     def set_theme(self, name: str) -> None:
         name = name.strip()
@@ -193,67 +195,21 @@ class SynoemaApp(App[int]):
     def watch_theme(self, theme: str) -> None:
         if self.persist_settings and theme != self.config.ui.theme:
             self.config.ui.theme = theme
-            self._save_setting(lambda cfg: setattr(cfg.ui, "theme", theme))
+            self._save_settings({"ui.theme": theme})
 
-    def _save_setting(self, change: Callable[[Config], None]) -> None:
-        """Write one change to config.toml, starting from the file alone (no env or flag values)."""
+    def _save_settings(self, changes: Mapping[str, Any]) -> bool:
+        """Write `changes` into config.toml as a round trip: comments and other keys are kept, and a
+        file that does not parse is left exactly as it is (the user is told why)."""
         if not self.persist_settings:
-            return
-        from assistant.config import load_config, save_config
+            return False
+        from assistant.config import ConfigError, update_config
 
         try:
-            from_file, _ = load_config(env={}, overrides={})
-            change(from_file)
-            save_config(from_file)
-        except Exception as exc:
-            message, _ = error_text(exc)
-            self.notify(f"Settings not saved: {message}", severity="warning")
-
-    # --- chat shortcuts for the command palette ---------------------------------------------------
-
-    def _to_chat(self) -> ChatScreen:
-        while self.screen is not self.chat and len(self.screen_stack) > 1:
-            self.pop_screen()
-        return self.chat
-
-    def set_kind(self, kind: str) -> None:
-        self._to_chat().action_set_kind(kind)
-
-    async def new_conversation(self) -> None:
-        await self._to_chat().action_new_conversation()
-
-    def search_history(self) -> None:
-        self._to_chat().action_search_history()
-
-    def toggle_sidebar(self) -> None:
-        self._to_chat().action_toggle_sidebar()
-
-    def rate_last(self, rating: int) -> None:
-        chat = self._to_chat()
-        answer = chat.messages.last_answer()
-        if answer is None:
-            self.notify("No answer to rate yet.", severity="warning")
-            return
-        chat.rate(answer, rating)
-
-    def save_exchange(self) -> None:
-        self._to_chat().action_save_exchange()
-
-    def export_markdown(self) -> None:
-        self._to_chat().export_markdown(None)
-
-    async def copy_last_block(self) -> None:
-        chat = self._to_chat()
-        blocks = chat.messages.blocks()
-        if not blocks:
-            self.notify("There is no code block yet.", severity="warning")
-            return
-        await chat.block_action(blocks[-1], "copy")
-
-    async def send_to_chat(self, text: str, kind: str) -> None:
-        chat = self._to_chat()
-        chat.kinds.kind = kind
-        await chat.send(text, kind)
+            update_config(changes)
+        except ConfigError as exc:
+            self.notify(f"Settings not saved: {exc}", severity="warning", timeout=12)
+            return False
+        return True
 
     # --- safety -----------------------------------------------------------------------------------
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KIND_COMMANDS = frozenset({"explain", "fix", "ask", "review", "write"})
+from assistant.kinds import KINDS
+
+KIND_COMMANDS = frozenset(KINDS)
 COMMANDS = frozenset(
     {
         *KIND_COMMANDS,
@@ -31,11 +33,15 @@ COMMANDS = frozenset(
 )
 NUMBERED = frozenset({"copy", "rerun", "fixblock", "validate"})
 _COMMAND = re.compile(r"/([A-Za-z]+)(?=\s|$)(.*)\Z", re.DOTALL)
+UNKNOWN = "unknown"  # the name of a `Slash` for a command we do not have
 
 
 @dataclass(frozen=True)
 class Slash:
-    """A parsed command: its name and the rest of the text (may span lines for kind commands)."""
+    """A parsed command: its name and the rest of the text (may span lines for kind commands).
+
+    An unknown `/word` is `Slash("unknown", "word")`: the chat says so instead of sending it.
+    """
 
     name: str
     arg: str = ""
@@ -48,8 +54,13 @@ class Slash:
 
 
 def parse(text: str) -> Slash | None:
-    """A command when `text` starts with `/name` for a known name, else None (send as a message)."""
+    """A command when `text` starts with `/word`, else None (send as a message: `/usr/bin`, `/* */`).
+
+    A single line `/word ...` with a word we do not know is `Slash(UNKNOWN, word)`."""
     found = _COMMAND.match(text.lstrip())
-    if found is None or found.group(1).lower() not in COMMANDS:
+    if found is None:
         return None
-    return Slash(found.group(1).lower(), found.group(2).strip())
+    name = found.group(1).lower()
+    if name in COMMANDS:
+        return Slash(name, found.group(2).strip())
+    return Slash(UNKNOWN, name) if "\n" not in text.strip() else None

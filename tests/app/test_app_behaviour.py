@@ -10,7 +10,6 @@ import tomllib
 import pytest
 from app_support import ScriptedBackend, ask, wait_until
 
-from assistant.app.widgets.live import LivePart
 from assistant.app.widgets.sidebar import when
 from assistant.engine.types import TextChunk
 
@@ -26,20 +25,13 @@ async def test_verdict_shows_while_the_reply_still_streams(make_app) -> None:
         chat.action_set_kind("ask")
         chat.prompt.load_text("how do I reverse a list?")
         await pilot.press("enter")
-
-        def live_text() -> str:
-            job = chat.job
-            if job is None:
-                return ""
-            return "\n".join(str(part.render()) for part in job.answer.query(LivePart))
-
-        await wait_until(pilot, lambda: "✓ runs: [3 2 1]" in live_text())
-        assert chat.job is not None and chat.job.answer.streaming
-        assert "[1] sno" in live_text()
+        await wait_until(pilot, lambda: chat.job is not None and bool(chat.job.answer.blocks)
+                         and chat.job.answer.blocks[0].verdict_text() != "")
+        answer = chat.job.answer
+        assert answer.streaming and answer.blocks[0].number == 1
+        assert answer.blocks[0].verdict_text().startswith("✓ runs: [3 2 1]")  # laid out once, checked live
         await pilot.press("escape")
-        await wait_until(pilot, lambda: chat.job is None)
-        answer = chat.messages.last_answer()
-        assert not answer.query(LivePart)  # the finished reply uses the full widgets
+        assert chat.job is None  # Esc frees the chat at once
         assert answer.blocks[0].verdict.status == "runs"
 
 
@@ -52,16 +44,17 @@ async def test_typing_defers_painting_the_stream(make_app) -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: chat.job is not None and chat.job.answer.text)
         job = chat.job
+        answer = job.answer
         chat.prompt.last_key_at = time.monotonic() + 3600  # "typing right now", for the next hour
-        chat._painted_at = time.monotonic() + 3600
-        shown = job.answer.text
+        answer._painted_at = time.monotonic() + 3600
+        shown = answer.text
         job.pump.push(TextChunk(" MARKER"))
-        await chat._flush()
-        assert job.answer.text == shown  # nothing painted while typing
+        await answer._flush()
+        assert answer.text == shown  # nothing painted while typing
         chat.prompt.last_key_at = 0.0
-        chat._painted_at = 0.0
-        await chat._flush()
-        assert "MARKER" in job.answer.text
+        answer._painted_at = 0.0
+        await answer._flush()
+        assert "MARKER" in answer.text
         await pilot.press("escape")
         await wait_until(pilot, lambda: chat.job is None)
 
@@ -83,17 +76,11 @@ async def test_long_replies_scroll_and_never_drift(make_app) -> None:
         await pilot.press("ctrl+n")
         await pilot.pause(0.2)
         assert listing.scroll_y == 0
-        app.services.engine.switch_backend(_scripted_config())
+        app.services.engine.switch_backend("offline")
         await ask(pilot, app, "how do I reverse a list?", "ask")
         await pilot.pause(0.2)
         assert 0 <= listing.scroll_y <= listing.max_scroll_y
         assert listing.scroll_y >= listing.max_scroll_y - 1  # the new answer's end is in view
-
-
-def _scripted_config():
-    from assistant.backends.config import BackendConfig
-
-    return BackendConfig(kind="offline")
 
 
 async def test_an_internal_error_ends_the_real_app_with_one_readable_line(make_app, tmp_path) -> None:
@@ -121,7 +108,7 @@ async def test_an_internal_error_ends_the_real_app_with_one_readable_line(make_a
 async def test_theme_and_backend_choices_are_saved_without_env_overrides(make_app, isolated_dirs, monkeypatch) -> None:
     from assistant.app.main import SynoemaApp
     from assistant.app.screens.model_picker import ModelChoice
-    from assistant.backends.config import BackendConfig
+    from assistant.backends.config import OfflineOptions
 
     monkeypatch.setenv("SYNOEMA_MAX_TOKENS", "77")
     base = make_app()
@@ -136,7 +123,7 @@ async def test_theme_and_backend_choices_are_saved_without_env_overrides(make_ap
         saved = tomllib.loads(config_file.read_text(encoding="utf-8"))
         assert saved["ui"]["theme"] == "nord"
         assert saved["engine"]["max_tokens"] == 1024  # the env override is not written back
-        app._model_chosen(ModelChoice(BackendConfig(kind="offline"), remember=True))
+        app._model_chosen(ModelChoice("offline", OfflineOptions(), remember=True))
         await wait_until(pilot, lambda: chat.status.info.backend == "offline")
         await wait_until(pilot, lambda: tomllib.loads(config_file.read_text(encoding="utf-8"))["backend"]["kind"] == "offline")
 

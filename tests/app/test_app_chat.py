@@ -40,7 +40,7 @@ async def test_each_kind_is_answered_with_verdicts(
         assert statuses(answer) == expected_statuses
         for block in answer.blocks:
             if block.with_verdict:
-                assert block.verdict_text().startswith(block.verdict.summary())
+                assert block.verdict_text().startswith(block.verdict.describe().headline)
         assert answer.message_id is not None and chat.conversation_id is not None
         assert chat.status.info.state == "ready" and chat.status.info.backend == "scripted"
         assert chat.status.info.context_tokens > 0
@@ -56,7 +56,7 @@ async def test_verdict_rows_show_signatures_output_and_quoted_diagnostics(make_a
         assert "✗ unexpected_token line 1" in row and "hint:" in row and "quoted" in row
         assert proposed.verdict_text().startswith("✓ runs: [1 2 3]")
         assert "main : List Int" in proposed.verdict_text()
-        assert "output block matches" in proposed.verdict_text()
+        assert "✓ the output block shows what the program prints" in proposed.verdict_text()
 
 
 async def test_repaired_snippet_is_shown_with_its_notes(make_app) -> None:
@@ -64,10 +64,11 @@ async def test_repaired_snippet_is_shown_with_its_notes(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         answer = await ask(pilot, app, "count the elements of a list", "write")
         (block,) = answer.blocks
-        assert block.verdict.repaired and block.verdict.status == "runs" and block.verdict.output == "3\n"
+        assert block.verdict.repaired and block.verdict.status == "runs" and block.verdict.stdout == "3\n"
         assert "length" in block.code and "len [" not in answer.text
         assert "repaired automatically" in block.verdict_text()
-        assert (block.verdict.original_code or "").strip() == "main = len [1 2 3]"
+        assert block.verdict.repair.original_code.strip() == "main = len [1 2 3]"
+        assert "✓ the output block shows what the program prints" in block.verdict_text()  # the block added
 
 
 async def test_streaming_arrives_in_batches_and_typing_stays_responsive(make_app) -> None:
@@ -153,11 +154,12 @@ async def test_copy_rerun_fix_and_validate_from_a_block(make_app) -> None:
         chat.prompt.load_text("/copy 2")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.clipboard == "sq x = x * x\nmain = sq 7" and answers(chat) == 1
+        assert app.clipboard == "sq x = x * x\nmain = sq 7\n" and answers(chat) == 1
         chat.prompt.load_text("/copy 9")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.clipboard == "sq x = x * x\nmain = sq 7"
+        assert app.clipboard == "sq x = x * x\nmain = sq 7\n"
+        assert any("There is no block [9]; blocks go from 1 to 2" in n.message for n in app._notifications)
 
         block = answer.blocks[0]
         block.focus()

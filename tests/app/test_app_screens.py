@@ -80,7 +80,7 @@ async def test_repair_with_one_key_explains_each_edit(make_app) -> None:
         repairs = str(screen.query_one("#repairs").render())
         assert "length" in repairs and "spaces" in repairs and "now checks" in repairs
         await settled(pilot, screen)
-        assert screen.verdict.status == "runs" and screen.verdict.output.strip() == "3"
+        assert screen.verdict.status == "runs" and screen.verdict.stdout == "3\n"
         await pilot.press("ctrl+z")
         assert screen.editor.text == BROKEN
         await pilot.press("ctrl+r")
@@ -90,6 +90,57 @@ async def test_repair_with_one_key_explains_each_edit(make_app) -> None:
         await wait_until(pilot, lambda: app.screen is app.chat and app.chat.job is None and app.chat.messages.last_answer() is not None)
         answer = app.chat.messages.last_answer()
         assert answer.kind == "explain" and "length xs" in answer.user_text
+
+
+async def test_every_panel_follows_the_current_text(make_app) -> None:
+    """Undo back to an empty editor, new text after a repair: no panel keeps what the old text said."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_validate(pilot, app)
+        await pilot.press(*"main = [1, 2]")
+        await settled(pilot, screen)
+        assert screen.verdict.status == "fails" and screen.editor.marks
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: bool(screen.repair_notes))
+        await settled(pilot, screen)
+        assert screen.verdict.status == "runs"
+        while screen.editor.text:  # undo every edit, the repair and the typing
+            await pilot.press("ctrl+z")
+        await pilot.pause(0.5)
+        assert screen.verdict is None and screen.editor.marks == {}
+        listing = screen.query_one("#diagnostics", OptionList)
+        assert listing.option_count == 0
+        for name in ("#signatures", "#output", "#repairs"):
+            assert str(screen.query_one(name).render()).strip() == "", name
+        await pilot.press(*"main = 2")
+        await settled(pilot, screen)
+        assert str(screen.query_one("#output").render()).strip() == "2"
+        assert str(screen.query_one("#repairs").render()).strip() == ""
+
+
+async def test_a_repair_is_applied_only_when_the_program_then_checks(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_validate(pilot, app)
+        text = 'main = 1 + "a"\n'
+        screen.editor.load_text(text)
+        await settled(pilot, screen)
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "nothing was changed" in str(screen.query_one("#repairs").render())
+                         or "no rule applies" in str(screen.query_one("#repairs").render()))
+        assert screen.editor.text == text and not screen.repair_notes
+        assert not any(n.message.startswith("Repaired") for n in app._notifications)
+
+
+async def test_a_program_stopped_by_the_time_limit_says_so(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_validate(pilot, app)
+        screen.editor.load_text("loop n = loop (n + 1)\nmain = loop 0\n")
+        await settled(pilot, screen)
+        output = str(screen.query_one("#output").render())
+        assert screen.verdict.stopped_by in ("time", "depth") and "stopped" in output
+        assert "fix the errors first" not in output
 
 
 async def test_help_screen_lists_every_binding(make_app) -> None:
@@ -105,11 +156,13 @@ async def test_help_screen_lists_every_binding(make_app) -> None:
 
 
 async def test_command_palette_has_our_commands(make_app) -> None:
-    from assistant.app.commands import app_commands
+    from assistant.app.commands import COMMANDS
+    from assistant.app.screens.chat import ChatScreen
 
+    assert any(provider.__name__ == "ChatCommands" for provider in ChatScreen.COMMANDS)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        titles = [c.title for c in app_commands(app)]
+        titles = [c.title for c in COMMANDS]
         assert "Validate code" in titles and "Kind: review" in titles and "Save exchange for training" in titles
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)

@@ -73,3 +73,21 @@ def test_help_screen(snap_compare, make_app) -> None:
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_chat_at_80_by_24(snap_compare, make_app) -> None:
+    """The smallest terminal we promise: sidebar folded, kind bar and status bar whole, code unwrapped."""
+    app = make_app(config=snapshot_config())
+
+    async def run_before(pilot: Pilot) -> None:
+        chat = app.chat
+        await wait_until(pilot, lambda: chat.services.engine is not None)
+        chat.action_set_kind("ask")
+        chat.prompt.load_text("how do I reverse a list?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: chat.job is None and chat.messages.last_answer() is not None)
+        chat.status.update_info(tokens_per_second=42.0, context_tokens=1800)
+        chat.prompt.focus()
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -11,111 +11,85 @@ from app_support import FIX_ANSWER, REVIEW_ANSWER
 
 from assistant.app import slash
 from assistant.app.curate import Exchange, build_row, save_exchange, user_code_meta
-from assistant.app.fences import code_blocks, first_synoema_block, split_message
-from assistant.app.keys import ALL_GROUPS, pretty
+from assistant.app.keys import ALL_GROUPS, KIND_KEYS, pretty
 from assistant.app.screens.validate import gutter_marks
 from assistant.app.streaming import EventPump
-from assistant.app.verdicts import assign, describe
 from assistant.app.widgets.editor import highlight_map
-from assistant.engine.types import (
-    DiagnosticInfo,
-    Done,
-    Kind,
-    Reply,
-    SnippetChecked,
-    SnippetVerdict,
-    TextChunk,
-)
+from assistant.app.widgets.live import tail_content
+from assistant.engine.types import Done, Kind, Reply, SnippetChecked, TextChunk
+from assistant.kinds import KINDS
+from assistant.verdict import DiagnosticInfo, Repair, Verdict
+from synoema.snippets import Segment, SegmentStream, segments
 
-# --- splitting messages ------------------------------------------------------------------------------
+# --- one scanner for the chat --------------------------------------------------------------------------
 
 
-def test_split_prose_and_fences_with_offsets() -> None:
-    segments = split_message(FIX_ANSWER)
-    kinds = [(s.kind, s.info) for s in segments]
-    assert kinds == [
-        ("prose", ""),
-        ("code", "sno quoted"),
-        ("prose", ""),
-        ("code", "sno"),
-        ("code", "output"),
-    ]
-    quoted, proposed, output = segments[1], segments[3], segments[4]
-    assert quoted.quoted and quoted.is_synoema and not proposed.quoted
-    assert output.is_output and output.text == "[1 2 3]"
-    assert FIX_ANSWER[proposed.start : proposed.end] == "```sno\nmain = [1 2 3]\n```\n"
-    assert proposed.text == "main = [1 2 3]"
+def test_answer_segments_number_blocks_and_skip_output() -> None:
+    found = segments(FIX_ANSWER)
+    assert [(s.kind, s.index) for s in found if s.kind != "prose"] == [("quoted", 0), ("code", 1), ("output", -1)]
+    quoted, proposed = (s for s in found if s.is_synoema)
+    assert FIX_ANSWER[proposed.start : proposed.end] == "```sno\nmain = [1 2 3]\n```"
+    assert proposed.code == "main = [1 2 3]\n" and quoted.quoted
+    assert [s.index for s in segments(REVIEW_ANSWER) if s.numbered] == [0, 1]
 
 
-def test_numbered_blocks_skip_output() -> None:
-    blocks = code_blocks(REVIEW_ANSWER)
-    assert [b.info for b in blocks] == ["sno", "sno"]
-    assert first_synoema_block(REVIEW_ANSWER) == blocks[0].text
+def test_streamed_segments_never_change_once_out() -> None:
+    """Every chunking gives the segments of the whole text, each one out as soon as it is complete."""
+    stream = SegmentStream()
+    out: list[Segment] = []
+    for i in range(0, len(FIX_ANSWER), 5):
+        out += stream.feed(FIX_ANSWER[i : i + 5])
+        assert stream.done <= len(stream.text)
+    assert out + stream.close() == segments(FIX_ANSWER)
 
 
-def test_streaming_split_is_stable_as_text_grows() -> None:
-    """Every prefix splits into segments that only grow at the end: earlier ones never change."""
-    final = split_message(FIX_ANSWER)
-    previous: list = []
-    for end in range(1, len(FIX_ANSWER) + 1):
-        segments = split_message(FIX_ANSWER[:end], streaming=True)
-        for old, new in zip(previous[:-1], segments):
-            assert (old.kind, old.info, old.start) == (new.kind, new.info, new.start)
-        assert len(segments) >= len(previous) - 1
-        for segment in segments:
-            assert "``" not in segment.text or segment.kind == "code"
-        previous = segments
-    assert [(s.kind, s.info, s.text) for s in split_message(FIX_ANSWER, streaming=True)] == [
-        (s.kind, s.info, s.text) for s in final
-    ]
+def test_the_unfinished_end_is_drawn_without_a_half_fence() -> None:
+    stream = SegmentStream()
+    stream.feed("Here:\n``")
+    tail = stream.tail()
+    assert tail is not None and tail_content(tail, 1).plain == "Here:"
+    stream.feed("`sno\nmain = 1")
+    tail = stream.tail()
+    assert tail is not None and tail.kind == "code" and not tail.closed
+    assert "[3] sno" in tail_content(tail, 3).plain and "… writing" in tail_content(tail, 3).plain
 
 
-def test_unclosed_fence_while_streaming() -> None:
-    segments = split_message("Here:\n```sno\nmain = 1", streaming=True)
-    assert segments[-1].kind == "code" and not segments[-1].closed and segments[-1].text == "main = 1"
-    held = split_message("Here:\n``", streaming=True)
-    assert [s.kind for s in held] == ["prose"] and held[0].text == "Here:"
-
-
-def test_inline_backticks_are_prose() -> None:
-    assert [s.kind for s in split_message("use `foldl` and ``x``")] == ["prose"]
+def test_kinds_are_defined_once() -> None:
+    assert tuple(KIND_KEYS) == KINDS and frozenset(KINDS) == slash.KIND_COMMANDS
+    assert tuple(k.value for k in Kind) == KINDS
 
 
 # --- verdicts ---------------------------------------------------------------------------------------
 
 
-def verdict(**kw: object) -> SnippetVerdict:
-    base: dict = {"index": 0, "code": "main = 1", "start": 0, "end": 10}
+def verdict(**kw: object) -> Verdict:
+    base: dict = {"index": 0, "code": "main = 1"}
     base.update(kw)
-    return SnippetVerdict(**base)
+    return Verdict(**base)  # type: ignore[arg-type]
 
 
 def test_describe_runs_types_and_fails() -> None:
-    runs = describe(verdict(status="runs", output="a\nb\n", signatures=[("main", "Int")]))
-    assert runs.headline == "✓ runs: b"
-    assert "main : Int" in runs.details and "output:" in runs.details and "  a" in runs.details
-    fails = describe(
-        verdict(
-            status="fails",
-            diagnostics=[DiagnosticInfo("type_mismatch", "`+` needs numbers", 2, hint="use ++", did_you_mean="++")],
-        )
-    )
+    runs = verdict(status="runs", stdout="a\nb\n()\n", signatures=(("main", "()"),)).describe()
+    assert runs.headline == "✓ runs, prints 3 lines"
+    assert "main : ()" in runs.details and "output:" in runs.details and "  ()" in runs.details
+    fails = verdict(
+        status="fails",
+        diagnostics=(DiagnosticInfo("type_mismatch", "`+` needs numbers", 2, hint="use ++", did_you_mean="++"),),
+    ).describe()
     assert fails.headline == "✗ type_mismatch line 2: `+` needs numbers"
     assert "hint: use ++" in fails.details and "did you mean ++?" in fails.details
-    repaired = describe(verdict(status="runs", output="1\n", repaired=True, repair_notes=["lists use spaces"]))
+    repaired = verdict(status="runs", stdout="1\n", repair=Repair("main = [1,]", ("lists use spaces",))).describe()
     assert any("repaired automatically (1 edit)" in d for d in repaired.details)
     assert "  • lists use spaces" in repaired.details
 
 
-def test_assign_matches_by_offset_then_code_then_order() -> None:
-    segments = split_message(FIX_ANSWER)
-    quoted, proposed = segments[1], segments[3]
-    by_offset = verdict(index=1, code="other", start=proposed.start, status="runs")
-    by_code = verdict(index=0, code=quoted.text, start=999, status="fails")
-    placed = assign(segments, [by_offset, by_code])
-    assert placed == {3: by_offset, 1: by_code}
-    orphan = verdict(index=0, code="zzz", start=12345, status="types")
-    assert assign(segments, [orphan]) == {1: orphan}
+def test_the_output_block_is_compared_with_what_synoema_run_prints() -> None:
+    printing = verdict(status="runs", stdout="6\n()\n")
+    assert printing.with_output_block("6\n()\n").output_matched is True
+    assert printing.with_output_block("6\n").output_matched is False  # the unit line is part of it
+    assert printing.output_matched is None and verdict(status="fails").with_output_block("6").output_matched is None
+    round_trip = Verdict.from_dict(printing.with_output_block("6\n()\n").as_dict())
+    assert round_trip == printing.with_output_block("6\n()\n")
 
 
 def test_gutter_marks_prefer_errors() -> None:
@@ -155,9 +129,14 @@ def test_slash_parse(text: str, name: str, arg: str, number: int | None) -> None
     assert command is not None and (command.name, command.arg, command.number) == (name, arg, number)
 
 
-@pytest.mark.parametrize("text", ["/usr/lib is a path", "hello /copy", "//comment", "/copying"])
+@pytest.mark.parametrize("text", ["/usr/lib is a path", "hello /copy", "//comment", "/* a\ncomment */"])
 def test_slash_parse_leaves_other_text_alone(text: str) -> None:
     assert slash.parse(text) is None
+
+
+def test_an_unknown_command_is_not_sent_as_a_message() -> None:
+    assert slash.parse("/foo") == slash.Slash(slash.UNKNOWN, "foo")
+    assert slash.parse("/copying 2") == slash.Slash(slash.UNKNOWN, "copying")
 
 
 # --- event pump -------------------------------------------------------------------------------------
@@ -213,7 +192,7 @@ def test_saved_row_reads_back_as_a_dialogue(tmp_path: Path) -> None:
         kind="fix",
         user="fix it\n```sno\nmain = [1, 2]\n```",
         assistant=FIX_ANSWER,
-        verdicts=[verdict(index=0, status="runs", signatures=[("main", "List Int")], output="[1 2 3]\n")],
+        verdicts=[verdict(index=0, status="runs", signatures=(("main", "List Int"),), stdout="[1 2 3]\n")],
         rating=1,
         backend="scripted",
         model="script-1",

@@ -8,8 +8,8 @@ import pytest
 
 from assistant import paths
 from assistant.history import LATEST_VERSION, HistoryError, HistoryStore, auto_title
-from assistant.verdict import DiagnosticInfo, Repair, Verdict
 from assistant.history.schema import migrate
+from assistant.verdict import DiagnosticInfo, Repair, Verdict
 
 
 @pytest.fixture(params=[True, False], ids=["fts", "like"])

@@ -6,8 +6,8 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synoema.snippets import Segment, SegmentStream, block_count, extract_snippets, is_synoema, output_after, segments
+from synoema.snippets import (
+    Segment,
+    SegmentStream,
+    block_count,
+    extract_snippets,
+    is_synoema,
+    output_after,
+    segments,
+)
 
 REPLY = '''**Problem:** `type_mismatch` — your code joins strings with `+`.
 

@@ -8,9 +8,8 @@ import pytest
 
 from assistant.config import Config
 from assistant.engine import Done, Engine, Event, Failed, Kind, SnippetChecked, TextChunk
-from synoema.snippets import extract_snippets
-
 from assistant.history import HistoryStore
+from synoema.snippets import extract_snippets
 
 PROGRAM = """-- sum of squares of the even numbers
 square x = x * x

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from synoema.snippets import extract_snippets, segments
-
 from assistant.engine.compose import rebuild
 from assistant.verdict import Repair, Verdict, render_with_verdicts
+from synoema.snippets import extract_snippets, segments
 
 REPLY = """**Problem:** `unexpected_token`: list items are separated by spaces.
 

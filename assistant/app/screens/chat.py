@@ -1,56 +1,63 @@
 """The chat screen: history sidebar, messages with verdicts, kind selector, input, status bar.
 
-A reply runs in a thread worker (`Engine.respond` blocks); its events go through an `EventPump`
-and are painted by a timer in batches, so a fast model cannot flood the UI and typing stays
-responsive. Escape sets the reply's cancel token; the worker ends as soon as the backend notices.
+A reply runs in a thread worker (`Engine.respond` blocks); its events go into an `EventPump` that
+the answer widget drains and lays out a few dozen times a second, so a fast model cannot flood the
+UI and typing stays responsive. The worker posts `ReplyFinished`/`ReplyFailed` when the engine is
+done. Escape cancels at once: the answer stops painting, the input is free, and the engine stops at
+its next chunk. App-wide things (validate screen, model picker, theme, help) are asked of the app
+with messages and actions: this screen never imports the app.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from assistant.app import slash
+from assistant.app.commands import ChatCommands
 from assistant.app.curate import CurateError, Exchange, save_exchange
+from assistant.app.events import (
+    EngineFailed,
+    EngineReady,
+    OpenValidate,
+    Rechecked,
+    ReplyFailed,
+    ReplyFinished,
+    ThemeRequested,
+)
 from assistant.app.keys import CHAT_KEYS, bindings
 from assistant.app.services import EngineStartError, Services, error_text
-from assistant.app.streaming import FLUSH_INTERVAL, MAX_DEFER, TYPING_GRACE, EventPump
+from assistant.app.streaming import TYPING_GRACE, EventPump
 from assistant.app.widgets.code_block import CodeBlock
 from assistant.app.widgets.composer import PromptInput
-from assistant.app.widgets.kind_selector import KINDS, KindSelector
-from assistant.app.widgets.messages import AssistantMessage, MessageList, UserMessage
+from assistant.app.widgets.kind_selector import KindSelector
+from assistant.app.widgets.messages import AssistantMessage, ChatMessage, MessageList, UserMessage
 from assistant.app.widgets.sidebar import Sidebar
 from assistant.app.widgets.status_bar import StatusBar
-from assistant.engine.types import (
-    Done,
-    Failed,
-    Kind,
-    RepairRound,
-    Reply,
-    SnippetChecked,
-    SnippetVerdict,
-    TextChunk,
-)
+from assistant.engine.types import Reply, Turn
+from assistant.kinds import KINDS
+from synoema.fences import program_block
 
 if TYPE_CHECKING:
-    from assistant.app.main import SynoemaApp
     from assistant.backends.base import CancelToken
 
-NARROW = 100  # below this many columns the history sidebar starts hidden
+NARROW = 100  # below this many columns the history sidebar is hidden (Ctrl+B shows it)
 WELCOME = (
     "Ask about Synoema, or paste code and pick what to do with it: F2 explain · F3 fix · F4 ask · "
     "F5 review · F6 write. Every snippet in an answer is compiled and run, and its verdict is shown "
     "under it. F1 lists every key; Ctrl+P opens the command palette."
 )
+_job_ids = itertools.count(1)
 
 
 def new_cancel_token() -> CancelToken:
@@ -61,24 +68,24 @@ def new_cancel_token() -> CancelToken:
 
 @dataclass
 class ReplyJob:
-    """One reply in flight: who shows it, how to cancel it, and what the worker handed over."""
+    """One reply in flight: who shows it, how to cancel it, and the worker running it."""
 
     text: str
     kind: str
     answer: AssistantMessage
     conversation_id: int | None
+    id: int = field(default_factory=lambda: next(_job_ids))
     cancel: CancelToken = field(default_factory=new_cancel_token)
     pump: EventPump = field(default_factory=EventPump)
     started: float = field(default_factory=time.monotonic)
-    finished: bool = False
-    cancel_requested: bool = False
-    failure: tuple[str, str | None] | None = None
+    worker: Worker[None] | None = None
 
 
 class ChatScreen(Screen[None]):
     """The main screen; owns the conversation being shown and the reply in flight."""
 
     BINDINGS = bindings(CHAT_KEYS)
+    COMMANDS = {ChatCommands}
     AUTO_FOCUS = "#prompt"
 
     def __init__(self, services: Services) -> None:
@@ -86,9 +93,9 @@ class ChatScreen(Screen[None]):
         self.services = services
         self.conversation_id: int | None = None
         self.job: ReplyJob | None = None
-        self._flush_timer: Timer | None = None
-        self._painted_at = 0.0
+        self._stopping: Worker[None] | None = None  # a cancelled reply's worker, still ending
         self.last_copied: str | None = None
+        self._sidebar_chosen: bool | None = None  # the user's Ctrl+B choice wins over the width rule
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -102,10 +109,21 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        if self.app.size.width < NARROW:
-            self.sidebar.add_class("-hidden")  # Ctrl+B shows it
+        self._fit_width(self.app.size.width)
         await self.messages.clear_messages(WELCOME)
         self.status.update_info(state="starting engine…", kind=self.kinds.kind)
+
+    def on_unmount(self) -> None:
+        if self.job is not None:  # leaving: the engine stops at its next chunk
+            self.job.cancel.cancel()
+
+    def on_resize(self) -> None:
+        self._fit_width(self.app.size.width)
+
+    def _fit_width(self, width: int) -> None:
+        """Under `NARROW` columns the sidebar collapses; Ctrl+B still shows it."""
+        if self._sidebar_chosen is None:
+            self.sidebar.set_class(width < NARROW, "-hidden")
 
     @property
     def messages(self) -> MessageList:
@@ -127,37 +145,32 @@ class ChatScreen(Screen[None]):
     def sidebar(self) -> Sidebar:
         return self.query_one(Sidebar)
 
-    @property
-    def synoema_app(self) -> SynoemaApp:
-        return self.app  # type: ignore[return-value]
-
     # --- engine state -----------------------------------------------------------------------------
 
-    def engine_ready(self) -> None:
-        """Called by the app once the engine is built: show backend and model."""
-        engine = self.services.engine
-        if engine is None:
-            return
+    @on(EngineReady)
+    def _engine_ready(self, event: EngineReady) -> None:
+        event.stop()
         self.refresh_backend()
+        for text, hint, severity in event.notices:
+            self.notify(text + (f"\n{hint}" if hint else ""), severity=severity, timeout=12)  # type: ignore[arg-type]
         if self.job is None:
             self.status.update_info(state="ready")
+
+    @on(EngineFailed)
+    def _engine_failed(self, event: EngineFailed) -> None:
+        event.stop()
+        self.status.update_info(backend="no engine", state="error")
+        self.notify(event.message + (f"\n{event.hint}" if event.hint else ""), severity="error", timeout=12)
 
     def refresh_backend(self) -> None:
         engine = self.services.engine
         if engine is None:
             return
-        try:
-            info = engine.backend_info
-            self.status.update_info(
-                backend=info.backend, model=info.model, context_limit=info.n_ctx or self.status.info.context_limit
-            )
-        except Exception as exc:
-            message, _ = error_text(exc)
-            self.status.update_info(backend="unknown", model="", state=f"error: {message}")
-
-    def engine_failed(self, message: str, hint: str | None) -> None:
-        self.status.update_info(backend="no engine", state="error")
-        self.notify(message + (f"\n{hint}" if hint else ""), severity="error", timeout=12)
+        info = engine.backend_info
+        self.status.update_info(
+            backend=info.backend, model=info.model, context_limit=info.n_ctx or 0,
+            offline=info.backend == "offline",
+        )
 
     # --- input ------------------------------------------------------------------------------------
 
@@ -180,6 +193,10 @@ class ChatScreen(Screen[None]):
 
     async def run_slash(self, command: slash.Slash) -> None:
         name, arg = command.name, command.arg
+        if name == slash.UNKNOWN:
+            self.notify(f"Unknown command /{arg}; /help lists the commands.", severity="warning")
+            self.prompt.load_text(f"/{arg}")
+            return
         if name in slash.KIND_COMMANDS:
             self.kinds.kind = name
             if arg:
@@ -188,17 +205,12 @@ class ChatScreen(Screen[None]):
         if name in slash.NUMBERED:
             await self._numbered(name, command.number, arg)
             return
-        app = self.synoema_app
         if name == "new":
             await self.action_new_conversation()
         elif name == "model":
-            app.action_pick_model()
+            await self.run_action("app.pick_model")
         elif name in ("good", "bad"):
-            answer = self.messages.last_answer()
-            if answer is None:
-                self.notify("No answer to rate yet.", severity="warning")
-            else:
-                self.rate(answer, 1 if name == "good" else -1)
+            self.action_rate_last(1 if name == "good" else -1)
         elif name == "save":
             self.action_save_exchange()
         elif name == "export":
@@ -206,11 +218,11 @@ class ChatScreen(Screen[None]):
         elif name == "search":
             self.action_search_history(arg)
         elif name == "theme":
-            app.set_theme(arg)
+            self.post_message(ThemeRequested(arg))
         elif name == "help":
-            app.action_help()
+            await self.run_action("app.help")
         elif name == "quit":
-            app.exit()
+            await self.run_action("app.quit")
 
     async def _numbered(self, name: str, number: int | None, arg: str) -> None:
         blocks = self.messages.blocks()
@@ -222,13 +234,15 @@ class ChatScreen(Screen[None]):
                 self.notify(f"/{name} takes a block number, like /{name} 2.", severity="warning")
                 return
             if name == "validate":
-                self.synoema_app.open_validate("")
+                self.post_message(OpenValidate(""))
                 return
             block = blocks[-1]
         else:
             found = self.messages.block(number)
             if found is None:
-                self.notify(f"There is no block [{number}]; blocks go from 1 to {blocks[-1].number}.", severity="warning")
+                numbers = [b.number for b in blocks]
+                self.notify(f"There is no block [{number}]; blocks go from {min(numbers)} to {max(numbers)}.",
+                            severity="warning")
                 return
             block = found
         action = {"copy": "copy", "rerun": "rerun", "fixblock": "send_fix", "validate": "open_validate"}[name]
@@ -241,6 +255,9 @@ class ChatScreen(Screen[None]):
             self.notify("A reply is still being written; press Esc to cancel it first.", severity="warning")
             self.prompt.load_text(text)
             return
+        if self._stopping is not None and self._stopping.is_running:
+            self.status.update_info(state="stopping the last reply…")
+            await self._stopping.wait()
         if kind not in KINDS:
             kind = "ask"
         messages = self.messages
@@ -255,10 +272,18 @@ class ChatScreen(Screen[None]):
             show_stats=self.services.config.ui.show_stats,
         )
         await messages.add(answer)
-        self.job = ReplyJob(text=text, kind=kind, answer=answer, conversation_id=self.conversation_id)
-        self.status.update_info(state="streaming…", tokens_per_second=0.0)
-        self._flush_timer = self.set_interval(FLUSH_INTERVAL, self._flush, name="reply-flush")
-        self._respond(self.job)
+        messages.scroll_end(animate=False)
+        messages.following = True
+        job = ReplyJob(text=text, kind=kind, answer=answer, conversation_id=self.conversation_id)
+        answer.job_id = job.id
+        self.job = job
+        self.status.update_info(state="streaming…", tokens_per_second=0.0, tokens=0)
+        answer.begin(job.pump, defer=self._typing)
+        job.worker = self._respond(job)
+
+    def _typing(self) -> bool:
+        """The user pressed a key a moment ago: painting the stream waits (keys are echoed first)."""
+        return time.monotonic() - self.prompt.last_key_at < TYPING_GRACE
 
     def _source_label(self) -> str:
         info = self.status.info
@@ -266,144 +291,99 @@ class ChatScreen(Screen[None]):
 
     @work(thread=True, group="reply", exit_on_error=False)
     def _respond(self, job: ReplyJob) -> None:
-        """Worker thread: run the engine; every outcome ends as a Done or Failed event."""
+        """Worker thread: run the engine, then post how it ended."""
         try:
             engine = self.services.ensure_engine()
-            reply = engine.respond(
-                job.text,
-                Kind(job.kind),
-                conversation_id=job.conversation_id,
-                on_event=job.pump.push,
-                cancel=job.cancel,
-            )
-            if not job.pump.has_final():
-                job.pump.push(Done(reply))  # the engine emits Done itself; this covers a callback that failed
+            reply = engine.respond(job.text, job.kind, conversation_id=job.conversation_id,
+                                   on_event=job.pump.push, cancel=job.cancel)
         except EngineStartError as exc:
-            job.pump.push(Failed(exc.message, exc.hint))
+            self.post_message(ReplyFailed(job.id, exc.message, exc.hint))
+            return
         except Exception as exc:
             message, hint = error_text(exc)
-            job.pump.push(Failed(f"The reply failed: {message}", hint or "Try again, or pick another model with F8."))
-        finally:
-            job.finished = True
-
-    async def _flush(self) -> None:
-        """Timer: paint what the worker produced since the last tick."""
-        job = self.job
-        if job is None:
+            self.post_message(ReplyFailed(job.id, f"The reply failed: {message}",
+                                          hint or "Try again, or pick another model with F8."))
             return
-        now = time.monotonic()
-        if (
-            now - self.prompt.last_key_at < TYPING_GRACE
-            and now - self._painted_at < MAX_DEFER
-            and not job.pump.has_final()
-        ):
-            return  # the user is typing: keep the screen free for the keys
-        self._painted_at = now
-        answer = job.answer
-        follow = self.messages.at_end()
-        for event in job.pump.drain():
-            if job is not self.job or self._flush_timer is None:
-                return
-            if isinstance(event, TextChunk):
-                if not job.cancel_requested:
-                    await answer.stream(event.text)
-            elif isinstance(event, SnippetChecked):
-                await answer.add_verdict(event.verdict)
-            elif isinstance(event, RepairRound):
-                answer.note(f"repair round {event.round}: asked the model again about snippet {event.snippet_index + 1}")
-            elif isinstance(event, Failed):
-                job.failure = (event.message, event.hint)  # the engine's Done (with the error) follows
-            elif isinstance(event, Done):
-                await self._end(job, event.reply, follow)
-                return
-        if job.failure is not None and job.finished and not job.pump.has_final():
-            await self._end(job, None, follow)  # the worker failed before the engine could answer
-            return
-        if follow:
-            self.messages.follow()
-        self._live_stats(job)
+        self.post_message(ReplyFinished(job.id, reply))
 
-    async def _end(self, job: ReplyJob, reply: Reply | None, follow: bool) -> None:
-        # This runs inside the timer's task: stopping the timer first would cancel it mid-way.
-        timer, self._flush_timer = self._flush_timer, None
-        try:
-            if reply is not None:
-                await self._finish(job, reply)
-            else:
-                message, hint = job.failure or ("The reply failed.", None)
-                await self._fail(job, message, hint)
-        finally:
+    def _job_for(self, job_id: int) -> tuple[ReplyJob | None, AssistantMessage | None]:
+        job = self.job if self.job is not None and self.job.id == job_id else None
+        answer = job.answer if job is not None else None
+        if answer is None:
+            answer = next((m for m in self.messages.messages
+                           if isinstance(m, AssistantMessage) and m.job_id == job_id), None)
+        return job, answer
+
+    @on(ReplyFinished)
+    async def _reply_finished(self, event: ReplyFinished) -> None:
+        event.stop()
+        job, answer = self._job_for(event.job_id)
+        reply = event.reply
+        if reply.conversation_id is not None:
+            self.conversation_id = reply.conversation_id
+        if job is not None:
             self.job = None
-            if timer is not None:
-                timer.stop()
-            if follow:
-                self.messages.follow()
-
-    def _live_stats(self, job: ReplyJob) -> None:
-        pump = job.pump
-        if pump.first_chunk_at is not None:
-            elapsed = time.monotonic() - pump.first_chunk_at
-            if elapsed > 0.2:
-                self.status.update_info(tokens_per_second=pump.chunks / elapsed, tokens=pump.chunks)
-
-    async def _finish(self, job: ReplyJob, reply: Reply) -> None:
-        meta = reply.meta if isinstance(reply.meta, dict) else {}
-        conversation_id = meta.get("conversation_id", job.conversation_id)
-        if isinstance(conversation_id, int):
-            job.conversation_id = self.conversation_id = conversation_id
-        answer = job.answer
-        message_id = meta.get("message_id")
-        if isinstance(message_id, int):
-            answer.message_id = message_id
+        if answer is None:
+            return
+        await answer.finish(reply)
         if reply.error:
-            await answer.finish(reply)
             await answer.fail(reply.error, reply.error_hint)
-            self.notify(reply.error + (f"\n{reply.error_hint}" if reply.error_hint else ""), severity="error", timeout=10)
+            self.notify(reply.error + (f"\n{reply.error_hint}" if reply.error_hint else ""), severity="error",
+                        timeout=10)
             self.status.update_info(state="error")
-        else:
-            await answer.finish(reply)
-            stats = reply.stats
-            self.status.update_info(
-                state="cancelled" if reply.cancelled else "ready",
-                tokens_per_second=stats.tokens_per_second,
-                tokens=stats.tokens,
-                context_tokens=stats.context_tokens,
-                context_limit=stats.context_limit or self.status.info.context_limit,
-            )
-            failing = [v for v in reply.verdicts if v.status == "fails" and not v.quoted]
-            if failing:
-                self.notify(
-                    f"{len(failing)} snippet{'s' if len(failing) != 1 else ''} in this answer still fail; "
-                    "see the verdict under each block.",
-                    severity="warning",
-                )
+        elif job is not None:  # not a reply the user already cancelled
+            self._finished_stats(reply)
         self.refresh_backend()
         self.sidebar.current_id = self.conversation_id
         self.sidebar.reload()
 
-    async def _fail(self, job: ReplyJob, message: str, hint: str | None) -> None:
-        if job.conversation_id is not None:
-            self.conversation_id = job.conversation_id
-        await job.answer.fail(message, hint)
-        self.status.update_info(state="error")
-        self.notify(message + (f"\n{hint}" if hint else ""), severity="error", timeout=12)
+    def _finished_stats(self, reply: Reply) -> None:
+        stats = reply.stats
+        self.status.update_info(
+            state="cancelled" if reply.cancelled else "ready",
+            tokens_per_second=stats.tokens_per_second,
+            tokens=stats.tokens,
+            context_tokens=stats.context_tokens,
+            context_limit=stats.context_limit or self.status.info.context_limit,
+            offline=stats.offline,
+        )
+        failing = [v for v in reply.verdicts if v.status == "fails" and not v.quoted]
+        if failing:
+            self.notify(
+                f"{len(failing)} snippet{'s' if len(failing) != 1 else ''} in this answer still fail; "
+                "see the verdict under each block.",
+                severity="warning",
+            )
 
-    async def action_cancel(self) -> None:
+    @on(ReplyFailed)
+    async def _reply_failed(self, event: ReplyFailed) -> None:
+        event.stop()
+        job, answer = self._job_for(event.job_id)
+        if job is not None:
+            self.job = None
+        if answer is not None:
+            await answer.fail(event.message, event.hint)
+        self.status.update_info(state="error")
+        self.notify(event.message + (f"\n{event.hint}" if event.hint else ""), severity="error", timeout=12)
+
+    def action_cancel(self) -> None:
         job = self.job
         if job is None:
             if self.focused is not self.prompt:
                 self.prompt.focus()
             return
         job.cancel.cancel()
-        job.cancel_requested = True
-        self.status.update_info(state="cancelling…")
-        await job.answer.cancelled()
+        job.answer.cancel_now()
+        self._stopping = job.worker
+        self.job = None
+        self.status.update_info(state="cancelled")
+        self.prompt.focus()
 
     # --- conversations ----------------------------------------------------------------------------
 
     async def action_new_conversation(self) -> None:
         if self.job is not None:
-            await self.action_cancel()
+            self.action_cancel()
         self.conversation_id = None
         await self.messages.clear_messages(WELCOME)
         self.sidebar.current_id = None
@@ -433,12 +413,13 @@ class ChatScreen(Screen[None]):
         pending_user = ""
         recall: list[str] = []
         for turn in turns:
+            message: ChatMessage
             if turn.role == "user":
-                message: Any = UserMessage(turn.content, kind=turn.kind, first_number=number, message_id=turn.message_id)
+                message = UserMessage(turn.content, kind=turn.kind, first_number=number, message_id=turn.message_id)
                 pending_user = turn.content
                 recall.append(turn.content)
             elif turn.role == "assistant":
-                message = AssistantMessage(
+                answer = AssistantMessage(
                     turn.content,
                     kind=turn.kind,
                     first_number=number,
@@ -448,7 +429,8 @@ class ChatScreen(Screen[None]):
                     verdicts=turn.verdicts,
                     show_stats=self.services.config.ui.show_stats,
                 )
-                message.rating = turn.rating
+                answer.rating = turn.rating
+                message = answer
             else:
                 continue
             await messages.add(message)
@@ -461,7 +443,7 @@ class ChatScreen(Screen[None]):
         messages.scroll_end(animate=False)
         self.prompt.focus()
 
-    def _load_turns(self, conversation_id: int) -> list[Any] | None:
+    def _load_turns(self, conversation_id: int) -> list[Turn] | None:
         engine = self.services.engine
         try:
             if engine is not None:
@@ -481,6 +463,7 @@ class ChatScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
         sidebar.toggle_class("-hidden")
+        self._sidebar_chosen = not sidebar.has_class("-hidden")
         if sidebar.has_class("-hidden"):
             self.prompt.focus()
         else:
@@ -490,7 +473,9 @@ class ChatScreen(Screen[None]):
         sidebar = self.sidebar
         sidebar.remove_class("-hidden")
         if text:
-            sidebar.search(text)
+            found = sidebar.search(text)
+            if not found:
+                self.notify(f"No conversation matches {text!r}.", severity="warning")
         sidebar.query_one("#history-search").focus()
 
     def action_focus_input(self) -> None:
@@ -516,31 +501,36 @@ class ChatScreen(Screen[None]):
         if action == "copy":
             self.app.copy_to_clipboard(code)
             self.last_copied = code
-            lines = code.count("\n") + 1
+            lines = code.rstrip("\n").count("\n") + 1
             self.notify(f"Copied block [{block.number}] ({lines} line{'s' if lines != 1 else ''}).")
         elif action == "rerun":
-            block.set_verdict(None, block.expected_output)
-            self._recheck(block)
+            block.set_verdict(None)
+            self._recheck(block.number, block.code, block.index, block.segment.quoted)
         elif action == "send_fix":
             self.kinds.kind = "fix"
-            await self.send(f"Fix this code:\n\n```sno\n{code}\n```", "fix")
+            await self.send(f"Fix this code:\n\n{program_block(code, None)}", "fix")
         elif action == "open_validate":
-            self.synoema_app.open_validate(code)
+            self.post_message(OpenValidate(code))
 
     @work(thread=True, group="recheck", exit_on_error=False)
-    def _recheck(self, block: CodeBlock) -> None:
+    def _recheck(self, number: int, code: str, index: int, quoted: bool) -> None:
         try:
-            verdict: SnippetVerdict = self.services.ensure_engine().check_snippet(block.code)
+            verdict = self.services.ensure_engine().check_snippet(code, index=index, quoted=quoted)
         except Exception as exc:
             message, _hint = error_text(exc)
             self.app.call_from_thread(self.notify, f"Check failed: {message}", severity="error")
             return
-        verdict.quoted = block.segment.quoted
-        self.app.call_from_thread(self._rechecked, block, verdict)
+        self.post_message(Rechecked(number, verdict))
 
-    def _rechecked(self, block: CodeBlock, verdict: SnippetVerdict) -> None:
-        block.set_verdict(verdict, block.expected_output)
-        self.notify(f"Block [{block.number}]: {verdict.summary()}")
+    @on(Rechecked)
+    def _rechecked(self, event: Rechecked) -> None:
+        event.stop()
+        block = self.messages.block(event.number)
+        if block is None:
+            return
+        block.set_verdict(event.verdict)
+        shown = block.verdict or event.verdict
+        self.notify(f"Block [{block.number}]: {shown.summary()}")
 
     # --- rating, saving, export -------------------------------------------------------------------
 
@@ -548,6 +538,13 @@ class ChatScreen(Screen[None]):
     def _rate(self, event: AssistantMessage.Rate) -> None:
         event.stop()
         self.rate(event.message, event.rating)
+
+    def action_rate_last(self, rating: int) -> None:
+        answer = self.messages.last_answer()
+        if answer is None:
+            self.notify("No answer to rate yet.", severity="warning")
+            return
+        self.rate(answer, rating)
 
     def rate(self, answer: AssistantMessage, rating: int) -> None:
         if answer.streaming:
@@ -558,8 +555,8 @@ class ChatScreen(Screen[None]):
         if answer.message_id is not None:
             try:
                 engine = self.services.engine
-                if engine is not None and hasattr(engine, "rate"):
-                    stored = bool(engine.rate(answer.message_id, rating))
+                if engine is not None:
+                    stored = engine.rate(answer.message_id, rating)
                 elif self.services.history is not None:
                     self.services.history.rate(answer.message_id, rating)
                     stored = True
@@ -615,9 +612,11 @@ class ChatScreen(Screen[None]):
         self.app.call_from_thread(self._saved, answer, path, row_id)
 
     def _saved(self, answer: AssistantMessage, path: Path, row_id: str) -> None:
-        answer.saved_id = row_id
-        answer._paint_footer()
+        answer.mark_saved(row_id)
         self.notify(f"Saved {row_id} to {path}")
+
+    def action_export_markdown(self) -> None:
+        self.export_markdown(None)
 
     def export_markdown(self, target: str | None) -> None:
         history = self.services.history
@@ -628,7 +627,8 @@ class ChatScreen(Screen[None]):
             path = Path(target).expanduser()
         else:
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            path = self.services.config.dialogue_path().parent / "exports" / f"conversation-{self.conversation_id}-{stamp}.md"
+            folder = self.services.config.dialogue_path().parent / "exports"
+            path = folder / f"conversation-{self.conversation_id}-{stamp}.md"
         try:
             written = history.export_markdown_file(self.conversation_id, path)
         except Exception as exc:
@@ -636,3 +636,15 @@ class ChatScreen(Screen[None]):
             self.notify(f"Export failed: {message}", severity="error")
             return
         self.notify(f"Exported to {written}")
+
+    async def action_copy_last_block(self) -> None:
+        blocks = self.messages.blocks()
+        if not blocks:
+            self.notify("There is no code block yet.", severity="warning")
+            return
+        await self.block_action(blocks[-1], "copy")
+
+    async def send_to_chat(self, text: str, kind: str) -> None:
+        """Send `text` as `kind` (from the validate screen)."""
+        self.kinds.kind = kind
+        await self.send(text, kind)

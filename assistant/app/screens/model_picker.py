@@ -1,12 +1,15 @@
 """Pick the backend and model: offline, a local GGUF file, an OpenAI-compatible server, or transformers.
 
-For a server, "List models" asks it (`GET /models`) in a worker and fills the model list. The
-dialog only builds a `BackendConfig`; the app switches the engine and reports what happened.
+The fields shown are the chosen kind's own options (`assistant.backends.config`). "Use" checks the
+choice before switching (a GGUF file must exist, be a GGUF file and have metadata llama.cpp reads;
+a transformers model needs its directory), in a worker, and stays open with the reason when the
+check fails. For a server, "List models" asks it (`GET /models`) and fills the model list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +19,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select
 
 from assistant.app.services import error_text
-from assistant.backends.config import BackendConfig
+
+if TYPE_CHECKING:
+    from assistant.backends.config import BackendOptions
+    from assistant.config import BackendConfig
 
 DESCRIPTIONS = {
     "offline": "built-in answers from the compiler; no model needed",
@@ -24,30 +30,41 @@ DESCRIPTIONS = {
     "openai": "any OpenAI-compatible server (llama.cpp server, vLLM, Ollama…)",
     "hf": "a transformers model directory, with an optional LoRA adapter",
 }
-FIELDS = {
+# the options each kind shows, with their labels and placeholders; "list" is the server's model list
+FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "offline": (),
-    "gguf": ("model_path", "n_ctx"),
-    "openai": ("base_url", "model", "api_key_env", "list"),
-    "hf": ("model_path", "adapter_path"),
+    "gguf": (
+        ("model_path", "Model file (.gguf)", "~/models/synoema.gguf"),
+        ("n_ctx", "Context size (tokens)", "4096"),
+        ("n_gpu_layers", "Layers on the GPU (-1: all)", "0"),
+        ("chat_format", "Chat format (empty: the file's template)", ""),
+    ),
+    "openai": (
+        ("base_url", "Server base URL", "http://127.0.0.1:8080/v1"),
+        ("model", "Model name (empty: the server's default)", "model id"),
+        ("api_key_env", "Env var holding the API key", "OPENAI_API_KEY"),
+    ),
+    "hf": (
+        ("model_path", "Model directory", "~/models/synoema-hf"),
+        ("adapter_path", "LoRA adapter directory (optional)", ""),
+    ),
 }
+ALL_FIELDS = sorted({name for fields in FIELDS.values() for name, _, _ in fields})
 
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """What the user picked, and whether to write it to config.toml as the default."""
+    """What the user picked (checked), and whether to write it to config.toml as the default."""
 
-    config: BackendConfig
+    kind: str
+    options: BackendOptions
     remember: bool = False
 
 
 def backend_kinds() -> list[str]:
-    try:
-        from assistant.backends.registry import available_backends
+    from assistant.backends.registry import available_backends
 
-        kinds = available_backends()
-    except Exception:
-        kinds = ["gguf", "openai", "hf"]
-    return ["offline", *(k for k in kinds if k != "offline")]
+    return ["offline", *(k for k in available_backends() if k != "offline")]
 
 
 class ModelPicker(ModalScreen[ModelChoice | None]):
@@ -60,6 +77,7 @@ class ModelPicker(ModalScreen[ModelChoice | None]):
     ModelPicker Label.title { text-style: bold; }
     ModelPicker Label.note { color: $text-muted; margin-bottom: 1; }
     ModelPicker Label.field { margin-top: 1; color: $text-muted; }
+    ModelPicker #problem { color: $text-error; margin-top: 1; }
     ModelPicker #models { height: auto; max-height: 8; }
     ModelPicker .buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ModelPicker .buttons Button { margin-left: 1; }
@@ -72,28 +90,33 @@ class ModelPicker(ModalScreen[ModelChoice | None]):
         self.current = current
         self.current_label = current_label
 
+    def _value_of(self, name: str) -> str:
+        """A field's first value: the current kind's option, else another kind's that has it set."""
+        kinds = [self.current.kind, *(k for k in FIELDS if k != self.current.kind)]
+        for kind in kinds:
+            if kind in FIELDS and any(n == name for n, _, _ in FIELDS[kind]):
+                value = getattr(self.current.options_for(kind), name, None)
+                if value not in (None, ""):
+                    return str(value)
+        return ""
+
     def compose(self) -> ComposeResult:
         kinds = backend_kinds()
         kind = self.current.kind if self.current.kind in kinds else "offline"
+        labels = {name: (label, hint) for fields in FIELDS.values() for name, label, hint in fields}
         with Vertical():
             yield Label("Backend and model", classes="title")
             yield Label(f"now: {self.current_label or kind}", classes="note")
-            yield Select([(f"{k} — {DESCRIPTIONS.get(k, 'plugin')}", k) for k in kinds], value=kind, allow_blank=False, id="kind")
-            yield Label("Model file or directory", classes="field model_path")
-            yield Input(self.current.model_path or "", placeholder="~/models/synoema.gguf", id="model_path", classes="model_path")
-            yield Label("Context size (tokens)", classes="field n_ctx")
-            yield Input(str(self.current.n_ctx), id="n_ctx", classes="n_ctx", type="integer")
-            yield Label("Server base URL", classes="field base_url")
-            yield Input(self.current.base_url or "", placeholder="http://127.0.0.1:8080/v1", id="base_url", classes="base_url")
-            yield Label("Model name (empty: the server's default)", classes="field model")
-            yield Input(self.current.model or "", placeholder="model id", id="model", classes="model")
-            yield Label("Env var holding the API key", classes="field api_key_env")
-            yield Input(self.current.api_key_env or "", placeholder="OPENAI_API_KEY", id="api_key_env", classes="api_key_env")
+            yield Select([(f"{k} — {DESCRIPTIONS.get(k, 'plugin')}", k) for k in kinds], value=kind,
+                         allow_blank=False, id="kind")
+            for name in ALL_FIELDS:
+                label, hint = labels[name]
+                yield Label(label, classes=f"field {name}")
+                yield Input(self._value_of(name), placeholder=hint, id=name, classes=name)
             with Horizontal(classes="buttons list"):
                 yield Button("List models", id="list-models")
             yield OptionList(id="models", classes="list")
-            yield Label("LoRA adapter directory (optional)", classes="field adapter_path")
-            yield Input(self.current.adapter_path or "", id="adapter_path", classes="adapter_path")
+            yield Label("", id="problem")
             yield Checkbox("Save as the default in config.toml", id="remember")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
@@ -108,54 +131,64 @@ class ModelPicker(ModalScreen[ModelChoice | None]):
         return value if isinstance(value, str) else "offline"
 
     def _show_fields(self, kind: str) -> None:
-        wanted = set(FIELDS.get(kind, ("model_path", "base_url", "model")))
-        for name in ("model_path", "n_ctx", "base_url", "model", "api_key_env", "adapter_path", "list"):
+        wanted = {name for name, _, _ in FIELDS.get(kind, ())}
+        for name in ALL_FIELDS:
             for widget in self.query(f".{name}"):
                 widget.display = name in wanted
-        if "list" not in wanted:
-            self.query_one("#models", OptionList).display = False
+        for widget in self.query(".list"):
+            widget.display = kind == "openai" and widget.id != "models"
+        self.query_one("#models", OptionList).display = False
+        self._problem("")
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
         event.stop()
         self._show_fields(self._kind())
 
-    def _value(self, name: str) -> str | None:
-        text = self.query_one(f"#{name}", Input).value.strip()
-        return text or None
+    def _problem(self, text: str) -> None:
+        problem = self.query_one("#problem", Label)
+        problem.update(text)
+        problem.display = bool(text)
 
-    def build(self) -> BackendConfig:
-        """The config from the fields (raises BackendConfigError with a hint on bad values)."""
+    def build(self) -> tuple[str, BackendOptions]:
+        """The kind and its options from the fields (raises BackendConfigError with a hint on bad values)."""
+        from assistant.backends.registry import options_class
+
         kind = self._kind()
-        n_ctx_text = self._value("n_ctx") or str(self.current.n_ctx)
-        try:
-            n_ctx = int(n_ctx_text)
-        except ValueError:
-            n_ctx = self.current.n_ctx
-        fields = FIELDS.get(kind, ())
-        return BackendConfig(
-            kind=kind,
-            model_path=self._value("model_path") if "model_path" in fields else None,
-            base_url=self._value("base_url") if "base_url" in fields else None,
-            model=self._value("model") if "model" in fields else None,
-            api_key_env=self._value("api_key_env") or self.current.api_key_env,
-            n_ctx=n_ctx,
-            adapter_path=self._value("adapter_path") if "adapter_path" in fields else None,
-            n_threads=self.current.n_threads,
-            timeout=self.current.timeout,
-            retries=self.current.retries,
-        )
+        specs = {spec.name: spec for spec in options_class(kind).specs()}
+        values: dict[str, Any] = {}
+        for name, _, _ in FIELDS.get(kind, ()):
+            text = self.query_one(f"#{name}", Input).value.strip()
+            if text or specs[name].optional:
+                values[name] = text or None
+        base = self.current.options_for(kind) if kind == self.current.kind else options_class(kind)()
+        return kind, base.merged(values, from_text=True)
 
     @on(Button.Pressed, "#use")
     def _use(self, event: Button.Pressed) -> None:
         event.stop()
         try:
-            config = self.build()
+            kind, options = self.build()
         except Exception as exc:
             message, hint = error_text(exc)
-            self.notify(message + (f"\n{hint}" if hint else ""), severity="error")
+            self._problem(message + (f"\n{hint}" if hint else ""))
             return
-        self.dismiss(ModelChoice(config, self.query_one("#remember", Checkbox).value))
+        self._problem("checking…")
+        self._check(kind, options, self.query_one("#remember", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="check-model", exit_on_error=False)
+    def _check(self, kind: str, options: BackendOptions, remember: bool) -> None:
+        """Worker: validate the choice; dismiss only when it can start."""
+        if kind != "offline":
+            try:
+                from assistant.backends.registry import check_backend
+
+                check_backend(kind, options)
+            except Exception as exc:
+                message, hint = error_text(exc)
+                self.app.call_from_thread(self._problem, message + (f"\n{hint}" if hint else ""))
+                return
+        self.app.call_from_thread(self.dismiss, ModelChoice(kind, options, remember))
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self, event: Button.Pressed) -> None:
@@ -169,22 +202,23 @@ class ModelPicker(ModalScreen[ModelChoice | None]):
     def _list_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         try:
-            config = self.build()
+            kind, options = self.build()
         except Exception as exc:
             message, hint = error_text(exc)
-            self.notify(message + (f"\n{hint}" if hint else ""), severity="error")
+            self._problem(message + (f"\n{hint}" if hint else ""))
             return
         self.notify("Asking the server for its models…")
-        self._list_models(config)
+        self._list_models(kind, options)
 
     @work(thread=True, exclusive=True, group="list-models", exit_on_error=False)
-    def _list_models(self, config: BackendConfig) -> None:
+    def _list_models(self, kind: str, options: BackendOptions) -> None:
         try:
-            from assistant.backends.openai_compat import OpenAIBackend
+            from assistant.backends.registry import create_backend
 
-            backend = OpenAIBackend(config)
+            backend = create_backend(kind, options)
             try:
-                models = backend.list_models()
+                lister = getattr(backend, "list_models", None)
+                models = list(lister()) if callable(lister) else []
             finally:
                 backend.close()
         except Exception as exc:

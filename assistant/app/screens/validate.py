@@ -1,8 +1,10 @@
 """The validate screen: an editor checked as you type, diagnostics with lines, signatures, output, repair.
 
-Checks are debounced (a pause in typing starts one) and run in a thread worker; each result
-carries the edit generation it was computed for, so a slow check can never paint over the
-result of newer text. Repair replaces the text as one undoable edit and lists every change.
+Checks are debounced (a pause in typing starts one) and run in a thread worker; each result carries
+the edit generation it was computed for, so a slow check can never paint over the result of newer
+text. Every panel is painted from the verdict of the current text only: an edit marks them all
+stale, an empty editor clears them, a repair from an older text is dropped. A repair is applied
+(as one undoable edit) only when the repaired program checks; a run stopped by a limit says so.
 """
 
 from __future__ import annotations
@@ -17,13 +19,37 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from assistant.app.events import SendToChat
 from assistant.app.keys import VALIDATE_KEYS
 from assistant.app.services import Services, error_text
-from assistant.app.verdicts import STYLES, describe
+from assistant.app.widgets.code_block import STYLES
 from assistant.app.widgets.editor import SynoemaEditor
-from assistant.engine.types import DiagnosticInfo, SnippetVerdict
+from assistant.verdict import DiagnosticInfo, Verdict
+from synoema.fences import program_block
 
 DEBOUNCE_SECONDS = 0.3
+
+
+def output_panel(verdict: Verdict) -> Content:
+    """What the program printed, or why it did not run (a limit that stopped it, the errors, no main)."""
+    if verdict.status == "runs":
+        return Content(verdict.stdout.rstrip("\n") or "(prints nothing)")
+    if verdict.run_skipped:
+        return Content.styled(f"not run here: {verdict.run_skipped}", "$text-muted")
+    if verdict.status in ("types", "parses"):
+        return Content.styled("not run: no `main` (definitions are type-checked only)", "$text-muted")
+    error = verdict.first_error
+    if verdict.failed_stage == "run":
+        stopped = verdict.stopped_by
+        if stopped is not None:
+            words = {"time": "stopped: it ran out of time", "memory": "stopped: it ran out of memory",
+                     "output": "stopped: it printed too much", "depth": "stopped: the recursion went too deep"}
+            why = f" ({error.message})" if error is not None else ""
+            return Content.styled(f"{words.get(stopped, 'stopped by a limit')}{why}", "$text-error")
+        printed = f"\nbefore that it printed:\n{verdict.stdout.rstrip(chr(10))}" if verdict.stdout.strip() else ""
+        failed = error.headline() if error is not None else "it failed"
+        return Content.styled(f"the run failed: {failed}{printed}", "$text-error")
+    return Content.styled("not run: fix the errors first", "$text-muted")
 
 
 def diagnostic_option(index: int, diag: DiagnosticInfo) -> Option:
@@ -74,9 +100,10 @@ class ValidateScreen(Screen[None]):
         self.services = services
         self.initial_code = code
         self.generation = 0
-        self.verdict: SnippetVerdict | None = None
+        self.verdict: Verdict | None = None
         self.checked_generation = -1
         self._debounce: Timer | None = None
+        self._repairing = False  # the text is being replaced by a repair: keep its panel
         self.repair_notes: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -95,7 +122,7 @@ class ValidateScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._paint_empty()
+        self._clear_panels()
         if self.initial_code.strip():
             self.check_now()
 
@@ -106,8 +133,6 @@ class ValidateScreen(Screen[None]):
     def load(self, code: str) -> None:
         """Replace the editor's text (e.g. a block sent from the chat) and check it."""
         self.editor.load_text(code)
-        self.repair_notes = []
-        self.query_one("#repairs", Static).update("")
         self.check_now()
 
     # --- checking ---------------------------------------------------------------------------------
@@ -116,15 +141,22 @@ class ValidateScreen(Screen[None]):
     def _changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self.generation += 1
+        if not self._repairing:
+            self.repair_notes = []
+            self.query_one("#repairs", Static).update("")  # repairs were about the old text
+        self._repairing = False
         if self._debounce is not None:
             self._debounce.stop()
+        if not self.editor.text.strip():
+            self._clear_panels()  # nothing to check: nothing of the old text stays on screen
+            return
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.check_now, name="check-debounce")
         self._paint_title(pending=True)
 
     def check_now(self) -> None:
         code = self.editor.text
         if not code.strip():
-            self._paint_empty()
+            self._clear_panels()
             return
         self._check(code, self.generation)
 
@@ -142,7 +174,7 @@ class ValidateScreen(Screen[None]):
         if generation == self.generation:
             self.notify(f"Check failed: {message}" + (f"\n{hint}" if hint else ""), severity="error")
 
-    def show_verdict(self, generation: int, verdict: SnippetVerdict) -> None:
+    def show_verdict(self, generation: int, verdict: Verdict) -> None:
         if generation != self.generation:
             return
         self.verdict = verdict
@@ -159,20 +191,14 @@ class ValidateScreen(Screen[None]):
         self.query_one("#signatures", Static).update(
             Content(signatures) if signatures else Content.styled("none inferred", "$text-muted")
         )
-        if verdict.status == "runs":
-            output: Content = Content(verdict.output.rstrip("\n") or "(prints nothing)")
-        elif verdict.status in ("types", "parses"):
-            output = Content.styled("not run: no `main` (definitions are type-checked only)", "$text-muted")
-        else:
-            output = Content.styled("not run: fix the errors first", "$text-muted")
-        self.query_one("#output", Static).update(output)
+        self.query_one("#output", Static).update(output_panel(verdict))
 
     def _paint_title(self, pending: bool = False) -> None:
         verdict = self.verdict
         if verdict is None:
             self._paint_empty()
             return
-        lines = describe(verdict)
+        lines = verdict.describe()
         head = Content.styled(lines.headline, f"bold {STYLES.get(lines.status, '')}")
         state = Content.styled("   checking…" if pending else "", "italic $text-muted")
         count = len([d for d in verdict.diagnostics if d.severity == "error"])
@@ -183,6 +209,18 @@ class ValidateScreen(Screen[None]):
         self.query_one("#verdict", Static).update(
             Content.assemble("Validate · ", Content.styled("type or paste Synoema; it is checked as you type", "$text-muted"))
         )
+
+    def _clear_panels(self) -> None:
+        """No text: every panel empty, the gutter clean, no verdict kept."""
+        self.verdict = None
+        self.checked_generation = self.generation
+        self._paint_empty()
+        diagnostics = self.query_one("#diagnostics", OptionList)
+        diagnostics.clear_options()
+        self.editor.set_marks({})
+        for name in ("#signatures", "#output", "#repairs"):
+            self.query_one(name, Static).update("")
+        self.repair_notes = []
 
     @on(OptionList.OptionSelected, "#diagnostics")
     def _jump(self, event: OptionList.OptionSelected) -> None:
@@ -214,36 +252,44 @@ class ValidateScreen(Screen[None]):
     @work(thread=True, group="repair", exclusive=True, exit_on_error=False)
     def _repair(self, code: str, generation: int) -> None:
         try:
-            fixed, notes, verdict = self.services.ensure_engine().repair_snippet(code)
+            verdict = self.services.ensure_engine().repair_snippet(code)
         except Exception as exc:
             message, hint = error_text(exc)
             self.app.call_from_thread(self._repair_failed, message, hint)
             return
-        self.app.call_from_thread(self._repaired, generation, code, fixed, list(notes), verdict)
+        self.app.call_from_thread(self._repaired, generation, code, verdict)
 
     def _repair_failed(self, message: str, hint: str | None) -> None:
         self.query_one("#repairs", Static).update("")
         self.notify(f"Repair failed: {message}" + (f"\n{hint}" if hint else ""), severity="error")
 
-    def _repaired(self, generation: int, before: str, fixed: str, notes: list[str], verdict: SnippetVerdict) -> None:
+    def _repaired(self, generation: int, before: str, verdict: Verdict) -> None:
         repairs = self.query_one("#repairs", Static)
         if generation != self.generation or self.editor.text != before:
             repairs.update(Content.styled("the text changed while repairing; press Ctrl+R again", "$text-warning"))
             return
-        if fixed == before:
+        repair = verdict.repair
+        if repair is None:
             message = "nothing to repair: it already checks" if verdict.ok else "no rule applies; see the diagnostics"
             repairs.update(Content.styled(message, "$text-muted"))
             return
-        editor = self.editor
-        editor.replace(fixed, (0, 0), editor.document.end)
-        self.repair_notes = notes
+        notes = list(repair.notes)
         body = [Content.styled(f"• {note}", "") for note in notes] or [Content("• rewritten")]
-        outcome = Content.styled(
-            "✓ now checks" if verdict.ok else "✗ still failing; see the diagnostics",
-            "$text-success" if verdict.ok else "$text-error",
-        )
-        repairs.update(Content("\n").join([*body, outcome, Content.styled("Ctrl+Z undoes the repair", "$text-muted")]))
-        self.notify(f"Repaired with {len(notes)} edit{'s' if len(notes) != 1 else ''}.")
+        if not verdict.ok:  # a repair that does not make it check is shown, never applied
+            error = verdict.first_error
+            still = f"✗ with these edits it still fails ({error.headline()}); nothing was changed" if error else \
+                "✗ with these edits it still fails; nothing was changed"
+            repairs.update(Content("\n").join([Content.styled("tried:", "$text-muted"), *body,
+                                                Content.styled(still, "$text-error")]))
+            self.notify("No repair makes this code check; see the diagnostics.", severity="warning")
+            return
+        self._repairing = True
+        editor = self.editor
+        editor.replace(verdict.code, (0, 0), editor.document.end)
+        self.repair_notes = notes
+        repairs.update(Content("\n").join([*body, Content.styled("✓ now checks", "$text-success"),
+                                            Content.styled("Ctrl+Z undoes the repair", "$text-muted")]))
+        self.notify(f"Repaired with {len(notes)} edit{'s' if len(notes) != 1 else ''}; it now checks.")
 
     def action_send_to_chat(self) -> None:
         code = self.editor.text
@@ -251,5 +297,4 @@ class ValidateScreen(Screen[None]):
             self.notify("Nothing to send.", severity="warning")
             return
         kind = "explain" if self.verdict is not None and self.verdict.ok else "fix"
-        self.app.pop_screen()
-        self.app.call_later(self.app.send_to_chat, f"```sno\n{code.rstrip()}\n```", kind)  # type: ignore[attr-defined]
+        self.post_message(SendToChat(program_block(code, None), kind))

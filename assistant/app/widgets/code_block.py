@@ -1,22 +1,24 @@
 """A numbered, highlighted code block with its verdict row and actions underneath.
 
 The block is focusable: c copies, r re-runs the check, f sends it to fix, v opens it in the
-validate screen; the same actions are links in the verdict row for the mouse. Actions are
-posted as `CodeBlock.Action` and carried out by the chat screen, which owns the engine.
+validate screen; the same actions are links in the header for the mouse. Actions are posted as
+`CodeBlock.Action` and carried out by the chat screen, which owns the engine. Code scrolls
+sideways instead of wrapping: in a layout-sensitive language a wrapped line reads as two.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from assistant.app.fences import Segment
 from assistant.app.keys import BLOCK_KEYS, bindings
-from assistant.app.verdicts import STYLES, describe
-from assistant.engine.types import SnippetVerdict
+from assistant.verdict import Verdict
+from synoema.snippets import Segment
 
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("copy", "copy"),
@@ -24,6 +26,13 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("send_fix", "fix"),
     ("open_validate", "validate"),
 )
+STYLES = {
+    "runs": "$text-success",
+    "types": "$text-success",
+    "parses": "$text-warning",
+    "fails": "$text-error",
+    "skipped": "$text-muted",
+}
 
 
 def highlighted(code: str, language: str) -> Content:
@@ -31,7 +40,8 @@ def highlighted(code: str, language: str) -> Content:
     from textual.highlight import highlight  # Pygments loads with the first code block
 
     _register_lexer()
-    return highlight(code or " ", language=language or "text")
+    lang = "sno" if language in ("sno", "synoema") else (language or "text")
+    return highlight(code.rstrip("\n") or " ", language=lang)
 
 
 _registered = False
@@ -47,30 +57,26 @@ def _register_lexer() -> None:
         _registered = True
 
 
-def action_links() -> Content:
-    return Content("  ").join(Content.from_markup(f"[@click={action}]{label}[/]") for action, label in ACTIONS)
+def action_links(with_verdict: bool) -> Content:
+    shown = ACTIONS if with_verdict else ACTIONS[:1]
+    return Content("  ").join(Content.from_markup(f"[@click={action}]{label}[/]") for action, label in shown)
 
 
-def verdict_content(verdict: SnippetVerdict | None, *, closed: bool, expected_output: str | None) -> Content:
-    """The verdict row: status headline, then detail lines and whether the output block is right."""
+def verdict_content(verdict: Verdict | None, *, closed: bool) -> Content:
+    """The verdict row: status headline, then detail lines (signatures, output, hints, repairs)."""
     if verdict is None:
         return Content.styled("… checking" if closed else "… writing", "$text-muted italic")
-    lines = describe(verdict)
+    lines = verdict.describe()
     rows = [Content.styled(lines.headline, f"bold {STYLES.get(lines.status, '')}")]
-    rows.extend(Content.styled(f"  {line}", "$text-muted") for line in lines.details)
-    matched = verdict.output_matched
-    if matched is None and expected_output is not None and verdict.status == "runs":
-        matched = verdict.output.strip() == expected_output.strip()
-    if matched is not None:
-        if not matched:
-            rows.append(Content.styled("  ✗ the answer's output block differs from what the program prints", "$text-error"))
-        else:
-            rows.append(Content.styled("  ✓ output block matches what the program prints", "$text-success"))
+    for line in lines.details:
+        style = "$text-success" if line.startswith("✓") else "$text-error" if line.startswith("✗") else "$text-muted"
+        rows.append(Content.styled(f"  {line}", style))
     return Content("\n").join(rows)
 
 
 class CodeBlock(Vertical, can_focus=True):
-    """One fenced block of a message; `number` is conversation-wide, used by `/copy N`."""
+    """One block of a message; `number` is conversation-wide (the message's first number plus the
+    block's index from `synoema.snippets`), used by `/copy N`."""
 
     DEFAULT_CSS = """
     CodeBlock {
@@ -83,7 +89,8 @@ class CodeBlock(Vertical, can_focus=True):
         &.-fails { border-left: wide $error 70%; }
         &.-ok { border-left: wide $success 60%; }
         & > .block-header { color: $text-muted; height: 1; }
-        & > .block-code { height: auto; overflow-x: auto; }
+        & > .block-scroll { height: auto; overflow-x: auto; overflow-y: hidden; scrollbar-size-horizontal: 1; }
+        & > .block-scroll > .block-code { width: auto; height: auto; }
         & > .block-verdict { height: auto; margin-top: 1; }
     }
     """
@@ -102,58 +109,74 @@ class CodeBlock(Vertical, can_focus=True):
         super().__init__()
         self.segment = segment
         self.number = number
-        self.verdict: SnippetVerdict | None = None
-        self.expected_output: str | None = None
+        self.verdict: Verdict | None = None
+        self.output_text: str | None = None  # the ```output block shown right under it, if any
         self.with_verdict = with_verdict
         self.verdict_plain = ""
         self._header = VerdictRow(classes="block-header")
         self._code = Static(classes="block-code")
         self._verdict = VerdictRow(classes="block-verdict")
+        self._painted = False  # on_mount has painted it: later changes repaint at once
 
     @property
     def code(self) -> str:
-        return self.segment.text
+        return self.segment.code
+
+    @property
+    def index(self) -> int:
+        return self.segment.index
 
     def compose(self) -> ComposeResult:
         yield self._header
-        yield self._code
+        with ScrollableContainer(classes="block-scroll"):
+            yield self._code
         if self.with_verdict:
             yield self._verdict
 
     def on_mount(self) -> None:
+        self._painted = True
         self._paint_header()
-        self._code.update(highlighted(self.segment.text, self.segment.language))
+        self._code.update(highlighted(self.segment.code, self.segment.lang))
         self._paint_verdict()
 
     def _paint_header(self) -> None:
-        tag = self.segment.info or "code"
+        tag = self.segment.info or ("sno" if self.segment.is_synoema else "code")
         note = "  (your code, quoted)" if self.segment.quoted else ""
-        links = ("    ", action_links()) if self.with_verdict else ("    ", Content.from_markup("[@click=copy]copy[/]"))
-        self._header.update(Content.assemble(Content.styled(f"[{self.number}] ", "bold $accent"), tag, note, *links))
+        self._header.update(Content.assemble(
+            Content.styled(f"[{self.number}] ", "bold $accent"), tag, note, "    ", action_links(self.with_verdict)
+        ))
 
     def _paint_verdict(self) -> None:
-        if not self.with_verdict:
+        if not self.with_verdict or not self._painted:
             return
-        content = verdict_content(self.verdict, closed=self.segment.closed, expected_output=self.expected_output)
+        content = verdict_content(self.verdict, closed=self.segment.closed)
         self.verdict_plain = content.plain
         self._verdict.update(content)
         self.set_class(self.verdict is not None and self.verdict.status == "fails", "-fails")
         self.set_class(self.verdict is not None and self.verdict.ok, "-ok")
 
     def update_segment(self, segment: Segment) -> None:
-        changed_code = segment.text != self.segment.text
+        changed_code = segment.code != self.segment.code
         changed_state = segment.closed != self.segment.closed or segment.info != self.segment.info
         self.segment = segment
-        if changed_code:
-            self._code.update(highlighted(segment.text, segment.language))
-        if changed_state:
+        if changed_code and self._painted:
+            self._code.update(highlighted(segment.code, segment.lang))
+        if changed_state and self._painted:
             self._paint_header()
             self._paint_verdict()
 
-    def set_verdict(self, verdict: SnippetVerdict | None, expected_output: str | None = None) -> None:
+    def set_verdict(self, verdict: Verdict | None) -> None:
+        """Show `verdict`, beside the output block this block shows (what the user can compare)."""
+        if verdict is not None and self.output_text is not None:
+            verdict = verdict.with_output_block(self.output_text)
         self.verdict = verdict
-        self.expected_output = expected_output
         self._paint_verdict()
+
+    def set_output(self, text: str | None) -> None:
+        """The ```output block right under this one (None: there is none)."""
+        self.output_text = text
+        if self.verdict is not None:
+            self.set_verdict(replace(self.verdict, expected_output=text))
 
     def verdict_text(self) -> str:
         """The verdict row as plain text (for tests and the end-to-end check)."""
@@ -197,7 +220,7 @@ class VerdictRow(Static):
 
 
 class OutputBlock(Static):
-    """A program's output block as the answer wrote it (checked against the verdict above)."""
+    """A program's output block as the answer shows it (the verdict above compares it)."""
 
     DEFAULT_CSS = """
     OutputBlock { height: auto; margin: 0 0 1 0; padding: 0 1; color: $text-muted; border-left: wide $secondary 30%; }
@@ -212,4 +235,4 @@ class OutputBlock(Static):
 
     def update_segment(self, segment: Segment) -> None:
         self.segment = segment
-        self.update(Content.assemble(Content.styled("output\n", "italic"), segment.text or " "))
+        self.update(Content.assemble(Content.styled("output\n", "italic"), segment.text.rstrip("\n") or " "))

@@ -12,15 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from assistant.app.keys import KIND_KEYS
-
-KINDS: tuple[str, ...] = tuple(KIND_KEYS)
-TIPS: dict[str, str] = {
-    "explain": "what the code does, with every inferred type",
-    "fix": "compile your code, find the error, propose a fix",
-    "ask": "a question about the language",
-    "review": "idioms, partial functions, cheaper rewrites",
-    "write": "a program from a task description",
-}
+from assistant.kinds import KINDS, TIPS, Kind
 
 
 class KindSelector(Static):
@@ -38,15 +30,22 @@ class KindSelector(Static):
             self.kind = kind
 
     def render(self) -> Content:
+        """`F2 explain F3 fix …`, then the current kind's tip when the row has room (80 columns need
+        the short labels: the tip goes first, then the key names)."""
+        width = self.content_size.width or 120
+        full = sum(len(f" {KIND_KEYS[k].upper()} {k} ") for k in KINDS)
+        with_keys = full <= width
         parts: list[Content] = []
         for name in KINDS:
-            key = KIND_KEYS[name].upper()
-            label = f" {key} {name} "
+            label = f" {KIND_KEYS[name].upper()} {name} " if with_keys else f" {name} "
             if name == self.kind:
                 parts.append(Content.styled(label, "bold reverse $accent"))
             else:
                 parts.append(Content.from_markup(f"[@click=select('{name}')]{label}[/]"))
-        parts.append(Content.styled(f"  {TIPS.get(self.kind, '')}", "italic $text-muted"))
+        tip = TIPS.get(Kind(self.kind), "") if self.kind in KINDS else ""
+        used = sum(len(p.plain) for p in parts)
+        if tip and used + 2 + len(tip) <= width:
+            parts.append(Content.styled(f"  {tip}", "italic $text-muted"))
         return Content("").join(parts)
 
     def watch_kind(self, old: str, new: str) -> None:

@@ -1,42 +1,40 @@
-"""Chat messages: prose as Markdown, each fence as its own block, verdicts under Synoema blocks.
+"""Chat messages: prose as Markdown, each block as its own widget, verdicts under Synoema blocks.
 
-A message body is re-split on every streaming flush and diffed against the widgets it already
-has, so growing text only touches the last segment: earlier blocks keep their widgets (and
-their focus and verdicts), and the Markdown of the growing paragraph is appended to, not rebuilt.
+A message's parts come from the one scanner (`synoema.snippets`), so a block's number and its
+verdict's `index` always agree. A streaming answer lays out each segment once, as soon as the
+scanner says it is complete; only its unfinished end (`Tail`) is repainted as text arrives. When
+the answer is done, its final text (repaired code, real output blocks) is aligned with what is
+already on screen and only the blocks that changed are touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
-from assistant.app.fences import Segment, split_message
 from assistant.app.keys import MESSAGE_KEYS, bindings
-from assistant.app.verdicts import assign
+from assistant.app.streaming import FLUSH_INTERVAL, EventPump
 from assistant.app.widgets.code_block import CodeBlock, OutputBlock
-from assistant.app.widgets.live import LivePart, live_plan
-from assistant.engine.types import Reply, SnippetVerdict
+from assistant.app.widgets.live import Tail
+from assistant.app.widgets.prose import Prose
+from assistant.engine.types import Done, Failed, RepairRound, Reply, SnippetChecked, TextChunk
+from assistant.verdict import Verdict
+from synoema.snippets import Segment, SegmentStream, block_count, output_after, segments
 
 RATING_LABELS = {1: "rated helpful", 0: "rated neutral", -1: "rated unhelpful"}
 
 
-def _fits(widget: Widget, segment: Segment) -> bool:
-    if segment.kind == "prose":
-        return type(widget).__name__ == "Prose"
-    if segment.is_output:
-        return isinstance(widget, OutputBlock)
-    return isinstance(widget, CodeBlock)
-
-
 class MessageBody(Vertical):
-    """The segments of one message; `first_number` numbers its code blocks conversation-wide."""
+    """The parts of one message; `first_number` numbers its blocks conversation-wide."""
 
     DEFAULT_CSS = """
     MessageBody { height: auto; }
@@ -46,83 +44,139 @@ class MessageBody(Vertical):
         super().__init__()
         self.first_number = first_number
         self.with_verdicts = with_verdicts
-        self.parts: list[Widget] = []
-        self.live: list[LivePart] = []
+        self.entries: list[tuple[Segment, Widget]] = []  # committed segments and the widget showing each
+        self.verdicts: dict[int, Verdict] = {}
+        self.tail: Tail | None = None
 
     @property
     def blocks(self) -> list[CodeBlock]:
-        return [w for w in self.parts if isinstance(w, CodeBlock)]
+        return [w for w in self.children if isinstance(w, CodeBlock)]
 
-    def _new(self, segment: Segment, number: int) -> Widget:
-        if segment.kind == "prose":
-            from assistant.app.widgets.prose import Prose  # Markdown (markdown-it) loads on first use
-
-            return Prose(segment)
-        if segment.is_output:
+    def _widget_for(self, segment: Segment) -> Widget:
+        if segment.kind == "output":
             return OutputBlock(segment)
-        return CodeBlock(segment, number, with_verdict=self.with_verdicts and segment.is_synoema)
+        block = CodeBlock(segment, self.first_number + segment.index,
+                          with_verdict=self.with_verdicts and segment.is_synoema)
+        if segment.index in self.verdicts:
+            block.verdict = self.verdicts[segment.index]
+        return block
 
-    async def show(self, text: str, *, streaming: bool, verdicts: Sequence[SnippetVerdict] = ()) -> None:
-        segments = split_message(text, streaming=streaming)
-        if streaming and self.with_verdicts:
-            await self._show_live(segments, verdicts)
-            return
-        if self.live:
-            await self.remove_children(self.live)
-            self.live = []
-        keep = 0
-        while keep < min(len(segments), len(self.parts)) and _fits(self.parts[keep], segments[keep]):
-            keep += 1
-        stale = self.parts[keep:]
-        self.parts = self.parts[:keep]
-        if stale:
-            await self.remove_children(stale)
-        number = self.first_number
+    def _layout(self, found: Sequence[Segment], last: Widget | None) -> tuple[list[Widget], list[Prose]]:
+        """Widgets for `found` (prose joins the last group while it has room); groups to repaint."""
         fresh: list[Widget] = []
-        for index, segment in enumerate(segments):
-            if index < keep:
-                widget = self.parts[index]
-                if type(widget).__name__ == "Prose":
-                    await widget.update_segment(segment)  # type: ignore[attr-defined]
-                elif isinstance(widget, CodeBlock | OutputBlock):
-                    widget.update_segment(segment)
-            else:
-                widget = self._new(segment, number)
-                fresh.append(widget)
-                self.parts.append(widget)
-            if segment.kind == "code" and not segment.is_output:
-                number += 1
-        if fresh:
-            await self.mount_all(fresh)
-        if self.with_verdicts:
-            self._place_verdicts(segments, verdicts)
-
-    async def _show_live(self, segments: list[Segment], verdicts: Sequence[SnippetVerdict]) -> None:
-        """While streaming: a plain LivePart per segment instead of Markdown and block widgets."""
-        if self.parts:
-            await self.remove_children(self.parts)
-            self.parts = []
-        plan = live_plan(segments, verdicts, self.first_number)
-        fresh = [LivePart() for _ in range(len(plan) - len(self.live))]
-        self.live.extend(fresh)
-        for part, (segment, number, verdict) in zip(self.live, plan):
-            part.show(segment, number, verdict)
-        if fresh:
-            await self.mount_all(fresh)
-        if len(self.live) > len(plan):
-            stale, self.live = self.live[len(plan) :], self.live[: len(plan)]
-            await self.remove_children(stale)
-
-    def _place_verdicts(self, segments: list[Segment], verdicts: Sequence[SnippetVerdict]) -> None:
-        placed = assign(segments, verdicts)
-        for index, widget in enumerate(self.parts):
-            if not isinstance(widget, CodeBlock) or not widget.with_verdict:
+        grown: list[Prose] = []
+        for segment in found:
+            if segment.kind == "prose":
+                group = fresh[-1] if fresh else last
+                if isinstance(group, Prose) and not group.full:
+                    group.add(segment)
+                    if group not in fresh and group not in grown:
+                        grown.append(group)
+                else:
+                    group = Prose([segment])
+                    fresh.append(group)
+                self.entries.append((segment, group))
                 continue
-            following = segments[index + 1] if index + 1 < len(segments) else None
-            expected = following.text if following is not None and following.is_output else None
-            verdict = placed.get(index)
-            if verdict is not widget.verdict or expected != widget.expected_output:
-                widget.set_verdict(verdict, expected)
+            widget = self._widget_for(segment)
+            self.entries.append((segment, widget))
+            fresh.append(widget)
+        return fresh, grown
+
+    def _link_outputs(self) -> None:
+        """Tell each Synoema block which ```output block it shows (what its verdict compares)."""
+        found = [s for s, _ in self.entries]
+        by_start = {s.start: w for s, w in self.entries}
+        for segment in found:
+            block = by_start.get(segment.start)
+            if isinstance(block, CodeBlock) and block.with_verdict:
+                shown = output_after(found, segment)
+                text = shown.text if shown is not None else None
+                if text != block.output_text:
+                    block.set_output(text)
+
+    async def show(self, text: str, verdicts: Sequence[Verdict] = ()) -> None:
+        """Lay out a whole message at once (history, user messages)."""
+        await self.remove_children()
+        self.entries, self.tail = [], None
+        self.verdicts = {v.index: v for v in verdicts}
+        fresh, _ = self._layout(segments(text), None)
+        if fresh:
+            await self.mount_all(fresh)
+        self._link_outputs()
+
+    async def extend(self, found: Sequence[Segment], tail: Segment | None, tail_number: int) -> None:
+        """Lay out newly completed segments once, then repaint the unfinished end."""
+        if found:
+            last = self.entries[-1][1] if self.entries else None
+            fresh, grown = self._layout(found, last)
+            for group in grown:
+                group.repaint()
+            if fresh and self.tail is not None:
+                await self.mount_all(fresh, before=self.tail)
+            elif fresh:
+                await self.mount_all(fresh)
+            if any(s.kind == "output" for s in found):
+                self._link_outputs()
+        if tail is not None and self.tail is None:
+            self.tail = Tail()
+            await self.mount(self.tail)
+        if self.tail is not None:
+            self.tail.show(tail, tail_number)
+
+    async def drop_tail(self) -> None:
+        if self.tail is not None:
+            tail, self.tail = self.tail, None
+            await tail.remove()
+
+    async def sync(self, text: str, verdicts: Sequence[Verdict]) -> None:
+        """Align the final text with what is shown: keep what is equal, update changed blocks,
+        add or remove output blocks; anything else lays the message out again."""
+        await self.drop_tail()
+        self.verdicts = {v.index: v for v in verdicts}
+        final = segments(text)
+        old = self.entries
+
+        def shape(found: Sequence[Segment]) -> list[tuple[str, str]]:
+            return [(s.kind, s.text if s.kind == "prose" else "") for s in found if s.kind != "output"]
+
+        if shape([s for s, _ in old]) != shape(final):
+            await self.show(text, verdicts)  # more changed than block bodies: not an edit the engine makes
+            return
+        entries: list[tuple[Segment, Widget]] = []
+        i = 0
+        for segment in final:
+            while i < len(old) and old[i][0].kind == "output" and segment.kind != "output":
+                await old[i][1].remove()  # an output block the final text no longer has
+                i += 1
+            if i < len(old) and old[i][0].kind == segment.kind:
+                widget = old[i][1]
+                if isinstance(widget, CodeBlock | OutputBlock):
+                    widget.update_segment(segment)
+                entries.append((segment, widget))
+                i += 1
+                continue
+            widget = self._widget_for(segment)  # an output block the engine added
+            anchor = old[i][1] if i < len(old) else None
+            if anchor is not None:
+                await self.mount(widget, before=anchor)
+            else:
+                await self.mount(widget)
+            entries.append((segment, widget))
+        for _, widget in old[i:]:
+            await widget.remove()
+        for group in {w for _, w in entries if isinstance(w, Prose)}:
+            group.segments = [s for s, w in entries if w is group]
+        self.entries = entries
+        self._link_outputs()
+        for verdict in verdicts:
+            self.place(verdict)
+
+    def place(self, verdict: Verdict) -> None:
+        """Show `verdict` under the block with its index."""
+        self.verdicts[verdict.index] = verdict
+        for block in self.blocks:
+            if block.index == verdict.index and block.with_verdict:
+                block.set_verdict(verdict)
 
 
 class ChatMessage(Vertical):
@@ -155,10 +209,17 @@ class ChatMessage(Vertical):
         return self.body.blocks
 
     @property
+    def first_number(self) -> int:
+        return self.body.first_number
+
+    @property
+    def shown_text(self) -> str:
+        return self.text
+
+    @property
     def next_number(self) -> int:
-        """The number the next message's first block gets (counted from the text, not the widgets)."""
-        segments = split_message(self.text, streaming=bool(getattr(self, "streaming", False)))
-        return self.body.first_number + sum(1 for s in segments if s.kind == "code" and not s.is_output)
+        """The number the next message's first block gets."""
+        return self.first_number + block_count(self.shown_text)
 
 
 class UserMessage(ChatMessage):
@@ -168,10 +229,14 @@ class UserMessage(ChatMessage):
 
     role = "user"
 
+    @property
+    def shown_text(self) -> str:
+        return displayed_user_text(self.text)
+
     async def on_mount(self) -> None:
         self._footer.display = False
         self._header.update(Content.assemble(Content.styled("You", "bold $text-secondary"), f" · {self.kind}"))
-        await self.body.show(displayed_user_text(self.text), streaming=False)
+        await self.body.show(self.shown_text)
 
 
 def displayed_user_text(text: str) -> str:
@@ -221,7 +286,7 @@ class AssistantMessage(ChatMessage, can_focus=True):
         source: str = "",
         message_id: int | None = None,
         user_text: str = "",
-        verdicts: Sequence[SnippetVerdict] = (),
+        verdicts: Sequence[Verdict] = (),
         streaming: bool = False,
         show_stats: bool = True,
     ) -> None:
@@ -229,17 +294,121 @@ class AssistantMessage(ChatMessage, can_focus=True):
         self.show_stats = show_stats
         self.source = source
         self.user_text = user_text
-        self.verdicts: list[SnippetVerdict] = list(verdicts)
+        self.verdicts: list[Verdict] = list(verdicts)
         self.streaming = streaming
         self.reply: Reply | None = None
         self.notes: list[str] = []
         self.saved_id: str | None = None
         self.error: str | None = None
+        self.cancelled = False
+        self.job_id: int | None = None  # the reply job writing it (its end still brings the ids)
+        self.failure: tuple[str, str | None] | None = None
+        self._stream = SegmentStream()
+        self._pump: EventPump | None = None
+        self._timer: Timer | None = None
+        self._defer: Callable[[], bool] = lambda: False
+        self._painted_at = 0.0
 
     async def on_mount(self) -> None:
         self._paint_header()
         self._paint_footer()
-        await self.body.show(self.text, streaming=self.streaming, verdicts=self.verdicts)
+        if not self.streaming:
+            await self.body.show(self.text, self.verdicts)
+
+    # --- streaming ------------------------------------------------------------------------------
+
+    def begin(self, pump: EventPump, *, defer: Callable[[], bool] = lambda: False) -> None:
+        """Start painting what the worker pushes into `pump`; `defer()` true means the user is typing."""
+        self._pump = pump
+        self._defer = defer
+        self._timer = self.set_interval(FLUSH_INTERVAL, self._flush, name="reply-flush")
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    async def _flush(self, *, force: bool = False) -> None:
+        """Lay out what arrived since the last tick (while the user types, at most every MAX_DEFER)."""
+        from assistant.app.streaming import MAX_DEFER
+
+        pump = self._pump
+        if pump is None or self.cancelled:
+            return
+        now = time.monotonic()
+        if not force and self._defer() and now - self._painted_at < MAX_DEFER:
+            return
+        self._painted_at = now
+        found: list[Segment] = []
+        for event in pump.drain():
+            if isinstance(event, TextChunk):
+                found += self._stream.feed(event.text)
+            elif isinstance(event, SnippetChecked):
+                self._place(event.verdict)
+            elif isinstance(event, RepairRound):
+                self.note(f"repair round {event.round}: asked the model again about block "
+                          f"[{self.first_number + event.snippet_index}]")
+            elif isinstance(event, Failed):
+                self.failure = (event.message, event.hint)
+            elif isinstance(event, Done):
+                pass  # the worker hands the reply over with `finish`
+        self.text = self._stream.text
+        if found or self.body.tail is not None or self._stream.text:
+            tail = self._stream.tail()
+            number = self.first_number + (tail.index if tail is not None and tail.index >= 0 else 0)
+            await self.body.extend(found, tail, number)
+        self._follow()
+
+    def _place(self, verdict: Verdict) -> None:
+        self.verdicts = [v for v in self.verdicts if v.index != verdict.index] + [verdict]
+        self.body.place(verdict)
+
+    def _follow(self) -> None:
+        parent = self.parent
+        if isinstance(parent, MessageList) and parent.following:
+            parent.follow()
+
+    def cancel_now(self) -> None:
+        """Esc: stop painting at once; what is on screen stays as it is."""
+        self._stop()
+        self.cancelled = True
+        self.streaming = False
+        self.notes.append("cancelled")
+        self._paint_header()
+        self._paint_footer()
+
+    async def finish(self, reply: Reply) -> None:
+        """The engine is done: lay out the final text (unless the user cancelled) and the verdicts."""
+        self._stop()
+        self.reply = reply
+        self.message_id = reply.message_id
+        if self.cancelled:
+            return
+        await self._flush(force=True)
+        await self.body.extend(self._stream.close(), None, 0)
+        self.streaming = False
+        self.text = reply.text or self.text
+        self.verdicts = list(reply.verdicts)
+        self.notes = [n for n in self.notes if not n.startswith("repair round")]
+        if reply.cancelled:
+            self.notes.append("cancelled")
+        await self.body.sync(self.text, self.verdicts)
+        self._paint_header()
+        self._paint_footer()
+
+    async def fail(self, message: str, hint: str | None) -> None:
+        self._stop()
+        if not self.cancelled:
+            await self._flush(force=True)
+            await self.body.extend(self._stream.close(), None, 0)
+        await self.body.drop_tail()
+        self.streaming = False
+        self.error = message + (f"\n{hint}" if hint else "")
+        self.add_class("-failed")
+        self._paint_header()
+        self._paint_footer()
+
+    # --- header and footer ----------------------------------------------------------------------
 
     def _paint_header(self) -> None:
         label = Content.styled("Assistant", "bold $text-primary")
@@ -249,12 +418,8 @@ class AssistantMessage(ChatMessage, can_focus=True):
 
     def _paint_footer(self) -> None:
         parts: list[str] = list(self.notes)
-        if self.reply is not None:
-            stats = self.reply.stats
-            if stats.tokens and self.show_stats:
-                parts.append(f"{stats.tokens} tokens · {stats.seconds:.1f} s · {stats.tokens_per_second:.0f} tok/s")
-            if self.reply.cancelled:
-                parts.append("cancelled")
+        if self.reply is not None and self.show_stats and (self.reply.stats.tokens or self.reply.stats.offline):
+            parts.append(self.reply.stats.summary())
         proposed = [v for v in self.verdicts if not v.quoted]
         if proposed:
             ok = sum(1 for v in proposed if v.ok)
@@ -278,43 +443,13 @@ class AssistantMessage(ChatMessage, can_focus=True):
         if self.is_mounted:
             self._paint_footer()
 
-    async def stream(self, delta: str) -> None:
-        self.text += delta
-        await self.body.show(self.text, streaming=True, verdicts=self.verdicts)
-
-    async def add_verdict(self, verdict: SnippetVerdict) -> None:
-        self.verdicts = [v for v in self.verdicts if v.index != verdict.index] + [verdict]
-        await self.body.show(self.text, streaming=self.streaming, verdicts=self.verdicts)
-
     def note(self, text: str) -> None:
         self.notes.append(text)
         self._paint_footer()
 
-    async def finish(self, reply: Reply) -> None:
-        self.streaming = False
-        self.reply = reply
-        if reply.text or not self.text:
-            self.text = reply.text
-        self.verdicts = list(reply.verdicts)
-        self.notes = [n for n in self.notes if not n.startswith("repair round")]
-        self._paint_header()
+    def mark_saved(self, row_id: str) -> None:
+        self.saved_id = row_id
         self._paint_footer()
-        await self.body.show(self.text, streaming=False, verdicts=self.verdicts)
-
-    async def fail(self, message: str, hint: str | None) -> None:
-        self.streaming = False
-        self.error = message + (f"\n{hint}" if hint else "")
-        self.add_class("-failed")
-        self._paint_header()
-        self._paint_footer()
-        await self.body.show(self.text, streaming=False, verdicts=self.verdicts)
-
-    async def cancelled(self) -> None:
-        self.streaming = False
-        self.notes.append("cancelled")
-        self._paint_header()
-        self._paint_footer()
-        await self.body.show(self.text, streaming=False, verdicts=self.verdicts)
 
     def action_rate(self, rating: int) -> None:
         self.post_message(self.Rate(self, rating))
@@ -330,6 +465,8 @@ class MessageList(VerticalScroll):
     MessageList { height: 1fr; padding: 0 1; }
     MessageList > .empty { color: $text-muted; padding: 1 2; }
     """
+
+    following = True
 
     @property
     def messages(self) -> list[ChatMessage]:
@@ -353,6 +490,9 @@ class MessageList(VerticalScroll):
     def at_end(self) -> bool:
         """Whether the user is looking at the newest lines (then growing text keeps them in view)."""
         return self.scroll_y >= self.max_scroll_y - 1
+
+    def watch_scroll_y(self) -> None:
+        self.following = self.at_end() or self.is_anchored
 
     def follow(self) -> None:
         """Keep the newest lines in view while the conversation grows, unless the user scrolled up.

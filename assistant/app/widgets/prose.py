@@ -1,31 +1,56 @@
-"""Prose of a finished message, rendered by Textual's Markdown (imported on first use: markdown-it
-is not needed to open the app)."""
+"""Prose of a message: consecutive prose segments rendered as Markdown in one widget.
+
+Rich's Markdown renderer draws the text (headings, lists with hanging indents, emphasis, links,
+tables) into a single Static: one widget per group of paragraphs, where Textual's Markdown widget
+mounts several per list item and a 400-item list took seconds to lay out. A group holds at most
+`GROUP_SEGMENTS` segments, so adding to a growing answer re-renders one small group, never the
+whole answer.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-from assistant.app.fences import Segment
+from synoema.snippets import Segment
+
+GROUP_SEGMENTS = 24
 
 
-class Prose(Markdown):
-    """A prose segment; grows by `Markdown.append` while it only gains text at the end."""
+def markdown(text: str) -> object:
+    """`text` as a Rich renderable (rich.markdown is imported with the first prose)."""
+    from rich.markdown import Markdown
+
+    return Markdown(text, hyperlinks=True)
+
+
+class Prose(Static):
+    """A group of prose segments, rendered as Markdown."""
 
     DEFAULT_CSS = """
-    Prose { padding: 0 0; margin: 0 0 1 0; }
-    Prose > MarkdownBlock:last-child { margin-bottom: 0; }
+    Prose { height: auto; margin: 0 0 1 0; padding: 0 0; }
     """
 
-    def __init__(self, segment: Segment) -> None:
-        super().__init__(segment.text)
-        self.segment = segment
+    def __init__(self, segments: list[Segment] | None = None) -> None:
+        super().__init__()
+        self.segments: list[Segment] = list(segments or [])
 
-    async def update_segment(self, segment: Segment) -> None:
-        old, new = self.segment.text, segment.text
-        self.segment = segment
-        if new == old:
-            return
-        if new.startswith(old):
-            await self.append(new[len(old) :])
-        else:
-            await self.update(new)
+    @property
+    def full(self) -> bool:
+        return len(self.segments) >= GROUP_SEGMENTS
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+    def on_mount(self) -> None:
+        self.repaint()
+
+    def add(self, segment: Segment) -> None:
+        self.segments.append(segment)
+
+    def replace_segments(self, segments: list[Segment]) -> None:
+        self.segments = list(segments)
+        self.repaint()
+
+    def repaint(self) -> None:
+        self.update(markdown(self.text.strip("\n") or " "))

@@ -153,18 +153,21 @@ class Sidebar(Vertical):
                 option_for(conversation, snippets.get(conversation.id), current=conversation.id == self.current_id)
             )
         if not self.conversations:
-            empty = "no match" if self.query_text.strip() else ("nothing archived" if self.show_archived else "no conversations yet")
+            if self.query_text.strip():
+                empty = f"no conversation matches “{self.query_text.strip()}”"
+            else:
+                empty = "nothing archived" if self.show_archived else "no conversations yet"
             listing.add_option(Option(Content.styled(empty, "$text-muted"), disabled=True))
-        elif highlighted is not None:
-            try:
-                listing.highlighted = listing.get_option_index(highlighted)
-            except Exception:
-                listing.highlighted = 0
+            return
+        ids = [str(c.id) for c in self.conversations]
+        listing.highlighted = ids.index(highlighted) if highlighted in ids else 0  # a row stays highlighted
 
-    def search(self, text: str) -> None:
+    def search(self, text: str) -> bool:
+        """Show the conversations matching `text`; False when none does."""
         self.query_one("#history-search", Input).value = text
         self.query_text = text
         self.reload()
+        return bool(self.conversations)
 
     @on(Input.Changed, "#history-search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -21,6 +21,7 @@ class StatusInfo:
     context_tokens: int = 0
     context_limit: int = 0
     kind: str = "ask"
+    offline: bool = False  # the offline engine answers: no tokens-per-second figure
 
     def with_(self, **changes: object) -> StatusInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -41,18 +42,21 @@ class StatusBar(Static):
     info: reactive[StatusInfo] = reactive(StatusInfo, always_update=True)
 
     def render(self) -> Content:
+        """`backend · model │ speed │ ctx │ kind │ state`; the model name gives way on a narrow terminal."""
         info = self.info
         state_style = {"streaming": "$text-accent", "error": "$text-error", "ready": "$text-success"}.get(
             info.state.split()[0] if info.state else "", "$text-muted"
         )
-        model = f" · {info.model}" if info.model else ""
-        speed = f"{info.tokens_per_second:.1f} tok/s" if info.tokens_per_second else "– tok/s"
-        parts = [
-            Content.styled(f"{info.backend}{model}", "bold $text"),
-            Content(f"  │ {speed}  │ {context_text(info.context_tokens, info.context_limit)}  │ {info.kind}  │ "),
-            Content.styled(info.state, state_style),
-        ]
-        return Content("").join(parts)
+        speed = "" if info.offline else (
+            f"  │ {info.tokens_per_second:.1f} tok/s" if info.tokens_per_second else "  │ – tok/s")
+        middle = f"{speed}  │ {context_text(info.context_tokens, info.context_limit)}  │ {info.kind}  │ "
+        name = f"{info.backend} · {info.model}" if info.model else info.backend
+        room = (self.content_size.width or 120) - len(middle) - len(info.state)
+        if len(name) > max(room, len(info.backend)):
+            name = name[: max(room, len(info.backend)) - 1].rstrip() + "…"
+        return Content("").join([
+            Content.styled(name, "bold $text"), Content(middle), Content.styled(info.state, state_style),
+        ])
 
     def update_info(self, **changes: object) -> None:
         self.info = self.info.with_(**changes)
