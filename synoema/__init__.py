@@ -6,6 +6,13 @@ The checking entry points are loaded on first use so that `import synoema` stays
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .check import CheckReport, check, check_many
+    from .repair import RepairResult, repair
+    from .snippets import Snippet, extract_snippets
+
 _LAZY = {
     "check": ("synoema.check", "check"),
     "check_many": ("synoema.check", "check_many"),
@@ -16,7 +23,7 @@ _LAZY = {
     "Snippet": ("synoema.snippets", "Snippet"),
 }
 
-__all__ = sorted(_LAZY)
+__all__ = ["CheckReport", "RepairResult", "Snippet", "check", "check_many", "extract_snippets", "repair"]
 
 
 def __getattr__(name: str) -> object:

@@ -23,11 +23,28 @@ class Factory:
 _MISSING = object()
 
 
-def record(cls: type | None = None, *, eq: bool = True) -> Any:
-    """Decorate a class as a record; `@record(eq=False)` keeps identity equality and hashing."""
-    if cls is None:
-        return lambda c: _build(c, eq)
-    return _build(cls, eq)
+if TYPE_CHECKING:  # type checkers read `record` as a dataclass (fields, `__init__`): `dataclass_transform`
+    from collections.abc import Callable
+    from typing import TypeVar, dataclass_transform, overload
+
+    _C = TypeVar("_C", bound=type)
+
+    @overload
+    def record(cls: _C, *, eq: bool = True) -> _C: ...
+
+    @overload
+    def record(cls: None = None, *, eq: bool = True) -> Callable[[_C], _C]: ...
+
+    @dataclass_transform()
+    def record(cls: type | None = None, *, eq: bool = True) -> Any: ...
+
+else:
+
+    def record(cls: type | None = None, *, eq: bool = True) -> Any:
+        """Decorate a class as a record; `@record(eq=False)` keeps identity equality and hashing."""
+        if cls is None:
+            return lambda c: _build(c, eq)
+        return _build(cls, eq)
 
 
 def _build(cls: type, eq: bool) -> type:

@@ -166,7 +166,7 @@ def execute(
     result = Execution()
     done = threading.Event()
 
-    state = {"interrupted": None}
+    state: dict[str, str | None] = {"interrupted": None}
 
     def target() -> None:
         R.set_ctx(ctx)

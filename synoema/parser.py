@@ -9,6 +9,7 @@ lambdas without a backslash, operator sections) get a message that says what to 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import ast as A
 from .diagnostics import Diagnostic, Span
@@ -116,7 +117,7 @@ class Parser:
             return self.advance()
         return None
 
-    def expect(self, kind: str, what: str | None = None, **hints: object) -> Token:
+    def expect(self, kind: str, what: str | None = None, **hints: Any) -> Token:
         tok = self.peek()
         if tok.kind == kind:
             return self.advance()

@@ -540,8 +540,10 @@ def b_json_parse(s: str) -> Con:
 
     try:
         value = _json.loads(s)
-    except ValueError as e:
+    except _json.JSONDecodeError as e:
         return Con("Err", 1, (f"invalid JSON: {e.msg} at position {e.pos}",))
+    except ValueError as e:  # e.g. an integer longer than Python converts
+        return Con("Err", 1, (f"invalid JSON: {e}",))
     except RecursionError:
         return Con("Err", 1, ("invalid JSON: nested too deeply",))
     return Con("Ok", 0, (_to_json_value(value),))
@@ -780,7 +782,7 @@ def _arg(v: Any) -> str:
         import json as _json
 
         return _json.dumps(v)
-    if (type(v) is Con and v.args) or (type(v) in (int, float) and v < 0):
+    if (type(v) is Con and v.args) or (type(v) in (int, float) and v < 0):  # type: ignore[operator]
         return f"({s})"
     return s
 

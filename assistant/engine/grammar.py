@@ -10,12 +10,12 @@ from pathlib import Path
 
 
 def program_grammar() -> str | None:
-    """The language layer's program grammar, or None when this build has none."""
-    try:
-        from synoema.grammar import load_grammar
+    """The language layer's program grammar, or None when this build has no grammar file."""
+    from synoema.grammar import load_grammar
 
+    try:
         return load_grammar()
-    except Exception:  # missing module or file: grammars are optional
+    except OSError:
         return None
 
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.backends.base import ChatMessage
 from assistant.engine.fewshot import Example
 from assistant.engine.tokens import TokenCounter
+
+if TYPE_CHECKING:
+    from assistant.knowledge import Size
 
 Turn = tuple[str, str]  # (role, content)
 REFERENCE_HEADER = "# Synoema reference"
@@ -59,8 +63,8 @@ def build_prompt(
     current: Sequence[Turn],
     counter: TokenCounter,
     budget: int,
-    reference: Callable[[str], str] | None = None,
-    reference_sizes: Sequence[str] = ("compact",),
+    reference: Callable[[Size], str] | None = None,
+    reference_sizes: Sequence[Size] = ("compact",),
     history: Sequence[Turn] = (),
     examples: Sequence[Example] = (),
 ) -> PromptPlan:
@@ -110,6 +114,6 @@ def build_prompt(
     )
 
 
-def reference_sizes(configured: str) -> tuple[str, ...]:
+def reference_sizes(configured: str) -> tuple[Size, ...]:
     """Sizes to try, largest allowed first: the full reference may shrink to the compact one."""
     return ("full", "compact") if configured == "full" else ("compact",)

@@ -78,6 +78,7 @@ class AnswerSource(Protocol):
         self, request: AnswerRequest, program: str, diagnostics: Sequence[DiagnosticInfo], cancel: CancelToken
     ) -> str:
         """A new answer after showing `program` with the compiler's `diagnostics` (`can_ask_again`)."""
+        ...
 
     def count_tokens(self, text: str, chunks: int) -> int: ...
 

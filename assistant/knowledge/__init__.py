@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from assistant.kinds import KINDS
+
 Size = Literal["full", "compact"]
-KINDS: tuple[str, ...] = ("explain", "fix", "ask", "review", "write")
 ROLES: tuple[str, ...] = ("system", "user", "assistant")
 
 _PACKAGE = "assistant.knowledge"

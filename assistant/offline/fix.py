@@ -17,11 +17,9 @@ from .markdown import code_block, diagnostic_line, inline, output_block, plural,
 
 
 def run_repair(source: str) -> Any | None:
-    """`synoema.repair.repair(source)`, or None when the module is missing or fails."""
-    try:
-        from synoema.repair import repair
-    except ImportError:
-        return None
+    """`synoema.repair.repair(source)`, or None when it fails."""
+    from synoema.repair import repair
+
     try:
         return repair(source)
     except Exception:  # a repair bug must not lose the answer

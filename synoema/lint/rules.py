@@ -122,7 +122,7 @@ def _list_recursion(fd: A.FuncDef) -> _ListRec | None:
         return None
     for j in range(fd.arity):
         eqs = fd.equations
-        nil = next((e for e in eqs if isinstance(e.params[j], A.PList) and not e.params[j].items), None)
+        nil = next((e for e in eqs if isinstance(p := e.params[j], A.PList) and not p.items), None)
         cons = next((e for e in eqs if isinstance(e.params[j], A.PCons)), None)
         if nil is None or cons is None or nil is cons:
             continue

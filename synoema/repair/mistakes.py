@@ -13,11 +13,14 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .. import ast as A
 from ..edits import TextEdit, apply_edits
 from ..parser import parse
 from ..stdlib import BUILTINS
+
+_T = TypeVar("_T")
 
 Injector = Callable[["Program", random.Random], list[TextEdit] | None]
 
@@ -31,8 +34,8 @@ class Program:
         s = node.span  # type: ignore[attr-defined]
         return self.source[s.offset:s.end_offset]
 
-    def nodes(self, kind: type) -> list:
-        out = []
+    def nodes(self, kind: type[_T]) -> list[_T]:
+        out: list[_T] = []
         for d in self.ast.decls:
             if isinstance(d, A.FuncDef):
                 for eq in d.equations:
@@ -51,7 +54,7 @@ def load(source: str) -> Program | None:
     return Program(source, parsed.program) if parsed.ok else None
 
 
-def _pick(rng: random.Random, items: list) -> object | None:
+def _pick(rng: random.Random, items: list[_T]) -> _T | None:
     return rng.choice(items) if items else None
 
 
@@ -103,7 +106,8 @@ def def_return(p: Program, rng: random.Random) -> list[TextEdit] | None:
     if d is None:
         return None
     eq = d.equations[0]
-    params = ", ".join(q.name for q in eq.params)
+    names = [q.name for q in eq.params if isinstance(q, A.PVar)]  # all of them (`_simple_defs`)
+    params = ", ".join(names)
     body = eq.body
     if isinstance(body, A.Block) and not body.where_style and all(
             isinstance(st, A.Let) and p.single_line(st) for st in body.stmts) and p.single_line(body.result):
@@ -111,7 +115,7 @@ def def_return(p: Program, rng: random.Random) -> list[TextEdit] | None:
         new = f"def {d.name}({params}):\n" + "\n".join(lines)
     elif p.single_line(body):
         if rng.random() < 0.3:
-            new = f"def {' '.join([d.name, *(q.name for q in eq.params)])} = {p.text(body)}"
+            new = f"def {' '.join([d.name, *names])} = {p.text(body)}"
         else:
             new = f"def {d.name}({params}):\n    return {p.text(body)}"
     else:
@@ -181,7 +185,7 @@ def case_of(p: Program, rng: random.Random) -> list[TextEdit] | None:
             continue
         k = varying[0]
         others = [m for m in range(d.arity) if m != k]
-        if not all(len({e.params[m].name for e in d.equations if isinstance(e.params[m], A.PVar)}) == 1
+        if not all(len({q.name for e in d.equations if isinstance(q := e.params[m], A.PVar)}) == 1
                    and all(isinstance(e.params[m], A.PVar) for e in d.equations) for m in others):
             continue
         cands.append((d, k))
@@ -258,7 +262,7 @@ def indexing(p: Program, rng: random.Random) -> list[TextEdit] | None:
     apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and n.fn.name in ("index", "head")
             and p.single_line(n)]
     node = _pick(rng, apps)
-    if node is None:
+    if node is None or not isinstance(node.fn, A.Var):
         return None
     if node.fn.name == "index" and len(node.args) == 2:
         i, xs = node.args

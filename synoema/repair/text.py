@@ -142,7 +142,7 @@ class Tokens:
         """Source text of token `a` (or of tokens a..b inclusive, given as indexes)."""
         if isinstance(a, Tok):
             return self.text[a.start:a.end]
-        end = self.toks[a if b is None else b]
+        end = b if isinstance(b, Tok) else self.toks[a if b is None else b]
         return self.text[self.toks[a].start:end.end]
 
     def line_text(self, line: int) -> str:

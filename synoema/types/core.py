@@ -176,7 +176,7 @@ def record_view(t: TRecord) -> tuple[dict[str, Type], TVar | None]:
         else:  # an error type in the tail: treat as open
             tail = None
             break
-    return (merged if merged is not None else fields), tail
+    return (merged if merged is not None else fields), tail  # type: ignore[return-value]  # a TVar or None here
 
 
 def instantiate(t: Type, level: int) -> Type:

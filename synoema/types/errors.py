@@ -269,7 +269,7 @@ def describe(err: UnifyError, expected: Type, found: Type, span: Span | None, wh
             hint = mismatch_hint(err.left, err.right, where)
             if inner and hint is None:
                 hint = f"The types differ inside: {inner[2:-1]}; make both sides agree."
-            elif inner:
+            elif inner and hint is not None:
                 hint = f"The types differ inside ({inner[2:-1]}). " + hint
         else:
             hint = mismatch_hint(expected, found, where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 from collections.abc import Callable
+from typing import Any
 
 from .. import ast as A
 from ..diagnostics import Diagnostic, Span
@@ -101,7 +102,7 @@ class Checker:
         self.prop_types: dict[int, list[Type]] = {}
         src = list(unit.sources.values())
         self.source = src[0] if len(src) == 1 else None
-        self.dispatch: dict[type, Callable[[A.Expr, dict], Type]] = {
+        self.dispatch: dict[type, Callable[[Any, dict], Type]] = {
             A.Lit: self.e_lit,
             A.Var: self.e_var,
             A.Con: self.e_con,

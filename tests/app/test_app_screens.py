@@ -67,7 +67,6 @@ async def test_pasted_broken_code_is_checked_as_you_type(make_app) -> None:
 
 
 async def test_repair_with_one_key_explains_each_edit(make_app) -> None:
-    pytest.importorskip("synoema.repair", reason="the rule-based repair (synoema.repair) is not installed")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_validate(pilot, app)

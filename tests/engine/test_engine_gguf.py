@@ -95,9 +95,6 @@ def test_each_block_is_checked_as_soon_as_its_fence_closes(tiny_gguf: Path) -> N
 
 
 def test_rule_repair_fixes_proposed_code_and_the_output_is_the_real_one(tiny_gguf: Path) -> None:
-    repair = pytest.importorskip("synoema.repair")
-    if not hasattr(repair, "repair"):
-        pytest.skip("synoema.repair is not finished in this checkout")
     answer = (
         "The items need spaces.\n\n```sno quoted\nscores = [90, 72, 85]\n```\n\n"
         "**Fix:**\n\n```sno\nscores = [90, 72, 85]\n\nmain = sum scores\n```\n```output\n1\n```\n"

@@ -8,18 +8,6 @@ from offline_support import ask, blocks, check_proposed_blocks, fenced, shown
 
 from synoema.api import run_source
 
-
-def _has_repair() -> bool:
-    try:
-        from synoema.repair import repair  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-HAS_REPAIR = _has_repair()
-
-
 # A multi-line `if/else if` chain: the repair rules in progress produce unbalanced parentheses for it.
 KNOWN_REPAIR_GAPS = {"fizzbuzz"}
 
@@ -31,7 +19,6 @@ def _case(index: int) -> object:
     return pytest.param(index, marks=marks, id=name)
 
 
-@pytest.mark.skipif(not HAS_REPAIR, reason="synoema.repair is not installed yet")
 @pytest.mark.parametrize("index", [_case(i) for i in range(len(BROKEN))])
 def test_fix_brings_broken_programs_back(index: int) -> None:
     name, broken = BROKEN[index]
