@@ -1,6 +1,6 @@
 """Terminal app responsiveness, measured the way a user feels it: in a real pseudo-terminal.
 
-    python benchmarks/bench_tui.py [--runs N] [--keys N] [--rate TOKENS_PER_S]
+    python benchmarks/bench_tui.py [--runs N] [--keys N] [--rate TOKENS_PER_S] [--defs N]
 
 1. Time to first paint: from starting `synoema-assistant` (the installed command, else the app
    module) to the first frame that shows the message input ready to type. Targets: < 500 ms.
@@ -8,6 +8,11 @@
    endlessly (prose and ```sno blocks, so every fence is checked live), and we type into the
    input; each latency is from writing the key to the pty until the echoed text arrives in the
    terminal output. Target: < 50 ms.
+3. Cancel latency: Esc while that reply streams; from writing Esc to the model's stream ending
+   (the child notes the moment in a file) and to "cancelled" on the status bar. Target: < 200 ms.
+4. A long explain: a program of 400 definitions pasted into the offline app, F2, Enter, until the
+   answer's footer is on screen; beside it, the same answer from the CLI (`synoema-assistant explain
+   FILE`, process start included) measured in the same run. Target: app within 1.5x the CLI.
 
 Everything runs in throw-away config/data dirs; nothing is downloaded.
 """
@@ -49,6 +54,9 @@ STREAM_TEXT = (
 # --- the child: the app with an endlessly streaming model ------------------------------------------
 
 
+STOP_FILE_ENV = "BENCH_TUI_STOP_FILE"  # where the streaming child writes when its stream ended
+
+
 class StreamingBackend:
     """Streams `STREAM_TEXT` again and again, one word per token, at `rate` tokens per second."""
 
@@ -57,6 +65,7 @@ class StreamingBackend:
 
     def __init__(self, rate: float) -> None:
         self.delay = 1.0 / rate if rate > 0 else 0.01
+        self.stop_file = os.environ.get(STOP_FILE_ENV)
 
     def info(self) -> object:
         from assistant.backends.base import BackendInfo
@@ -68,12 +77,16 @@ class StreamingBackend:
 
     def stream(self, request: object, cancel: object | None = None) -> Iterator[str]:
         words = re.findall(r"\S+\s*|\s+", STREAM_TEXT)
-        while cancel is None or not cancel.cancelled:  # type: ignore[attr-defined]
-            for word in words:
-                if cancel is not None and cancel.cancelled:  # type: ignore[attr-defined]
-                    return
-                time.sleep(self.delay)
-                yield word
+        try:
+            while cancel is None or not cancel.cancelled:  # type: ignore[attr-defined]
+                for word in words:
+                    if cancel is not None and cancel.cancelled:  # type: ignore[attr-defined]
+                        return
+                    time.sleep(self.delay)
+                    yield word
+        finally:
+            if self.stop_file:
+                Path(self.stop_file).write_text(repr(time.time()), encoding="utf-8")
 
 
 def child_streaming_app(rate: float) -> int:
@@ -115,12 +128,13 @@ class Terminal:
         self.raw += data
         return data
 
-    def wait_for(self, text: str, timeout: float, since: int = 0) -> float:
-        """Seconds (perf_counter) when `text` first shows in the output after byte `since`."""
+    def wait_for(self, text: str, timeout: float, since: int = 0, *, pattern: bool = False) -> float:
+        """Seconds (perf_counter) when `text` (a regular expression with `pattern`) first shows in the
+        output after byte `since`."""
         deadline = time.perf_counter() + timeout
-        needle = text.encode()
+        needle = re.compile(text.encode() if pattern else re.escape(text.encode()))
         while time.perf_counter() < deadline:
-            if needle in ANSI.sub(b"", self.raw[since:]):
+            if needle.search(ANSI.sub(b"", self.raw[since:])):
                 return time.perf_counter()
             self.read(0.005)
         raise TimeoutError(f"{text!r} did not appear within {timeout} s")
@@ -198,12 +212,15 @@ def bench_first_paint(runs: int) -> tuple[list[float], float]:
     return times, cold
 
 
-def bench_typing(keys: int, rate: float) -> tuple[list[float], int]:
+def bench_typing(keys: int, rate: float) -> tuple[list[float], int, float, float]:
+    """Typing while a reply streams, then Esc: (latencies, bytes streamed, stop s, 'cancelled' s)."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--child-stream", str(rate)]
-    print(f"key-press-to-screen while a reply streams at ~{rate:.0f} tokens/s, {keys} keys")
+    print(f"key-press-to-screen while a reply streams at ~{rate:.0f} tokens/s, {keys} keys; then Esc")
     latencies: list[float] = []
     with tempfile.TemporaryDirectory() as home:
-        term = Terminal(argv, child_env(Path(home)))
+        stop_file = Path(home) / "stopped"
+        env = child_env(Path(home)) | {STOP_FILE_ENV: str(stop_file)}
+        term = Terminal(argv, env)
         try:
             term.wait_for(READY_TEXT, timeout=60)
             time.sleep(0.5)  # the engine starts in a worker after the first paint
@@ -227,11 +244,63 @@ def bench_typing(keys: int, rate: float) -> tuple[list[float], int]:
                 while time.perf_counter() < pause_until:
                     term.read(0.005)
             streamed = len(term.raw) - streamed_before
+            mark = len(term.raw)
+            wall = time.time()
+            pressed = time.perf_counter()
             term.write(b"\x1b")  # Esc cancels the reply
-            time.sleep(0.3)
+            shown = term.wait_for("cancelled", timeout=10, since=mark) - pressed
+            deadline = time.perf_counter() + 10
+            while not stop_file.exists() and time.perf_counter() < deadline:
+                term.read(0.005)
+            stopped = float(stop_file.read_text(encoding="utf-8")) - wall if stop_file.exists() else float("nan")
         finally:
             term.close()
-    return latencies, streamed
+    return latencies, streamed, stopped, shown
+
+
+def big_program(definitions: int) -> str:
+    lines = [f"f{i} x = x + {i}" for i in range(definitions)]
+    return "\n".join([*lines, f"main = f{definitions - 1} (f0 1)"]) + "\n"
+
+
+def bench_long_explain(definitions: int, runs: int) -> tuple[list[float], list[float]]:
+    """The same explain in the app (paste, F2, Enter, answer on screen) and in the CLI."""
+    program = big_program(definitions)
+    argv, _ = app_command()
+    print(f"explain of a {definitions}-definition program: app (offline) and CLI, {runs} runs each")
+    app_times: list[float] = []
+    cli_times: list[float] = []
+    with tempfile.TemporaryDirectory() as home:
+        env = child_env(Path(home))
+        source = Path(home) / "big.sno"
+        source.write_text(program, encoding="utf-8")
+        cli = [sys.executable, "-m", "assistant.cli", "explain", str(source), "--no-history"]
+        subprocess.run(cli, env=env, capture_output=True, check=True)  # fills the caches, as the app's start does
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(cli, env=env, capture_output=True, check=True)
+            cli_times.append(time.perf_counter() - started)
+        term = Terminal(argv, env)
+        try:
+            term.wait_for(READY_TEXT, timeout=60)
+            term.wait_for("ready", timeout=60)
+            for run in range(runs):
+                term.write(b"\x1b[200~" + program.encode() + b"\x1b[201~")  # a bracketed paste
+                term.wait_for(f"f{definitions - 1}", timeout=30)
+                term.write(b"\x1bOQ")  # F2: explain
+                time.sleep(0.3)
+                mark = len(term.raw)
+                started = time.perf_counter()
+                term.write(b"\r")
+                done = term.wait_for(r"offline · \d+\.\d s", timeout=120, since=mark, pattern=True)  # its footer
+                app_times.append(done - started)
+                print(f"  run {run + 1}: app {1000 * app_times[-1]:.0f} ms, CLI {1000 * cli_times[run]:.0f} ms")
+                mark = len(term.raw)
+                term.write(b"\x0e")  # Ctrl+N: a new conversation for the next run
+                term.wait_for("Ask about Synoema", timeout=30, since=mark)
+        finally:
+            term.close()
+    return app_times, cli_times
 
 
 def main() -> int:
@@ -239,13 +308,16 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="app starts for the first-paint figure")
     parser.add_argument("--keys", type=int, default=60, help="keys typed while the reply streams")
     parser.add_argument("--rate", type=float, default=120.0, help="tokens per second of the streaming model")
+    parser.add_argument("--defs", type=int, default=400, help="definitions in the long explain's program")
+    parser.add_argument("--explain-runs", type=int, default=3, help="runs of the long explain, app and CLI")
     parser.add_argument("--child-stream", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_stream is not None:
         return child_streaming_app(args.child_stream)
 
     paints, cold = bench_first_paint(args.runs)
-    latencies, streamed = bench_typing(args.keys, args.rate)
+    latencies, streamed, stopped, shown = bench_typing(args.keys, args.rate)
+    app_times, cli_times = bench_long_explain(args.defs, args.explain_runs)
     print()
     print(
         f"time to first paint:  median {1000 * statistics.median(paints):.0f} ms, "
@@ -256,6 +328,15 @@ def main() -> int:
         f"key-press-to-screen:  median {1000 * statistics.median(latencies):.1f} ms, "
         f"p95 {1000 * percentile(latencies, 0.95):.1f} ms, worst {1000 * max(latencies):.1f} ms   "
         f"(target < 50 ms; {streamed // 1024} KiB of screen updates streamed meanwhile)"
+    )
+    print(
+        f"Esc to stop:          model stream ended after {1000 * stopped:.0f} ms, 'cancelled' on screen after "
+        f"{1000 * shown:.0f} ms   (target < 200 ms)"
+    )
+    app, cli = statistics.median(app_times), statistics.median(cli_times)
+    print(
+        f"{args.defs}-definition explain: app median {1000 * app:.0f} ms vs CLI median {1000 * cli:.0f} ms "
+        f"(the CLI's time includes starting Python): {app / cli:.2f}x   (target <= 1.5x)"
     )
     return 0
 

@@ -180,8 +180,6 @@ def test_the_kinds_are_defined_once() -> None:
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             values = {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
             return len(values & KIND_NAMES) >= 4
-        if isinstance(node, ast.ClassDef) and node.name == "Kind":
-            return True
-        return False
+        return isinstance(node, ast.ClassDef) and node.name == "Kind"
 
     assert _where(kind_list) == {"assistant.kinds"}

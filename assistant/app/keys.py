@@ -70,6 +70,7 @@ BLOCK_KEYS: tuple[Key, ...] = (
     Key("r", "rerun", "Run the check again", "code block"),
     Key("f", "send_fix", "Send to fix", "code block"),
     Key("v", "open_validate", "Open in the validate screen", "code block"),
+    Key("e", "expand", "Show all of a long block (or fold it again)", "code block"),
 )
 
 MESSAGE_KEYS: tuple[Key, ...] = (

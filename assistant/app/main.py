@@ -29,6 +29,15 @@ if TYPE_CHECKING:
     from assistant.history import HistoryStore
 
 
+def warm_rendering() -> None:
+    """Build the Markdown parser and the code highlighter before the first answer needs them."""
+    from assistant.app.markdown import blocks
+    from assistant.app.widgets.code_block import highlighted
+
+    blocks("- **a** `b`")
+    highlighted("main = 1", "sno")
+
+
 class SynoemaApp(App[int]):
     """Chat with the Synoema assistant; validate code; curate answers for training."""
 
@@ -95,6 +104,7 @@ class SynoemaApp(App[int]):
                             "error"))
         self.chat.post_message(EngineReady(info, notices))
         engine.warm()  # the model, or the offline engine's index, before the first question
+        warm_rendering()
 
     def show_notices(self) -> None:
         for notice in self.services.take_notices():

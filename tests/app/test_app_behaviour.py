@@ -10,6 +10,7 @@ import tomllib
 import pytest
 from app_support import ScriptedBackend, ask, wait_until
 
+from assistant.app.widgets.live import LiveBlock
 from assistant.app.widgets.sidebar import when
 from assistant.engine.types import TextChunk
 
@@ -25,14 +26,18 @@ async def test_verdict_shows_while_the_reply_still_streams(make_app) -> None:
         chat.action_set_kind("ask")
         chat.prompt.load_text("how do I reverse a list?")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: chat.job is not None and bool(chat.job.answer.blocks)
-                         and chat.job.answer.blocks[0].verdict_text() != "")
+        def live() -> list[LiveBlock]:
+            return list(chat.job.answer.query(LiveBlock)) if chat.job is not None else []
+
+        await wait_until(pilot, lambda: bool(live()) and live()[0].verdict is not None)
         answer = chat.job.answer
-        assert answer.streaming and answer.blocks[0].number == 1
-        assert answer.blocks[0].verdict_text().startswith("✓ runs: [3 2 1]")  # laid out once, checked live
+        sketch = live()[0]
+        assert answer.streaming and sketch.number == 1
+        assert "✓ runs: [3 2 1]" in str(sketch.render())  # drawn once, checked live
         await pilot.press("escape")
         assert chat.job is None  # Esc frees the chat at once
-        assert answer.blocks[0].verdict.status == "runs"
+        await wait_until(pilot, lambda: bool(answer.blocks))  # then the sketch becomes the real block
+        assert answer.blocks[0].verdict.status == "runs" and not answer.query(LiveBlock)
 
 
 async def test_typing_defers_painting_the_stream(make_app) -> None:

@@ -262,7 +262,6 @@ class ChatScreen(Screen[None]):
             kind = "ask"
         messages = self.messages
         user = UserMessage(text, kind=kind, first_number=messages.next_number)
-        await messages.add(user)
         answer = AssistantMessage(
             kind=kind,
             first_number=user.next_number,
@@ -271,15 +270,16 @@ class ChatScreen(Screen[None]):
             streaming=True,
             show_stats=self.services.config.ui.show_stats,
         )
-        await messages.add(answer)
-        messages.scroll_end(animate=False)
-        messages.following = True
         job = ReplyJob(text=text, kind=kind, answer=answer, conversation_id=self.conversation_id)
         answer.job_id = job.id
         self.job = job
+        job.worker = self._respond(job)  # the engine starts while the messages are laid out
+        await messages.add(user)
+        await messages.add(answer)
+        messages.scroll_end(animate=False)
+        messages.following = True
         self.status.update_info(state="streaming…", tokens_per_second=0.0, tokens=0)
         answer.begin(job.pump, defer=self._typing)
-        job.worker = self._respond(job)
 
     def _typing(self) -> bool:
         """The user pressed a key a moment ago: painting the stream waits (keys are echoed first)."""
@@ -314,10 +314,19 @@ class ChatScreen(Screen[None]):
                            if isinstance(m, AssistantMessage) and m.job_id == job_id), None)
         return job, answer
 
+    def _not_shown_yet(self, answer: AssistantMessage | None, event: ReplyFinished | ReplyFailed) -> bool:
+        """The engine can end before `send` has laid the answer out: handle the end a moment later."""
+        if answer is None or answer.started:
+            return False
+        self.set_timer(0.02, lambda: self.post_message(event))
+        return True
+
     @on(ReplyFinished)
     async def _reply_finished(self, event: ReplyFinished) -> None:
         event.stop()
         job, answer = self._job_for(event.job_id)
+        if self._not_shown_yet(answer, event):
+            return
         reply = event.reply
         if reply.conversation_id is not None:
             self.conversation_id = reply.conversation_id
@@ -359,6 +368,8 @@ class ChatScreen(Screen[None]):
     async def _reply_failed(self, event: ReplyFailed) -> None:
         event.stop()
         job, answer = self._job_for(event.job_id)
+        if self._not_shown_yet(answer, event):
+            return
         if job is not None:
             self.job = None
         if answer is not None:

@@ -26,6 +26,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("send_fix", "fix"),
     ("open_validate", "validate"),
 )
+FOLD_LINES = 40  # a longer block shows its first `FOLDED_LINES`, with a link to show the rest
+FOLDED_LINES = 24
 STYLES = {
     "runs": "$text-success",
     "types": "$text-success",
@@ -114,9 +116,10 @@ class CodeBlock(Vertical, can_focus=True):
         self.with_verdict = with_verdict
         self.verdict_plain = ""
         self._header = VerdictRow(classes="block-header")
-        self._code = Static(classes="block-code")
+        self._code = CodeView(classes="block-code")
         self._verdict = VerdictRow(classes="block-verdict")
         self._painted = False  # on_mount has painted it: later changes repaint at once
+        self.expanded = False
 
     @property
     def code(self) -> str:
@@ -136,8 +139,29 @@ class CodeBlock(Vertical, can_focus=True):
     def on_mount(self) -> None:
         self._painted = True
         self._paint_header()
-        self._code.update(highlighted(self.segment.code, self.segment.lang))
+        self._paint_code()
         self._paint_verdict()
+
+    @property
+    def folded(self) -> bool:
+        return not self.expanded and self.segment.code.count("\n") > FOLD_LINES
+
+    def _paint_code(self) -> None:
+        """The code, highlighted; a long block shows its start (drawing every line of a pasted
+        400-line program took a second) and a link to the rest."""
+        code = self.segment.code
+        if not self.folded:
+            self._code.update(highlighted(code, self.segment.lang))
+            return
+        lines = code.split("\n")
+        shown = "\n".join(lines[:FOLDED_LINES])
+        rest = len(lines) - FOLDED_LINES - (1 if code.endswith("\n") else 0)
+        more = Content.from_markup(f"[dim]… {rest} more lines[/dim]  [@click=expand]show all[/]")
+        self._code.update(Content("\n").join([highlighted(shown, self.segment.lang), more]))
+
+    def action_expand(self) -> None:
+        self.expanded = not self.expanded
+        self._paint_code()
 
     def _paint_header(self) -> None:
         tag = self.segment.info or ("sno" if self.segment.is_synoema else "code")
@@ -160,7 +184,7 @@ class CodeBlock(Vertical, can_focus=True):
         changed_state = segment.closed != self.segment.closed or segment.info != self.segment.info
         self.segment = segment
         if changed_code and self._painted:
-            self._code.update(highlighted(segment.code, segment.lang))
+            self._paint_code()
         if changed_state and self._painted:
             self._paint_header()
             self._paint_verdict()
@@ -217,6 +241,20 @@ class VerdictRow(Static):
     def action_open_validate(self) -> None:
         if block := self._block():
             block.action_open_validate()
+
+    def action_expand(self) -> None:
+        if block := self._block():
+            block.action_expand()
+
+
+class CodeView(Static):
+    """The code itself; its "show all" link unfolds the block it is in."""
+
+    def action_expand(self) -> None:
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, CodeBlock):
+                ancestor.action_expand()
+                return
 
 
 class OutputBlock(Static):

@@ -11,7 +11,8 @@ import re
 from textual.content import Content
 from textual.widgets import Static
 
-from assistant.app.widgets.code_block import highlighted
+from assistant.app.widgets.code_block import STYLES, highlighted
+from assistant.verdict import Verdict
 from synoema.snippets import Segment
 
 _INLINE = re.compile(r"(`[^`\n]+`|\*\*[^*\n]+\*\*)")
@@ -74,3 +75,42 @@ class Tail(Static):
         self.display = segment is not None
         if segment is not None:
             self.update(tail_content(segment, number))
+
+
+def block_content(segment: Segment, number: int, verdict: Verdict | None) -> Content:
+    """A finished block while the reply still streams: header, highlighted code, the verdict's headline."""
+    if segment.is_output:
+        return tail_content(segment, number)
+    header = Content.assemble(Content.styled(f"{BAR}[{number}] ", "bold $accent"), segment.info or segment.lang or "code")
+    code = highlighted(segment.text, segment.lang).split("\n")
+    rows = [header, Content("\n").join(Content.assemble(Content.styled(BAR, "$primary"), line) for line in code)]
+    if segment.is_synoema:
+        if verdict is None:
+            rows.append(Content.styled(f"{BAR}… checking", "italic $text-muted"))
+        else:
+            lines = verdict.describe()
+            rows.append(Content.styled(f"{BAR}{lines.headline}", f"bold {STYLES.get(lines.status, '')}"))
+    return Content("\n").join(rows)
+
+
+class LiveBlock(Static):
+    """A block of a streaming reply, drawn as one widget (the full block widget replaces it when the
+    reply is done): laying out a block's five widgets while text streams made key presses wait."""
+
+    DEFAULT_CSS = """
+    LiveBlock { height: auto; margin: 0 0 1 0; }
+    """
+
+    def __init__(self, segment: Segment, number: int) -> None:
+        super().__init__()
+        self.segment = segment
+        self.number = number
+        self.verdict: Verdict | None = None
+
+    def on_mount(self) -> None:
+        self.update(block_content(self.segment, self.number, self.verdict))
+
+    def set_verdict(self, verdict: Verdict | None) -> None:
+        self.verdict = verdict
+        if self.is_attached:
+            self.update(block_content(self.segment, self.number, verdict))

@@ -24,13 +24,14 @@ from textual.widgets import Static
 from assistant.app.keys import MESSAGE_KEYS, bindings
 from assistant.app.streaming import FLUSH_INTERVAL, EventPump
 from assistant.app.widgets.code_block import CodeBlock, OutputBlock
-from assistant.app.widgets.live import Tail
-from assistant.app.widgets.prose import Prose
+from assistant.app.widgets.live import LiveBlock, Tail
+from assistant.app.widgets.prose import GROUP_SEGMENTS, Prose
 from assistant.engine.types import Done, Failed, RepairRound, Reply, SnippetChecked, TextChunk
 from assistant.verdict import Verdict
 from synoema.snippets import Segment, SegmentStream, block_count, output_after, segments
 
 RATING_LABELS = {1: "rated helpful", 0: "rated neutral", -1: "rated unhelpful"}
+MAX_PACE = 0.5  # never fewer than two paints a second
 
 
 class MessageBody(Vertical):
@@ -52,7 +53,12 @@ class MessageBody(Vertical):
     def blocks(self) -> list[CodeBlock]:
         return [w for w in self.children if isinstance(w, CodeBlock)]
 
-    def _widget_for(self, segment: Segment) -> Widget:
+    def _widget_for(self, segment: Segment, *, live: bool = False) -> Widget:
+        number = self.first_number + segment.index
+        if live:
+            block = LiveBlock(segment, number)
+            block.verdict = self.verdicts.get(segment.index)
+            return block
         if segment.kind == "output":
             return OutputBlock(segment)
         block = CodeBlock(segment, self.first_number + segment.index,
@@ -61,26 +67,38 @@ class MessageBody(Vertical):
             block.verdict = self.verdicts[segment.index]
         return block
 
-    def _layout(self, found: Sequence[Segment], last: Widget | None) -> tuple[list[Widget], list[Prose]]:
+    def _layout(self, found: Sequence[Segment], last: Widget | None, *, live: bool = False
+                ) -> tuple[list[Widget], list[Prose]]:
         """Widgets for `found` (prose joins the last group while it has room); groups to repaint."""
         fresh: list[Widget] = []
         grown: list[Prose] = []
+        pending: dict[Prose, list[Segment]] = {}  # the prose each group takes, parsed in one go
         for segment in found:
             if segment.kind == "prose":
                 group = fresh[-1] if fresh else last
-                if isinstance(group, Prose) and not group.full:
-                    group.add(segment)
-                    if group not in fresh and group not in grown:
-                        grown.append(group)
-                else:
-                    group = Prose([segment])
+                if not isinstance(group, Prose) or len(group.segments) + len(pending.get(group, ())) >= GROUP_SEGMENTS:
+                    group = Prose()
                     fresh.append(group)
+                elif group not in fresh and group not in grown:
+                    grown.append(group)
+                pending.setdefault(group, []).append(segment)
                 self.entries.append((segment, group))
                 continue
-            widget = self._widget_for(segment)
+            widget = self._widget_for(segment, live=live)
             self.entries.append((segment, widget))
             fresh.append(widget)
+        for group, batch in pending.items():
+            group.add_many(batch)
         return fresh, grown
+
+    def parse_when_idle(self) -> None:
+        """Parse the groups not yet drawn, one per idle moment (so scrolling up finds them ready)."""
+        waiting = next((w for _, w in self.entries if isinstance(w, Prose) and not w.parsed), None)
+        if waiting is None:
+            return
+        if waiting.parse():
+            waiting.refresh(layout=True)
+        self.set_timer(0.02, self.parse_when_idle)
 
     def _link_outputs(self) -> None:
         """Tell each Synoema block which ```output block it shows (what its verdict compares)."""
@@ -103,20 +121,20 @@ class MessageBody(Vertical):
         if fresh:
             await self.mount_all(fresh)
         self._link_outputs()
+        self.call_after_refresh(self.parse_when_idle)
 
     async def extend(self, found: Sequence[Segment], tail: Segment | None, tail_number: int) -> None:
         """Lay out newly completed segments once, then repaint the unfinished end."""
         if found:
             last = self.entries[-1][1] if self.entries else None
-            fresh, grown = self._layout(found, last)
+            fresh, grown = self._layout(found, last, live=True)
             for group in grown:
                 group.repaint()
             if fresh and self.tail is not None:
                 await self.mount_all(fresh, before=self.tail)
             elif fresh:
                 await self.mount_all(fresh)
-            if any(s.kind == "output" for s in found):
-                self._link_outputs()
+
         if tail is not None and self.tail is None:
             self.tail = Tail()
             await self.mount(self.tail)
@@ -150,7 +168,12 @@ class MessageBody(Vertical):
                 i += 1
             if i < len(old) and old[i][0].kind == segment.kind:
                 widget = old[i][1]
-                if isinstance(widget, CodeBlock | OutputBlock):
+                if isinstance(widget, LiveBlock):  # the streamed sketch gives way to the real block
+                    full = self._widget_for(segment)
+                    await self.mount(full, before=widget)
+                    await widget.remove()
+                    widget = full
+                elif isinstance(widget, CodeBlock | OutputBlock):
                     widget.update_segment(segment)
                 entries.append((segment, widget))
                 i += 1
@@ -165,18 +188,32 @@ class MessageBody(Vertical):
         for _, widget in old[i:]:
             await widget.remove()
         for group in {w for _, w in entries if isinstance(w, Prose)}:
-            group.segments = [s for s, w in entries if w is group]
+            group.retarget([s for s, w in entries if w is group])
         self.entries = entries
         self._link_outputs()
         for verdict in verdicts:
             self.place(verdict)
+        self.call_after_refresh(self.parse_when_idle)
 
     def place(self, verdict: Verdict) -> None:
         """Show `verdict` under the block with its index."""
         self.verdicts[verdict.index] = verdict
-        for block in self.blocks:
-            if block.index == verdict.index and block.with_verdict:
-                block.set_verdict(verdict)
+        for segment, widget in self.entries:
+            if segment.index != verdict.index:
+                continue
+            if isinstance(widget, LiveBlock) or (isinstance(widget, CodeBlock) and widget.with_verdict):
+                widget.set_verdict(verdict)
+
+    async def settle(self) -> None:
+        """Replace the streamed sketches of blocks by the real blocks (a cancelled reply keeps its text)."""
+        await self.drop_tail()
+        for position, (segment, widget) in enumerate(self.entries):
+            if isinstance(widget, LiveBlock):
+                full = self._widget_for(segment)
+                await self.mount(full, before=widget)
+                await widget.remove()
+                self.entries[position] = (segment, full)
+        self._link_outputs()
 
 
 class ChatMessage(Vertical):
@@ -228,10 +265,13 @@ class UserMessage(ChatMessage):
     """
 
     role = "user"
+    _shown: str | None = None
 
     @property
     def shown_text(self) -> str:
-        return displayed_user_text(self.text)
+        if self._shown is None:  # parsing a pasted program to tell code from prose is not free
+            self._shown = displayed_user_text(self.text)
+        return self._shown
 
     async def on_mount(self) -> None:
         self._footer.display = False
@@ -308,6 +348,7 @@ class AssistantMessage(ChatMessage, can_focus=True):
         self._timer: Timer | None = None
         self._defer: Callable[[], bool] = lambda: False
         self._painted_at = 0.0
+        self._pace = FLUSH_INTERVAL  # seconds between paints, longer while painting falls behind
 
     async def on_mount(self) -> None:
         self._paint_header()
@@ -316,6 +357,11 @@ class AssistantMessage(ChatMessage, can_focus=True):
             await self.body.show(self.text, self.verdicts)
 
     # --- streaming ------------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        """Laid out and painting (or done): the reply's end can be shown."""
+        return self._pump is not None or not self.streaming
 
     def begin(self, pump: EventPump, *, defer: Callable[[], bool] = lambda: False) -> None:
         """Start painting what the worker pushes into `pump`; `defer()` true means the user is typing."""
@@ -338,6 +384,10 @@ class AssistantMessage(ChatMessage, can_focus=True):
         now = time.monotonic()
         if not force and self._defer() and now - self._painted_at < MAX_DEFER:
             return
+        if not force and now - self._painted_at < self._pace:
+            return  # the last paint fell behind: paint less often, in bigger batches
+        late = now - self._painted_at - FLUSH_INTERVAL  # how far the UI fell behind the timer
+        self._pace = min(max(FLUSH_INTERVAL, 2 * late), MAX_PACE) if self._painted_at else FLUSH_INTERVAL
         self._painted_at = now
         found: list[Segment] = []
         for event in pump.drain():
@@ -368,6 +418,11 @@ class AssistantMessage(ChatMessage, can_focus=True):
         if isinstance(parent, MessageList) and parent.following:
             parent.follow()
 
+    def _settle_scroll(self) -> None:
+        parent = self.parent
+        if isinstance(parent, MessageList):
+            parent.call_after_refresh(parent.settle)
+
     def cancel_now(self) -> None:
         """Esc: stop painting at once; what is on screen stays as it is."""
         self._stop()
@@ -382,7 +437,10 @@ class AssistantMessage(ChatMessage, can_focus=True):
         self._stop()
         self.reply = reply
         self.message_id = reply.message_id
-        if self.cancelled:
+        if self.cancelled:  # what was shown stays; its blocks become real blocks (copy, re-run…)
+            await self.body.extend(self._stream.close(), None, 0)
+            await self.body.settle()
+            self._settle_scroll()
             return
         await self._flush(force=True)
         await self.body.extend(self._stream.close(), None, 0)
@@ -395,6 +453,7 @@ class AssistantMessage(ChatMessage, can_focus=True):
         await self.body.sync(self.text, self.verdicts)
         self._paint_header()
         self._paint_footer()
+        self._settle_scroll()
 
     async def fail(self, message: str, hint: str | None) -> None:
         self._stop()
@@ -507,6 +566,14 @@ class MessageList(VerticalScroll):
         elif not overflowing:
             if self.is_anchored:
                 self.anchor(False)
+            self.scroll_end(animate=False)
+
+    def settle(self) -> None:
+        """After content shrank: an anchored view that no longer overflows is unanchored (Textual 8.2
+        would scroll it to a negative offset), and a view that followed the end keeps it in view."""
+        if self.following:
+            self.follow()
+        elif self.scroll_y > self.max_scroll_y:
             self.scroll_end(animate=False)
 
     async def add(self, message: ChatMessage) -> None:
