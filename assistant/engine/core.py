@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -391,7 +391,8 @@ class Engine:
     # --- streaming with live checks -------------------------------------------------------------------
 
     def _stream(
-        self, chunks: Any, kind: Kind, user_code: str | None, emit: _Emitter, cancel: CancelToken, started: float,
+        self, chunks: Iterator[str], kind: Kind, user_code: str | None, emit: _Emitter, cancel: CancelToken,
+        started: float,
     ) -> _Streamed:
         """Pass chunks through, checking each block as its fence closes; a backend error ends the
         stream but keeps what arrived. Text is released up to each closed block, then its verdict."""

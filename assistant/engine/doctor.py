@@ -12,7 +12,11 @@ import sys
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from assistant.backends.config import GGUFOptions, HFOptions, OpenAIOptions
+    from assistant.config import Config
 
 GGUF_INSTALL = (
     'CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
@@ -152,8 +156,9 @@ def is_gguf(path: Path) -> bool:
         return False
 
 
-def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
-    gguf, hf = config.backend.options_for("gguf"), config.backend.options_for("hf")
+def _backends(config: Config, probe: bool) -> tuple[list[Check], list[str]]:
+    gguf = cast("GGUFOptions", config.backend.options_for("gguf"))
+    hf = cast("HFOptions", config.backend.options_for("hf"))
     checks: list[Check] = [Check("offline", True, "ready")]
     usable: list[str] = ["offline"]
 
@@ -182,7 +187,7 @@ def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
     if gguf_ok:
         usable.append("gguf")
 
-    checks.append(_openai(config.backend.options_for("openai"), probe))
+    checks.append(_openai(cast("OpenAIOptions", config.backend.options_for("openai")), probe))
     if checks[-1].ok:
         usable.append("openai")
 
@@ -203,7 +208,7 @@ def _backends(config: Any, probe: bool) -> tuple[list[Check], list[str]]:
     return checks, usable
 
 
-def _openai(b: Any, probe: bool) -> Check:
+def _openai(b: OpenAIOptions, probe: bool) -> Check:
     if not b.base_url:
         return Check(
             "openai",
@@ -246,7 +251,7 @@ def _openai(b: Any, probe: bool) -> Check:
     )
 
 
-def _files(config: Any, config_path: Path, problems: list[str]) -> list[Check]:
+def _files(config: Config, config_path: Path, problems: list[str]) -> list[Check]:
     from assistant import paths
 
     checks = [
@@ -281,7 +286,7 @@ def _files(config: Any, config_path: Path, problems: list[str]) -> list[Check]:
     return checks
 
 
-def diagnose(config: Any, config_path: Path, problems: list[str], *, probe: bool = True) -> DoctorReport:
+def diagnose(config: Config, config_path: Path, problems: list[str], *, probe: bool = True) -> DoctorReport:
     """Everything `doctor` prints, as data."""
     report = DoctorReport(backend=config.backend.kind)
     report.sections["environment"] = _environment()

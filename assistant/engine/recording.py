@@ -10,12 +10,16 @@ import itertools
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.engine.types import Turn
 
+if TYPE_CHECKING:
+    from assistant.history import HistoryStore
+    from assistant.history.models import Message
 
-def turn_from_row(m: Any) -> Turn:
+
+def turn_from_row(m: Message) -> Turn:
     """A stored message (history row) as the engine's `Turn`."""
     return Turn(
         role=m.role,
@@ -32,10 +36,10 @@ def turn_from_row(m: Any) -> Turn:
 class Recorder:
     """Conversation turns: cached in memory for prompts, written through to the store when present."""
 
-    def __init__(self, store: Any | bool | None, path: Path) -> None:
+    def __init__(self, store: HistoryStore | bool | None, path: Path) -> None:
         self._arg = store
         self._path = path
-        self._store: Any | None = None
+        self._store: HistoryStore | None = None
         self._opened = False
         self._lock = threading.RLock()
         self._turns: dict[int, list[Turn]] = {}
@@ -43,7 +47,7 @@ class Recorder:
         self.problems: list[str] = []
 
     @property
-    def store(self) -> Any | None:
+    def store(self) -> HistoryStore | None:
         """The history store, opened on first use; None when disabled or unusable."""
         with self._lock:
             if not self._opened:

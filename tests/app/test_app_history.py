@@ -183,3 +183,28 @@ async def test_rate_save_for_training_and_export(make_app, tmp_path) -> None:
         await wait_until(pilot, out.exists)
         text = out.read_text(encoding="utf-8")
         assert "fix this" in text and "unexpected_token" in text and "Rated unhelpful" in text
+
+
+async def test_model_picker_refuses_a_missing_or_foreign_gguf(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        chat = app.chat
+        await wait_until(pilot, lambda: chat.status.info.backend == "scripted")
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPicker))
+        picker = app.screen
+        picker.query_one("#kind").value = "gguf"
+        await pilot.pause()
+        picker.query_one("#model_path").value = str(tmp_path / "missing.gguf")
+        await pilot.click("#use")
+        problem = picker.query_one("#problem")
+        await wait_until(pilot, lambda: "not found" in str(problem.render()) or "not installed" in str(problem.render()))
+        assert app.screen is picker and chat.status.info.backend == "scripted"  # nothing switched
+        notes = tmp_path / "notes.gguf"
+        notes.write_text("not a model", encoding="utf-8")
+        picker.query_one("#model_path").value = str(notes)
+        await pilot.click("#use")
+        await wait_until(pilot, lambda: "not a GGUF" in str(problem.render()) or "not installed" in str(problem.render()))
+        assert app.screen is picker
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is chat)

@@ -18,6 +18,7 @@ from assistant.backends import (
     complete,
     create_backend,
 )
+from assistant.backends.config import GGUFOptions
 from assistant.backends.gguf import GGUFBackend
 
 pytestmark = pytest.mark.usefixtures("need_llama_cpp")
@@ -171,3 +172,40 @@ def test_template_that_raises_is_a_backend_error(tiny_dir: Path, tmp_path: Path)
         assert complete(b, GenerationRequest([ChatMessage("user", "hi")], max_tokens=3, temperature=0))
     finally:
         b.close()
+
+
+def test_check_reads_the_metadata_before_a_switch(tiny_gguf: Path, tmp_path: Path) -> None:
+    from assistant.backends import check_backend
+
+    metadata = GGUFBackend.check(GGUFOptions(model_path=str(tiny_gguf)))
+    assert metadata.get("general.architecture")
+    check_backend("gguf", {"model_path": str(tiny_gguf)})
+    with pytest.raises(ModelLoadError, match="not found"):
+        check_backend("gguf", {"model_path": str(tmp_path / "absent.gguf")})
+    text = tmp_path / "notes.gguf"
+    text.write_text("not a model", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="not a GGUF model file"):
+        check_backend("gguf", {"model_path": str(text)})
+    truncated = tmp_path / "cut.gguf"
+    truncated.write_bytes(tiny_gguf.read_bytes()[:4096])
+    with pytest.raises(ModelLoadError):
+        check_backend("gguf", {"model_path": str(truncated)})
+
+
+def test_gpu_layers_and_chat_format_reach_the_backend(tiny_gguf: Path) -> None:
+    from assistant.config import Config
+    from assistant.engine import Engine
+
+    config = Config()
+    config.backend.kind = "gguf"
+    config.backend.options["gguf"] = GGUFOptions(model_path=str(tiny_gguf), n_ctx=256, n_threads=1,
+                                                 n_gpu_layers=-1, chat_format="chatml")
+    config.engine.grammar = "builtin"
+    engine = Engine(config, history=False)
+    source = engine.source
+    backend = source.backend  # type: ignore[attr-defined]
+    assert backend.config.n_gpu_layers == -1 and backend.config.chat_format == "chatml"
+    assert set(source.grammars) == {"write", "repair"}  # type: ignore[attr-defined]  # engine.grammar reaches it
+    backend.load()
+    assert backend.info().details["chat_template"] == "chatml"
+    engine.close()
