@@ -104,18 +104,15 @@ def ms(seconds: float) -> str:
 
 
 def offline_section(runs: int) -> None:
-    from assistant.engine.offline_source import load_offline
-
     from assistant.config import Config
     from assistant.engine import Engine
     from assistant.engine.checking import check_code
     from assistant.engine.types import Kind
+    from assistant.offline import OfflineEngine
 
     print("offline answers (history off; snippets checked in sandbox workers unless noted)")
     engine = Engine(Config(), history=False)
-    offline, problem = load_offline(Config())
-    if problem:
-        print(f"  note: {problem}")
+    offline = OfflineEngine()
     print(f"  {'kind':<8} {'first':>11} {'median':>11} {'bare answer':>12} {'checking':>11} {'blocks':>6}")
     for kind, (text, code) in REQUESTS.items():
         t0 = time.perf_counter()
@@ -126,11 +123,10 @@ def offline_section(runs: int) -> None:
             t0 = time.perf_counter()
             reply = engine.respond(text, kind, code=code)
             warm.append(time.perf_counter() - t0)
-            if offline is not None:
-                message = reply_user_text(text, code)
-                t0 = time.perf_counter()
-                "".join(offline.answer(Kind(kind), message, []))
-                bare.append(time.perf_counter() - t0)
+            message = reply_user_text(text, code)
+            t0 = time.perf_counter()
+            "".join(offline.answer(Kind(kind), message, []))
+            bare.append(time.perf_counter() - t0)
         med = statistics.median(warm)
         bare_med = statistics.median(bare) if bare else 0.0
         print(
@@ -166,18 +162,15 @@ def build_tiny(folder: Path) -> Path:
 
 
 def model_section(gguf: Path, runs: int) -> None:
+    from assistant.backends.config import GGUFOptions
     from assistant.config import Config
     from assistant.engine import Engine
     from assistant.engine.grammar import write_grammars
 
     def config(max_tokens: int, rounds: int = 2) -> Config:
         c = Config()
-        c.backend.kind, c.backend.model_path, c.backend.n_ctx, c.backend.n_threads = (
-            "gguf",
-            str(gguf),
-            2048,
-            2,
-        )
+        c.backend.kind = "gguf"
+        c.backend.options["gguf"] = GGUFOptions(model_path=str(gguf), n_ctx=2048, n_threads=2)
         c.engine.max_tokens, c.engine.repair_rounds, c.engine.temperature = max_tokens, rounds, 0.0
         c.engine.context_budget_tokens = 1300
         return c

@@ -21,17 +21,18 @@ OFFLINE = "offline"
 
 
 def backend_config(kind: str, options: Mapping[str, Any]) -> Any:
-    """The assistant's backend settings for `kind`; unknown or bad options raise `BackendConfigError`."""
-    from assistant.backends.config import BackendConfig
+    """The options of the backend `kind` (`assistant.backends.config`); unknown or bad options raise
+    `BackendConfigError`."""
+    from assistant.backends.registry import make_options
 
-    return BackendConfig.from_mapping({"kind": kind, **{k: v for k, v in options.items() if v is not None}})
+    return make_options(kind, {k: v for k, v in options.items() if v is not None})
 
 
 def create(kind: str, options: Mapping[str, Any]) -> Any:
     """A backend object for a model kind (construction is cheap: models load on first use)."""
     from assistant.backends.registry import create_backend
 
-    return create_backend(backend_config(kind, options))
+    return create_backend(kind, backend_config(kind, options))
 
 
 @dataclass(frozen=True)

@@ -212,31 +212,35 @@ def make_engine(settings: GenerateSettings, metered: backends.Metered | None, ou
     # would make the figures depend on whose machine ran them.
     config.paths.dialogue_dir = str(out_dir / "no-curated-examples")
     common: dict[str, Any] = {"backend": metered, "history": False, "isolate": True, "grammars": dict(grammars or {})}
-    if settings.prompt == "assistant":
+    if settings.prompt == "assistant" or metered is None:
         return Engine(config, **common)
     counter = metered.counter if metered is not None else None
-    return _baseline_engine_class()(config, counter, **common)
+    source = _baseline_source_class()(metered, config, counter, grammars=dict(grammars or {}), isolate=True)
+    return Engine(config, source=source, history=False, isolate=True)
 
 
-def _baseline_engine_class() -> type:
-    from assistant.engine.core import Engine
+def _baseline_source_class() -> type:
+    from dataclasses import replace
+
+    from assistant.engine.sources import ModelSource
     from assistant.engine.tokens import estimating_counter
 
-    class BaselineEngine(Engine):
-        """The engine with the baseline prompt: same streaming, checks and repair loop.
+    class BaselineSource(ModelSource):
+        """The model behind the baseline prompt: the engine's streaming, checks and repair loop stay.
 
         Only the prompt changes; its token budget is the one the engine computes for the turn.
         """
 
-        def __init__(self, config: Any, counter: Any, **kwargs: Any) -> None:
-            super().__init__(config, **kwargs)
+        def __init__(self, backend: Any, config: Any, counter: Any, **kwargs: Any) -> None:
+            super().__init__(backend, config, **kwargs)
             self.prompt_counter = counter or estimating_counter()
 
-        def _plan(self, kind: Any, query: str, current: Any, prior: Any) -> Any:
-            budget = super()._plan(kind, query, current, ()).budget
+        def plan(self, request: Any, extra: Any = ()) -> Any:
+            budget = super().plan(replace(request, history=()), extra).budget
+            current = [("user", self.model_text(request)), *extra]
             return baseline_plan(current, counter=self.prompt_counter, budget=budget)
 
-    return BaselineEngine
+    return BaselineSource
 
 
 def generate(
@@ -378,7 +382,7 @@ def _generate_one(
     blocks = [
         {
             "index": v.index,
-            "code": v.original_code if v.repaired and v.original_code is not None else v.code,
+            "code": v.repair.original_code if v.repair is not None else v.code,
             "final_code": v.code,
             "repaired": v.repaired,
             "model_rounds": v.model_rounds,

@@ -114,7 +114,8 @@ class Engine:
     open the configured one lazily, or False for none; `offline` injects an offline engine;
     `grammars` maps a kind name (or "repair") to a GBNF grammar, overriding `engine.grammar`.
     `isolate=False` runs snippets in-process under the watchdog instead of in sandbox workers
-    (faster start for one-shot commands).
+    (faster start for one-shot commands). `source` injects a whole answer source (a `ModelSource`
+    with another prompt, as the evaluation's baseline does).
     """
 
     def __init__(
@@ -126,12 +127,13 @@ class Engine:
         offline: OfflineEngine | None = None,
         grammars: Mapping[str, str] | None = None,
         isolate: bool = True,
+        source: AnswerSource | None = None,
     ) -> None:
         self.config = config if config is not None else Config()
         self.isolate = isolate
         self._grammars = grammars
         self._offline = offline
-        self._source: AnswerSource | None = None
+        self._source: AnswerSource | None = source
         self._injected = backend
         self._source_error: BackendError | None = None
         self._last_error: BackendError | None = None

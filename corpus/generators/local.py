@@ -19,14 +19,15 @@ class LocalClient:
 
     def __init__(self, kind: str, model_path: str, *, n_ctx: int = 4096, n_threads: int | None = None,
                  adapter_path: str | None = None) -> None:
-        from assistant.backends import BackendConfig, BackendError, create_backend
+        from assistant.backends import BackendError, create_backend
 
         if kind not in ("gguf", "hf"):
             raise GeneratorError(f"--backend must be gguf or hf, not {kind!r}")
         try:
-            self.backend: Any = create_backend(
-                BackendConfig(kind=kind, model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, adapter_path=adapter_path)
-            )
+            options = {"model_path": model_path, "n_ctx": n_ctx, "n_threads": n_threads or 0}
+            if adapter_path:
+                options["adapter_path"] = adapter_path  # the hf backend's; gguf refuses it
+            self.backend: Any = create_backend(kind, options)
             self.model = self.backend.info().model
         except BackendError as exc:
             raise GeneratorError(str(exc)) from None
