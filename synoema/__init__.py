@@ -6,8 +6,7 @@ The checking entry points are loaded on first use so that `import synoema` stays
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
     from .check import CheckReport, check, check_many
     from .repair import RepairResult, repair
