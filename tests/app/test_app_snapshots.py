@@ -27,6 +27,9 @@ async def steady(pilot: Pilot) -> None:
     app = pilot.app
     for widget in app.screen.query("TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]
+        # repaint every line: a line cached in the blink's "off" phase would keep showing no cursor
+        widget._line_cache.clear()  # type: ignore[attr-defined]
+        widget.refresh()
     app.clear_notifications()
     await pilot.pause(0.1)
 

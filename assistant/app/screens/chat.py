@@ -330,21 +330,24 @@ class ChatScreen(Screen[None]):
         reply = event.reply
         if reply.conversation_id is not None:
             self.conversation_id = reply.conversation_id
-        if job is not None:
-            self.job = None
-        if answer is None:
-            return
-        await answer.finish(reply)
-        if reply.error:
-            await answer.fail(reply.error, reply.error_hint)
-            self.notify(reply.error + (f"\n{reply.error_hint}" if reply.error_hint else ""), severity="error",
-                        timeout=10)
-            self.status.update_info(state="error")
-        elif job is not None:  # not a reply the user already cancelled
-            self._finished_stats(reply)
-        self.refresh_backend()
-        self.sidebar.current_id = self.conversation_id
-        self.sidebar.reload()
+        try:
+            if answer is None:
+                return
+            await answer.finish(reply)
+            if reply.error:
+                await answer.fail(reply.error, reply.error_hint)
+                self.notify(reply.error + (f"\n{reply.error_hint}" if reply.error_hint else ""), severity="error",
+                            timeout=10)
+                self.status.update_info(state="error")
+            elif job is not None:  # not a reply the user already cancelled
+                self._finished_stats(reply)
+            self.refresh_backend()
+            self.sidebar.current_id = self.conversation_id
+            self.sidebar.reload()
+        finally:
+            # the job ends once its reply is on screen with its figures (Esc meanwhile already ended it)
+            if job is not None and self.job is job:
+                self.job = None
 
     def _finished_stats(self, reply: Reply) -> None:
         stats = reply.stats
@@ -370,12 +373,14 @@ class ChatScreen(Screen[None]):
         job, answer = self._job_for(event.job_id)
         if self._not_shown_yet(answer, event):
             return
-        if job is not None:
-            self.job = None
-        if answer is not None:
-            await answer.fail(event.message, event.hint)
-        self.status.update_info(state="error")
-        self.notify(event.message + (f"\n{event.hint}" if event.hint else ""), severity="error", timeout=12)
+        try:
+            if answer is not None:
+                await answer.fail(event.message, event.hint)
+            self.status.update_info(state="error")
+            self.notify(event.message + (f"\n{event.hint}" if event.hint else ""), severity="error", timeout=12)
+        finally:
+            if job is not None and self.job is job:
+                self.job = None
 
     def action_cancel(self) -> None:
         job = self.job
