@@ -83,14 +83,29 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         server.run("kill-server")
 
 
+def answered(question: str) -> Callable[[str], bool]:
+    """The whole answer is on screen: its text, its program's verdict and the footer's summary."""
+
+    def done(screen: str) -> bool:
+        if "Assistant ·" not in screen or question not in screen:
+            return False
+        answer = screen.split("Assistant ·", 1)[1]
+        return "reverse" in answer and "✓ runs" in answer and "snippets check" in answer
+
+    return done
+
+
 def test_ask_a_question_and_read_the_answer(tmux: Tmux) -> None:
-    tmux.wait_for(lambda s: READY in s and "ready" in s, timeout=60)
-    tmux.run("send-keys", "-t", "app", "-l", "How do I reverse a list?")
+    """Every step waits for what the screen shows (timeouts are only bounds for a loaded machine)."""
+    question = "How do I reverse a list?"
+    tmux.wait_for(lambda s: READY in s and "ready" in s, timeout=120)
+    tmux.run("send-keys", "-t", "app", "-l", question)
+    tmux.wait_for(lambda s: question in s, timeout=60)  # echoed in the input before Enter is sent
     tmux.run("send-keys", "-t", "app", "Enter")
-    screen = tmux.wait_for(lambda s: "Assistant ·" in s and "snippets check" in s, timeout=90)
+    screen = tmux.wait_for(answered(question), timeout=180)
     answer = screen.split("Assistant ·", 1)[1]
     assert "reverse" in answer
     assert "✓ runs" in answer  # the verdict row under the answer's program
-    assert "How do I reverse a list?" in screen  # the question, and the history sidebar title
+    assert question in screen  # the question, and the history sidebar title
     tmux.run("send-keys", "-t", "app", "C-q")
-    tmux.wait_for(lambda s: READY not in s, timeout=30)
+    tmux.wait_for(lambda s: READY not in s, timeout=60)
