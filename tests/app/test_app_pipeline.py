@@ -65,8 +65,9 @@ async def test_a_printing_program_keeps_its_check_mark_after_rerun_and_reopening
             assert row.startswith("✓ runs, prints 2 lines") and MATCHED in row, row
         block = next(b for b in fixed.blocks if b.segment.proposed)
         block.focus()
+        before = block.verdict
         await pilot.press("r")
-        await wait_until(pilot, lambda: block.verdict is not None)
+        await wait_until(pilot, lambda: block.verdict is not None and block.verdict is not before)
         assert MATCHED in block.verdict_text()  # re-running compares with the block shown, again
 
         conversation = chat.conversation_id
@@ -93,14 +94,15 @@ async def test_block_numbers_are_unique_across_a_conversation_and_copy_takes_tha
         for block in blocks:
             chat.prompt.load_text(f"/copy {block.number}")
             await pilot.press("enter")
-            await pilot.pause()
+            copied = f"Copied block [{block.number}]"
+            await wait_until(pilot, lambda copied=copied: any(copied in n.message for n in app._notifications))
             assert app.clipboard == block.code
         header = blocks[3].query_one(".block-header").render()
         assert "[4]" in str(header) and "quoted" in str(header)
         chat.prompt.load_text("/copy 6")
         await pilot.press("enter")
-        await pilot.pause()
-        assert any("There is no block [6]; blocks go from 1 to 5" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("There is no block [6]; blocks go from 1 to 5" in n.message
+                                            for n in app._notifications))
 
 
 class StopWatchBackend(ScriptedBackend):
@@ -220,12 +222,12 @@ async def test_unknown_command_history_misses_and_archive_toggle(make_app) -> No
         await ask(pilot, app, "how do I reverse a list?", "ask")
         chat.prompt.load_text("/foo bar")
         await pilot.press("enter")
-        await pilot.pause()
-        assert answers(chat) == 1 and any("Unknown command /foo" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("Unknown command /foo" in n.message for n in app._notifications))
+        assert answers(chat) == 1
         chat.prompt.load_text("/search zebra-quagga")
         await pilot.press("enter")
-        await pilot.pause()
-        assert any("No conversation matches 'zebra-quagga'" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any("No conversation matches 'zebra-quagga'" in n.message
+                                            for n in app._notifications))
         sidebar = chat.sidebar
         sidebar.search("")
         sidebar.list.focus()
@@ -248,7 +250,6 @@ async def test_send_to_fix_scrolls_to_the_new_answer(make_app) -> None:
         first.focus()
         await pilot.press("f")
         await wait_until(pilot, lambda: chat.job is None and answers(chat) == 4)
-        await pilot.pause(0.2)
         listing = chat.messages
-        assert listing.scroll_y >= listing.max_scroll_y - 1
+        await wait_until(pilot, lambda: listing.scroll_y >= listing.max_scroll_y - 1, timeout=10)
         assert isinstance(chat.messages.blocks()[-1], CodeBlock)
