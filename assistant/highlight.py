@@ -24,6 +24,8 @@ from pygments.token import (
     Whitespace,
 )
 
+from synoema.fences import SYNOEMA_LANGS
+
 __all__ = ["SynoemaLexer"]
 
 KEYWORDS_NAMESPACE = ("mod", "use", "import")
@@ -111,7 +113,7 @@ class SynoemaLexer(RegexLexer):
     """Lexer for Synoema source (``.sno``), written from the language's lexical rules."""
 
     name = "Synoema"
-    aliases: ClassVar[list[str]] = ["sno", "synoema"]
+    aliases: ClassVar[list[str]] = sorted(SYNOEMA_LANGS)
     filenames: ClassVar[list[str]] = ["*.sno"]
     mimetypes: ClassVar[list[str]] = ["text/x-synoema"]
     url = "https://github.com/Delimitter/synoema"

@@ -148,9 +148,10 @@ def _strings(node: ast.AST) -> Iterator[str]:
             yield child.value
 
 
-def _where(predicate) -> set[str]:  # type: ignore[no-untyped-def]
-    """Modules of the language layer and the assistant (the answer pipeline) where `predicate` holds."""
-    return {name for name in modules() if name.split(".")[0] in ("synoema", "assistant")
+def _where(predicate, packages: tuple[str, ...] = ("synoema", "assistant")) -> set[str]:  # type: ignore[no-untyped-def]
+    """Modules of `packages` (by default the language layer and the assistant: the answer pipeline)
+    where `predicate` holds for some node."""
+    return {name for name in modules() if name.split(".")[0] in packages
             and any(predicate(node) for node in ast.walk(tree(name)))}
 
 
@@ -158,15 +159,18 @@ def test_one_fence_scanner_and_one_list_of_synoema_languages() -> None:
     def fence_pattern(node: ast.AST) -> bool:  # the regular expression of a fence line
         return isinstance(node, ast.Constant) and isinstance(node.value, str) and "`{3," in node.value
 
-    assert _where(fence_pattern) == {"synoema.snippets"}
+    assert _where(fence_pattern, PACKAGES) == {"synoema.snippets"}
 
     def langs(node: ast.AST) -> bool:
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             return any(isinstance(t, ast.Name) and t.id == "SYNOEMA_LANGS" for t in targets)
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):  # an inline ("sno", "synoema")
+            values = {e.value for e in node.elts if isinstance(e, ast.Constant)}
+            return values == {"sno", "synoema"}
         return False
 
-    assert _where(langs) == {"synoema.fences"}
+    assert _where(langs, PACKAGES) == {"synoema.fences"}
 
 
 def test_one_verdict_type() -> None:

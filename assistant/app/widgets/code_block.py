@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from assistant.app.keys import BLOCK_KEYS, bindings
 from assistant.verdict import Verdict
+from synoema.fences import CODE_INFO, SYNOEMA_LANGS
 from synoema.snippets import Segment
 
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -42,7 +43,7 @@ def highlighted(code: str, language: str) -> Content:
     from textual.highlight import highlight  # Pygments loads with the first code block
 
     _register_lexer()
-    lang = "sno" if language in ("sno", "synoema") else (language or "text")
+    lang = CODE_INFO if language in SYNOEMA_LANGS else (language or "text")
     return highlight(code.rstrip("\n") or " ", language=lang)
 
 
