@@ -16,7 +16,7 @@ claim that it does, so names in such sentences are not checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 

@@ -70,10 +70,7 @@ def too_close_to_evaluation(question: str) -> bool:
     from corpus.normalize import text_shingles
 
     mine = text_shingles(question)
-    for theirs in _eval_questions():
-        if theirs and len(theirs & mine) / len(theirs) >= 0.8:
-            return True
-    return False
+    return any(theirs and len(theirs & mine) / len(theirs) >= 0.8 for theirs in _eval_questions())
 
 
 def _doc(name: str) -> str:

@@ -100,7 +100,7 @@ def show_code(w: Wording, kind: str, code: str, *, fields: dict[str, Any] | None
     message = blocks[layout]
     if layout != "fence_after":
         found = extract(message).code
-        if not bare_ok and layout == "bare" or found is None or found.rstrip("\n") != body:
+        if (not bare_ok and layout == "bare") or found is None or found.rstrip("\n") != body:
             message = blocks["fence_after"]
     return message
 

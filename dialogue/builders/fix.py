@@ -25,7 +25,18 @@ from synoema.edits import TextEdit, apply_edits
 from ..facts import run
 from ..wording import Wording, code
 from . import bugs as B
-from .base import LANGS, Draft, Item, answer_program, changed_lines, lines_of, program_items, quoted, show_code, text_block
+from .base import (
+    LANGS,
+    Draft,
+    Item,
+    answer_program,
+    changed_lines,
+    lines_of,
+    program_items,
+    quoted,
+    show_code,
+    text_block,
+)
 from .mistakes import BUGS, HABITS, Habit
 
 OUTPUT_SHARE = 0.35  # of fix dialogues that are wrong-output bugs

@@ -156,7 +156,7 @@ def smelly(source: str, rng: random.Random, count: int) -> tuple[str, list[str]]
         return None
     for name in names:
         got = SMELLS[name](source, program, rng)
-        if not got or any(e.start < o.end and o.start < e.end or e.start == o.start for e in got for o in edits):
+        if not got or any((e.start < o.end and o.start < e.end) or e.start == o.start for e in got for o in edits):
             continue
         edits += got
         used.append(name)
