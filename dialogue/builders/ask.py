@@ -34,6 +34,7 @@ IO_NAMES = frozenset({"print", "readline", "for_each", "env", "env_or", "args", 
                       "fd_popen", "fd_readline", "fd_write", "fd_close", "tcp_accept", "tcp_listen", "error"})
 SPLIT_RATIOS = (0.8, 0.1, 0.1)
 MAX_EXPRESSIONS_PER_PROGRAM = 2
+VALUE_PHRASINGS = 3  # questions per library example expression
 
 
 def fact_split(key: str) -> str:
@@ -156,28 +157,35 @@ class AskBuilder:
 
         from ..claims import library_types
 
-        pools: dict[str, list[Item]] = {k: [] for k in ("passage", "library", "foreign", "code", "value")}
+        pools: dict[str, list[Item]] = {k: [] for k in ("passage", "library", "foreign", "code", "value", "corpus")}
         for pid, questions in Q.PASSAGE_QUESTIONS.items():
             if pid in _passages():
                 for n, q in enumerate(questions):
                     pools["passage"].append(Item(f"passage:{pid}:{n}", fact=Fact("passage", pid, q), split=fact_split(f"passage:{pid}")))
         types = library_types()
+        # every phrasing of a fact is its own row; all of them share the fact's split
         for name in sorted(types):
-            if name in IO_NAMES and not Q.LIBRARY_EXAMPLES.get(name):
+            if (name in IO_NAMES and not Q.LIBRARY_EXAMPLES.get(name)) or not _doc(name):
                 continue
-            for n, q in enumerate(rng.sample(Q.TYPE_QUESTIONS, 2)):
+            for n, q in enumerate(Q.TYPE_QUESTIONS):
                 pools["library"].append(Item(f"library:{name}:{n}", fact=Fact("library", name, q.format(name=name)),
                                              split=fact_split(f"library:{name}")))
         lib = library_names()
         for name, instead in sorted(Q.FOREIGN_FUNCTIONS.items()):
             if name not in lib and instead in lib:
-                q = rng.choice(Q.FOREIGN_QUESTIONS).format(name=name)
-                pools["foreign"].append(Item(f"foreign:{name}", fact=Fact("foreign", name, q, instead),
-                                             split=fact_split(f"library:{instead}")))
+                for n, q in enumerate(Q.FOREIGN_QUESTIONS):
+                    pools["foreign"].append(Item(f"foreign:{name}:{n}", fact=Fact("foreign", name, q.format(name=name), instead),
+                                                 split=fact_split(f"library:{instead}")))
         for err, examples in sorted(Q.CODE_EXAMPLES.items()):
             for n, example in enumerate(examples):
-                q = rng.choice(Q.CODE_QUESTIONS).format(code=err)
-                pools["code"].append(Item(f"code:{err}:{n}", fact=Fact("code", err, q, example), split=fact_split(f"code:{err}")))
+                for m, q in enumerate(Q.CODE_QUESTIONS):
+                    pools["code"].append(Item(f"code:{err}:{n}:{m}", fact=Fact("code", err, q.format(code=err), example),
+                                              split=fact_split(f"code:{err}")))
+        for name, exprs in sorted(Q.LIBRARY_EXAMPLES.items()):
+            for expr in exprs:
+                for m in range(VALUE_PHRASINGS):
+                    pools["value"].append(Item(f"value:lib:{expr}:{m}", fact=Fact("value", expr, "", m),
+                                               split=fact_split(f"library:{name}")))
         seen: set[str] = set()
         shuffled = list(programs)
         rng.shuffle(shuffled)
@@ -189,7 +197,7 @@ class AskBuilder:
                     continue
                 seen.add(key)
                 taken += 1
-                pools["value"].append(Item(f"value:{p.id}:{hashlib.sha1(expr.encode()).hexdigest()[:8]}",
+                pools["corpus"].append(Item(f"value:{p.id}:{hashlib.sha1(expr.encode()).hexdigest()[:8]}",
                                            program=p, fact=Fact("value", expr, ""), split=p.split))
         for pool in pools.values():
             rng.shuffle(pool)
@@ -216,6 +224,16 @@ class AskBuilder:
         if fact.kind == "passage" and _passages()[fact.name].stdin:
             meta["stdin"] = _passages()[fact.name].stdin
         return Draft([("user", question), ("assistant", answer)], meta)
+
+    @staticmethod
+    def _phrasing(w: Wording, key: str, options: Sequence[str], fact: Fact) -> str:
+        """A question for the fact; the phrasings of one fact (`fact.extra` = 0, 1, ...) all differ."""
+        if not isinstance(fact.extra, int):
+            return w.choose(key, options)
+        start = int(hashlib.sha1(fact.name.encode()).hexdigest()[:6], 16)
+        n = (start + fact.extra) % len(options)
+        w.used.append(f"{key}#{n}")
+        return options[n]
 
     def _example(self, w: Wording, expr: str) -> str | None:
         program = f"main = {expr}\n"
@@ -294,12 +312,12 @@ class AskBuilder:
             typ = _type_of(expr)
             if typ is None or "->" not in typ:
                 return None
-            question = w.choose("ask.expr_type_q", Q.EXPR_TYPE_QUESTIONS).format(expr=expr)
+            question = self._phrasing(w, "ask.expr_type_q", Q.EXPR_TYPE_QUESTIONS, fact).format(expr=expr)
             return question, w.say("ask.expr_type_answer", type=typ), []
         value, typ = got
         if "MkMap" in value:
             return None  # a Map's display is its internal form: not worth a question
-        question = w.choose("ask.value_q", Q.VALUE_QUESTIONS).format(expr=expr)
+        question = self._phrasing(w, "ask.value_q", Q.VALUE_QUESTIONS, fact).format(expr=expr)
         parts = [w.say("ask.value_answer", value=value, type=typ)]
         if w.chance(0.6) or re.fullmatch(r"[a-z_][A-Za-z0-9_' ]*", value):
             example = self._example(w, expr)
