@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.kinds import KINDS
 from synoema.durable import write_atomic
 
 from .format import Row, kind_file, new_row, write_rows
@@ -33,7 +34,7 @@ from .wording import Wording
 
 # The recipe's dialogues: 20 explain, 20 debug-fix, 20 Q&A, 19 review (write rows come from the programs).
 RECIPE_MIX: dict[str, int] = {"explain": 20, "fix": 20, "ask": 20, "review": 19}
-BUILD_KINDS: tuple[str, ...] = ("explain", "fix", "ask", "review", "write")
+BUILD_KINDS: tuple[str, ...] = KINDS
 REJECTED = "rejected.jsonl"
 REPORT = "report.json"
 Progress = Callable[[str, int, int], None]  # (kind, rows passed, rows wanted)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from pathlib import Path
 
 import pytest
 from app_support import FIX_ANSWER, REVIEW_ANSWER
 
 from assistant.app import slash
-from assistant.app.curate import Exchange, build_row, save_exchange, user_code_meta
 from assistant.app.keys import ALL_GROUPS, KIND_KEYS, pretty
 from assistant.app.screens.validate import gutter_marks
 from assistant.app.streaming import EventPump
@@ -172,50 +169,6 @@ def test_every_key_group_has_descriptions() -> None:
             assert key.description and key.action
     assert pretty("shift+enter,ctrl+j") == "Shift+Enter / Ctrl+J"
     assert pretty("f2") == "F2"
-
-
-# --- curation rows ----------------------------------------------------------------------------------
-
-
-def test_user_code_meta_matches_the_seed_format() -> None:
-    assert user_code_meta("no code here") is None
-    ok = user_code_meta("what does it print?\n```sno\nmain = 1 + 2\n```")
-    assert ok == {"status": "runs", "output": "3\n"}
-    bad = user_code_meta("```sno\nmain = [1, 2]\n```")
-    assert bad is not None and bad["status"] == "fails" and bad["error_code"] == "unexpected_token" and bad["line"] == 1
-
-
-def test_saved_row_reads_back_as_a_dialogue(tmp_path: Path) -> None:
-    from assistant.knowledge import _dialogue, load_prompts
-
-    exchange = Exchange(
-        kind="fix",
-        user="fix it\n```sno\nmain = [1, 2]\n```",
-        assistant=FIX_ANSWER,
-        verdicts=[verdict(index=0, status="runs", signatures=(("main", "List Int"),), stdout="[1 2 3]\n")],
-        rating=1,
-        backend="scripted",
-        model="script-1",
-    )
-    path, row_id = save_exchange(exchange, tmp_path, now=1700000000.5)
-    save_exchange(exchange, tmp_path, now=1700000001.0)
-    assert path == tmp_path / "fix.jsonl" and row_id == "fix-1700000000500"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 2
-    row = rows[0]
-    dialogue = _dialogue(row, "saved", "fix.jsonl")
-    assert dialogue.messages[0].content == load_prompts().kinds["fix"].system
-    assert [m.role for m in dialogue.messages] == ["system", "user", "assistant"]
-    assert row["meta"]["user_code"]["error_code"] == "unexpected_token"
-    assert row["meta"]["verdicts"][0]["signatures"] == [["main", "List Int"]]
-    assert row["meta"]["rating"] == 1 and row["meta"]["topics"] == []
-
-
-def test_build_row_rejects_unknown_kind() -> None:
-    from assistant.app.curate import CurateError
-
-    with pytest.raises(CurateError):
-        build_row(Exchange(kind="chat", user="u", assistant="a"))
 
 
 def test_pasted_code_keeps_its_lines() -> None:

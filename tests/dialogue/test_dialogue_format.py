@@ -21,6 +21,7 @@ from dialogue.format import (
     seed_rows,
     shape_problems,
     system_prompts,
+    user_code_meta,
 )
 
 
@@ -83,3 +84,35 @@ def test_the_apps_save_action_writes_a_row_the_format_reads(tmp_path: Path) -> N
         exchange_row(Exchange("chat", "x", "y"))
     with pytest.raises(SaveError, match="empty"):
         exchange_row(Exchange("ask", "question", ""))
+
+
+def test_user_code_meta_finds_the_users_code_as_the_app_does() -> None:
+    assert user_code_meta("no code here") is None
+    assert user_code_meta("what does it print?\n```sno\nmain = 1 + 2\n```") == {"status": "runs", "output": "3\n"}
+    bad = user_code_meta("```sno\nmain = [1, 2]\n```")
+    assert bad is not None and bad["status"] == "fails" and bad["error_code"] == "unexpected_token" and bad["line"] == 1
+
+
+def test_a_saved_exchange_keeps_its_verdicts(tmp_path: Path) -> None:
+    from assistant.verdict import Verdict
+
+    v = Verdict(index=0, code="main = [1 2 3]", status="runs", signatures=(("main", "List Int"),), stdout="[1 2 3]\n")
+    path, _ = save_exchange(Exchange("write", "a list", WRITE_ANSWER, verdicts=[v]), tmp_path, now=1.0)
+    save_exchange(Exchange("write", "a list", WRITE_ANSWER, verdicts=[v]), tmp_path, now=2.0)
+    rows = read_rows(path).rows
+    assert [r.id for r in rows] == ["write-1000", "write-2000"]
+    assert rows[0].meta["verdicts"][0]["signatures"] == [["main", "List Int"]] and rows[0].meta["topics"] == []
+
+
+def test_the_app_saves_through_dialogue_format_without_the_training_stack() -> None:
+    """The app imports the row writer from here, and importing the app pulls in no ML package."""
+    import subprocess
+    import sys
+
+    code = ("import sys, assistant.app.screens.chat as chat, dialogue.format as f; "
+            "assert chat.save_exchange is f.save_exchange; "
+            "heavy = sorted(m for m in ('torch', 'transformers', 'trl', 'peft', 'datasets', 'accelerate') if m in sys.modules); "
+            "print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

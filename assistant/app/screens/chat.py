@@ -25,7 +25,6 @@ from textual.worker import Worker
 
 from assistant.app import slash
 from assistant.app.commands import ChatCommands
-from assistant.app.curate import CurateError, Exchange, save_exchange
 from assistant.app.events import (
     EngineFailed,
     EngineReady,
@@ -46,6 +45,7 @@ from assistant.app.widgets.sidebar import Sidebar
 from assistant.app.widgets.status_bar import StatusBar
 from assistant.engine.types import Reply, Turn
 from assistant.kinds import KINDS
+from dialogue.format import Exchange, SaveError, save_exchange
 from synoema.fences import program_block
 
 if TYPE_CHECKING:
@@ -618,7 +618,7 @@ class ChatScreen(Screen[None]):
     def _write_exchange(self, answer: AssistantMessage, exchange: Exchange, folder: Path) -> None:
         try:
             path, row_id = save_exchange(exchange, folder)
-        except CurateError as exc:
+        except SaveError as exc:
             self.app.call_from_thread(self.notify, f"Not saved: {exc}", severity="error")
             return
         except Exception as exc:
