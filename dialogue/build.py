@@ -49,11 +49,13 @@ class KindResult:
     reports: list[RowReport] = field(default_factory=list)  # of the rows kept and the rows rejected
     drafted: int = 0  # drafts validated
     skipped: int = 0  # candidates the builder found unsuitable (no draft)
+    model: tuple[int, int] = (0, 0)  # model drafts (passed, rejected)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {"wanted": self.wanted, "passed": len(self.rows), "rejected": len(self.rejected), "drafted": self.drafted,
-                "skipped": self.skipped, "seconds": round(self.seconds, 1)}
+                "skipped": self.skipped, "model_passed": self.model[0], "model_rejected": self.model[1],
+                "seconds": round(self.seconds, 1)}
 
 
 @dataclass
@@ -135,8 +137,12 @@ def build_kind(kind: str, programs: Sequence[Any], wanted: int, *, seed: int = 0
 
 
 def build(programs: Sequence[Any], counts: Mapping[str, int], out: str | Path, *, seed: int = 0, jobs: int | None = None,
-          batch: int = 64, progress: Progress | None = None) -> BuildResult:
-    """Build `counts[kind]` rows of each kind from `programs` and write them under `out`."""
+          batch: int = 64, progress: Progress | None = None, backend: Any = None, model_per_kind: int | None = None,
+          model_options: Mapping[str, Any] | None = None) -> BuildResult:
+    """Build `counts[kind]` rows of each kind from `programs` and write them under `out`.
+
+    With a `backend`, the model also answers the user turns of (up to `model_per_kind` of) each
+    kind's rows (`dialogue.model`); its drafts that validate are added as `source = "model"` rows."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     validator = Validator(jobs=jobs)
@@ -148,6 +154,15 @@ def build(programs: Sequence[Any], counts: Mapping[str, int], out: str | Path, *
             continue
         got = build_kind(kind, programs, counts[kind], seed=seed, validator=validator, batch=batch, progress=progress)
         kinds[kind] = got
+        if backend is not None:
+            from .model import model_rows
+
+            base = got.rows[:model_per_kind] if model_per_kind is not None else list(got.rows)
+            drafted = model_rows(base, backend, validator=validator, seed=seed, **dict(model_options or {}))
+            got.rows += drafted.rows
+            got.rejected += drafted.rejected
+            got.reports += drafted.reports
+            got.model = (len(drafted.rows), len(drafted.rejected))
         write_rows(kind_file(folder, kind), got.rows)
         reports += got.reports
     rejected = [row.with_meta(rejected=rep.reason()) for got in kinds.values() for row, rep in got.rejected]

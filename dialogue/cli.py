@@ -1,6 +1,7 @@
 """`synoema-dialogue`: build, validate, curate, describe and merge the dialogue corpus.
 
     synoema-dialogue build --programs CORPUS_DIR --out DIR [--per-kind N | --mix KIND=N,...] [--seed N] [--jobs N]
+                           [--backend KIND --backend-option KEY=VALUE ... [--model-per-kind N]]
     synoema-dialogue validate FILE_OR_DIR... [--json] [--rejected FILE]
     synoema-dialogue curate [--saved DIR] [--out DIR] [--accept-rated] [--editor CMD]
     synoema-dialogue stats FILE_OR_DIR... [--json] [--no-diversity]
@@ -37,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="sandbox workers for validation (default: up to 2)")
     b.add_argument("--batch", type=int, default=64, help="drafts validated together (default 64)")
     b.add_argument("--quiet", action="store_true", help="no progress bar or tables")
+    mb = b.add_argument_group("model-backed drafts (any assistant backend; every draft validated)")
+    mb.add_argument("--backend", default=None, help="gguf, openai, hf or a plugin's kind: the model also answers the user turns")
+    mb.add_argument("--backend-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="a backend option, e.g. base_url=http://127.0.0.1:8080/v1, model_path=m.gguf (repeatable)")
+    mb.add_argument("--model-per-kind", type=int, default=None, help="model drafts per kind (default: one per built row)")
+    mb.add_argument("--temperature", type=float, default=0.7)
+    mb.add_argument("--max-new-tokens", type=int, default=768)
 
     v = sub.add_parser("validate", help="check every row: snippets run, outputs match, quotes copied, claims hold")
     v.add_argument("paths", nargs="+", type=Path, help="JSONL files or folders of <kind>.jsonl")
@@ -92,13 +100,25 @@ def _build(args: argparse.Namespace) -> int:
 
     counts = _counts(args)
     programs = load_programs(args.programs)
+    backend = None
+    if args.backend:
+        from .model import open_backend, parse_options
+
+        backend = open_backend(args.backend, parse_options(args.backend_option))
     console = Console(stderr=True)
-    with _progress(console, counts, quiet=args.quiet) as tick:
-        result = build(programs, counts, args.out, seed=args.seed, jobs=args.jobs, batch=args.batch, progress=tick)
+    try:
+        with _progress(console, counts, quiet=args.quiet) as tick:
+            result = build(programs, counts, args.out, seed=args.seed, jobs=args.jobs, batch=args.batch, progress=tick,
+                           backend=backend, model_per_kind=args.model_per_kind,
+                           model_options={"temperature": args.temperature, "max_tokens": args.max_new_tokens})
+    finally:
+        if backend is not None:
+            backend.close()
     out = Console()
     for kind, k in result.kinds.items():
+        model = f"; model drafts: {k.model[0]} passed, {k.model[1]} rejected" if backend is not None else ""
         print(f"{kind}: {len(k.rows)}/{k.wanted} rows ({k.drafted} drafts validated, {len(k.rejected)} rejected, "
-              f"{k.skipped} candidates unsuitable) in {k.seconds:.1f} s")
+              f"{k.skipped} candidates unsuitable{model}) in {k.seconds:.1f} s")
     summary = result.summary()["validation"]
     if not args.quiet:
         stats.show_validation(summary, out)
@@ -107,7 +127,7 @@ def _build(args: argparse.Namespace) -> int:
     rejected = sum(len(k.rejected) for k in result.kinds.values())
     print(f"{args.out}: {sum(len(k.rows) for k in result.kinds.values())} rows in {result.seconds:.1f} s; "
           f"{rejected} rejected drafts in {args.out / REJECTED}")
-    short = [k for k in result.kinds.values() if len(k.rows) < k.wanted]
+    short = [k for k in result.kinds.values() if len(k.rows) - k.model[0] < k.wanted]
     if short:
         print("not enough candidates for " + ", ".join(f"{k.kind} ({len(k.rows)}/{k.wanted})" for k in short)
               + ": give a larger corpus", file=sys.stderr)
@@ -260,6 +280,7 @@ COMMANDS = {"build": _build, "validate": _validate, "curate": _curate, "stats": 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from assistant.backends.errors import BackendError
     from corpus.schema import CorpusError
 
     from .format import FormatError
@@ -269,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
-    except (CorpusError, FormatError, ValueError, OSError) as exc:
+    except (CorpusError, FormatError, BackendError, ValueError, OSError) as exc:
         print(f"synoema-dialogue {args.command}: {exc}", file=sys.stderr)
         return 2
 
