@@ -122,8 +122,10 @@ def _build(args: argparse.Namespace) -> int:
     summary = result.summary()["validation"]
     if not args.quiet:
         stats.show_validation(summary, out)
+        import importlib.util
+
         rows = [r for k in result.kinds.values() for r in k.rows]
-        stats.show(stats.compute(rows), out)
+        stats.show(stats.compute(rows, diversity=importlib.util.find_spec("datasketch") is not None), out)
     rejected = sum(len(k.rejected) for k in result.kinds.values())
     print(f"{args.out}: {sum(len(k.rows) for k in result.kinds.values())} rows in {result.seconds:.1f} s; "
           f"{rejected} rejected drafts in {args.out / REJECTED}")

@@ -274,25 +274,31 @@ class Exchange:
     model: str = ""
 
 
+def code_behaviour(report: Any) -> dict[str, Any]:
+    """A check report of the user's code as `meta.user_code` describes it (FORMAT.md)."""
+    if report is not None and report.ok:
+        if report.shape == "program":
+            return {"status": "runs", "output": report.stdout}
+        return {"status": "types"}
+    first = report.first_error if report is not None else None
+    out: dict[str, Any] = {"status": "fails"}
+    if first is not None:
+        out["error_code"] = first.code
+        if first.span is not None and first.span.line >= 1:
+            out["line"] = first.span.line
+        out["message"] = first.message
+    return out
+
+
 def user_code_meta(user_text: str, stdin: str = "") -> dict[str, Any] | None:
     """How the user's code (fenced or bare, found as the app finds it) behaves, as `meta.user_code`."""
+    import synoema
     from assistant.offline.extract import extract
-    from synoema.api import run_source
 
     code = extract(user_text).code
     if code is None:
         return None
-    result = run_source(code, stdin=stdin)
-    if result.ok:
-        return {"status": "runs", "output": result.stdout}
-    error = next((d for d in result.diagnostics if d.is_error), None)
-    meta: dict[str, Any] = {"status": "fails"}
-    if error is not None:
-        meta["error_code"] = error.code
-        if error.span is not None and error.span.line >= 1:
-            meta["line"] = error.span.line
-        meta["message"] = error.message
-    return meta
+    return code_behaviour(synoema.check(code, stdin=stdin))
 
 
 def verdict_meta(verdict: Verdict) -> dict[str, Any]:

@@ -23,7 +23,11 @@ NEAR_THRESHOLD = 0.85
 
 def near_duplicates(texts: Sequence[str], threshold: float = NEAR_THRESHOLD) -> int:
     """How many texts have an earlier near-duplicate."""
-    import datasketch
+    try:
+        import datasketch
+    except ImportError:
+        raise ValueError("measuring near duplicates needs datasketch: pip install 'synoema-assistant[corpus]' "
+                         "(or pass --no-diversity)") from None
 
     from corpus.gates import NUM_PERM, lsh_threshold
     from corpus.normalize import jaccard, text_shingles

@@ -30,7 +30,7 @@ from synoema.fences import CODE_INFO, OUTPUT_INFO, QUOTED_INFO, output_matches
 from synoema.snippets import Segment, output_after, segments
 
 from . import claims as C
-from .format import Row
+from .format import Row, code_behaviour
 
 CODE_KINDS = frozenset({"explain", "fix", "review"})  # the user shows code
 _PASTED_ERROR = re.compile(r"\b(?:error|warning)\[([a-z_]+)\]")
@@ -186,7 +186,7 @@ class Validator:
             if isinstance(meta, dict):
                 out.append("`meta.user_code` describes code the user's messages do not contain")
             return out
-        actual = _behaviour(report)
+        actual = code_behaviour(report)
         if isinstance(meta, dict):
             if meta.get("status") != actual["status"]:
                 out.append(f"`meta.user_code` says the user's code {meta.get('status')}, but it {actual['status']}"
@@ -249,7 +249,7 @@ class Validator:
                 if before:
                     continue
                 # what the user's own code prints (an explain answer shows it without repeating the code)
-                actual = _behaviour(user_report) if plan.user_code is not None else None
+                actual = code_behaviour(user_report) if plan.user_code is not None else None
                 if actual is None or actual["status"] != "runs":
                     out.append(f"{name}: an ```{OUTPUT_INFO} block follows a ```{CODE_INFO} program directly, "
                                "or shows what the user's code prints")
@@ -304,7 +304,7 @@ class Validator:
         first = plan.turns[0] if plan.turns else []
         quotes = [s for s in first if s.kind == "quoted"]
         proposals = [s for s in first if s.kind == "code"]
-        actual = _behaviour(user_report) if plan.user_code is not None else None
+        actual = code_behaviour(user_report) if plan.user_code is not None else None
         if row.kind == "fix":
             if not quotes:
                 out.append("a fix answer quotes the offending lines in a ```sno quoted block")
@@ -328,22 +328,6 @@ class Validator:
             if actual["status"] != "runs" or not mine.ok or mine.stdout != actual["output"]:
                 out.append("the revised program must print exactly what the user's code prints")
         return out
-
-
-def _behaviour(report: Any) -> dict[str, Any]:
-    """The user's code as `meta.user_code` describes it."""
-    if report is not None and report.ok:
-        if report.shape == "program":
-            return {"status": "runs", "output": report.stdout}
-        return {"status": "types"}
-    first = report.first_error if report is not None else None
-    out: dict[str, Any] = {"status": "fails"}
-    if first is not None:
-        out["error_code"] = first.code
-        if first.span is not None and first.span.line >= 1:
-            out["line"] = first.span.line
-        out["message"] = first.message
-    return out
 
 
 def summarize(reports: Sequence[RowReport]) -> dict[str, Any]:

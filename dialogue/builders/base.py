@@ -126,6 +126,22 @@ def text_block(body: str) -> str:
     return fence("text", body.rstrip("\n"))
 
 
+def span_text(source: str, node: object) -> str:
+    """The text of a syntax-tree node."""
+    s = node.span  # type: ignore[attr-defined]
+    return source[s.offset:s.end_offset]
+
+
+def body_nodes(program: Any) -> Iterator[object]:
+    """Every expression node in the bodies of the program's functions (modules and impls included)."""
+    from synoema import ast as A
+    from synoema.lint.astinfo import iter_funcs
+
+    for fd in iter_funcs(program.decls):
+        for eq in fd.equations:
+            yield from A.walk(eq.body)
+
+
 def changed_lines(before: str, after: str) -> list[int]:
     """1-based numbers of the lines of `after` that differ from `before`."""
     import difflib

@@ -16,6 +16,9 @@ from synoema import ast as A
 from synoema.edits import TextEdit
 from synoema.lint.astinfo import iter_funcs
 
+from .base import body_nodes as _nodes
+from .base import span_text as _text
+
 
 @dataclass(frozen=True)
 class Bug:
@@ -24,17 +27,6 @@ class Bug:
     old: str  # the correct text of the edited region
     new: str  # the buggy text
     line: int
-
-
-def _text(source: str, node: object) -> str:
-    s = node.span  # type: ignore[attr-defined]
-    return source[s.offset:s.end_offset]
-
-
-def _nodes(program: A.Program) -> Iterator[object]:
-    for fd in iter_funcs(program.decls):
-        for eq in fd.equations:
-            yield from A.walk(eq.body)
 
 
 def _bug(name: str, source: str, node: object, new: str) -> Bug:

@@ -22,21 +22,12 @@ from synoema.lint.astinfo import iter_funcs
 from ..facts import analyse
 from ..wording import Wording, join_words, plural
 from .base import Draft, Item, answer_program, lines_of, output, program_items, quoted, show_code
+from .base import body_nodes as _bodies
+from .base import span_text as _t
 
 GOOD_SHARE = 0.15
 MAX_FINDINGS = 5
 Smell = Callable[[str, A.Program, random.Random], list[TextEdit] | None]
-
-
-def _t(source: str, node: object) -> str:
-    s = node.span  # type: ignore[attr-defined]
-    return source[s.offset:s.end_offset]
-
-
-def _bodies(program: A.Program) -> Iterator[object]:
-    for fd in iter_funcs(program.decls):
-        for eq in fd.equations:
-            yield from A.walk(eq.body)
 
 
 def _names(source: str) -> set[str]:
