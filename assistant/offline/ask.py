@@ -1,189 +1,131 @@
-"""The offline `ask` answer: the best reference passage with its example run live, plus related
-passages; library names in the question are looked up in the builtin table and the prelude.
+"""The offline `ask` answer: computed from the question, not the nearest passage.
 
-Also serves `write` offline: without a model the honest answer is the closest verified example.
+In order, the first strategy that recognises the question answers it:
+1. code in the question that does not compile: its first diagnostic, answered like a pasted error;
+2. a pasted error message or diagnostic code (`diagnose`);
+3. an idiom applied to the user's own names and values, run here (`idioms`);
+4. an expression quoted in the question, evaluated (`compute`);
+5. a name from another language (`foreign`), a library function (`library_answer`);
+6. a concept card on syntax or semantics (`topics`);
+7. otherwise it says so and lists the closest topics (cards and reference passages).
+
+`write` requests go to `write.write_answer`. Every program shown was run; every value was computed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-from assistant.knowledge import Passage
-from synoema.fences import output_matches
-from synoema.library import prelude_signatures
-from synoema.snippets import segments
-from synoema.stdlib import BUILTINS, FOREIGN_NAMES
 
 from . import program as P
-from .context import Knowledge, SeedQA
+from .compute import expression_answer
+from .context import Knowledge
+from .diagnose import error_answer
 from .extract import extract
-from .markdown import code_block, diagnostic_line, inline, output_block
-from .retrieval import Hit, Retriever
-from .textnorm import query_concepts, terms
+from .foreign import foreign_answer
+from .idioms import idiom_answer
+from .library_answer import library_answer, named_function
+from .live import program
+from .markdown import diagnostic_line
+from .passage_answer import PassageAsker
+from .retrieval import Hit
+from .topics import Card, best_card, ranked
 
-MIN_SCORE = 2.0  # below this the best passage shares too little with the question
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class Example:
-    """A passage's example as it will be shown: code, output, and how the output was obtained."""
-
-    code: str
-    output: str
-    ran: bool
+CLOSE_PASSAGE = 6.0  # a passage scoring this high is shown (as the closest passage) when nothing else fits
 
 
 class Asker:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self.retriever = Retriever(knowledge)
-        self._examples: dict[str, Example | None] = {}
-        self._seed_ok: dict[str, bool] = {}
-
-    # ── retrieval ────────────────────────────────────────────────────────────────────────────
+        self.passages = PassageAsker(knowledge)
 
     def rank(self, question: str, limit: int = 5) -> list[Hit]:
-        return self.retriever.search(question, limit)
+        """Reference passages nearest to the question (for related topics and the CLI's search)."""
+        return self.passages.rank(question, limit)
 
-    def example(self, passage: Passage) -> Example | None:
-        """The passage's program, compiled and run now; None when it does not compile."""
-        if passage.id in self._examples:
-            return self._examples[passage.id]
-        ex: Example | None = None
-        if passage.code:
-            r = P.run(passage.code, passage.stdin or "")
-            if r.ok:
-                ex = Example(passage.code, P.shown_output(r), True)
-            elif P.check(passage.code).ok and any(d.code == "permission_denied" for d in r.diagnostics):
-                ex = Example(passage.code, passage.output or "", False)
-        self._examples[passage.id] = ex
-        return ex
-
-    def _seed_verified(self, qa: SeedQA) -> bool:
-        """Every ```sno block of the seed answer runs and prints its ```output block."""
-        if qa.id not in self._seed_ok:
-            ok = True
-            blocks = [s for s in segments(qa.answer) if s.kind != "prose"]
-            for i, block in enumerate(blocks):
-                if block.kind != "code":
-                    continue
-                r = P.run(block.code, qa.stdin)
-                nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-                if not r.ok or nxt is None or not nxt.is_output or not output_matches(nxt.text, P.shown_output(r)):
-                    ok = False
-                    break
-            self._seed_ok[qa.id] = ok
-        return self._seed_ok[qa.id]
-
-    def _matching_seed(self, question: str, top: str) -> SeedQA | None:
-        """A seed question about the top passage that says nearly the same as `question`."""
-        mine = set(terms(question))
-        if not mine:
-            return None
-        for qa in self.knowledge.seed_qa:
-            if qa.topics[0] != top:
-                continue
-            theirs = set(terms(qa.question))
-            if theirs and len(mine & theirs) / len(mine | theirs) >= 0.6 and self._seed_verified(qa):
-                return qa
-        return None
-
-    # ── rendering ────────────────────────────────────────────────────────────────────────────
-
-    def _passage_body(self, passage: Passage) -> Iterator[str]:
-        yield f"**{passage.title}.** {passage.text}\n\n"
-        ex = self.example(passage)
-        if ex is None:
-            return
-        yield code_block(self.knowledge, ex.code)
-        if passage.stdin:
-            yield f"With {inline(passage.stdin.rstrip(chr(10)), 40)} on standard input it prints:\n"
-        if not ex.ran:
-            yield "It needs IO permissions, so it was only compiled here; `synoema run` prints:\n"
-        yield output_block(self.knowledge, ex.output)
-
-    def _names(self, question: str) -> Iterator[str]:
-        """Library functions named in the question, with their types; names from other languages."""
-        ticked = set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", question))
-        words = _IDENT.findall(question)
-        short = len(words) <= 4
-        seen: set[str] = set()
-        for w in words:
-            if w in seen:
-                continue
-            seen.add(w)
-            named = w in ticked or "_" in w or short or re.search(rf"\b{re.escape(w)}\s*\(", question)
-            if not named:
-                continue
-            if w in BUILTINS:
-                b = BUILTINS[w]
-                yield f"- `{w} : {b.type}` — {b.doc}.\n"
-            elif w in (prelude := prelude_signatures()):  # type-checks the prelude: only for a named word
-                yield f"- `{w} : {prelude[w]}` (from the prelude).\n"
-            elif w in FOREIGN_NAMES and (w in ticked or re.search(rf"\bis there an? {re.escape(w)}\b", question, re.I)):
-                yield f"- Synoema has no `{w}`; write {FOREIGN_NAMES[w]}.\n"
+    # ── ask ──────────────────────────────────────────────────────────────────────────────────
 
     def answer(self, question: str, *, lead: str = "") -> Iterator[str]:
         if lead:
             yield lead
         found = extract(question)
-        query = question
         if found.code is not None and found.fenced:
             checked = P.check(found.code)
             errs = P.errors(checked.diagnostics)
             if errs:
-                yield "Your code does not compile:\n\n" + diagnostic_line(errs[0]) + "\n"
-                query = f"{found.prose} {errs[0].code} {errs[0].message}"
-            else:
-                query = found.prose or question
-        names = list(self._names(question))
-        hits = self.rank(query)
-        if not hits or hits[0].score < MIN_SCORE:
-            if names:
-                yield "From the library:\n\n" + "".join(names)
+                yield "Your code does not compile:\n\n" + diagnostic_line(errs[0]) + "\n\n"
+                explained = error_answer(self.knowledge, f"{errs[0].code}: {errs[0].message}")
+                if explained:
+                    yield explained
                 return
-            yield from self._no_answer(query)
+            question = found.prose or question
+        text = self.computed(question)
+        if text is not None:
+            yield text
             return
-        best = self.knowledge.passage(hits[0].passage_id)
-        if best is None:
-            yield from self._no_answer(query)
-            return
-        seed = self._matching_seed(query, best.id)
-        if seed is not None:
-            yield seed.answer.rstrip() + "\n"
-        else:
-            yield from self._passage_body(best)
-        if names:
-            yield "\nFrom the library:\n\n" + "".join(names)
-        related = self._related(hits)
-        if related:
-            yield "\nRelated: " + "; ".join(f"*{p.title}*" for p in related) + ".\n"
+        yield from self._nothing_fits(question)
 
-    def _related(self, hits: list[Hit]) -> list[Passage]:
-        top = hits[0].score
-        out: list[Passage] = []
-        for h in hits[1:]:
-            if h.score < 0.5 * top or len(out) == 2:
-                break
-            p = self.knowledge.passage(h.passage_id)
-            if p is not None:
-                out.append(p)
+    def computed(self, question: str) -> str | None:
+        """The first strategy's answer, or None when none recognises the question."""
+        text = error_answer(self.knowledge, question)
+        if text is not None:
+            return text
+        text = idiom_answer(self.knowledge, question)
+        if text is not None:
+            return text
+        card = best_card(question)
+        strong_card = card is not None and any(w >= 5 for _, w in _matched(card, question))
+        text = expression_answer(question)
+        if text is not None:
+            return text
+        text = foreign_answer(question)
+        if text is not None:
+            return text + (self._card(card) if card is not None else "")
+        if not strong_card:
+            text = library_answer(question)
+            if text is not None:
+                return text
+        if card is not None:
+            return self._card(card)
+        if named_function(question):
+            return library_answer(question)
+        return None
+
+    def _card(self, card: Card) -> str:
+        out = f"**{card.title}.** {card.text}\n"
+        if card.example:
+            shown = program(self.knowledge, card.example, card.stdin)
+            if shown:
+                out += "\n" + shown
         return out
 
-    def _no_answer(self, question: str) -> Iterator[str]:
-        if not query_concepts(question):
-            yield "Ask me about Synoema: syntax, types, the standard library, or an error message.\n"
-        else:
-            yield "I could not find this in the Synoema reference.\n"
-        titles = [p.title for p in self.knowledge.passages[:6]]
-        yield "Some topics I can answer: " + "; ".join(f"*{t}*" for t in titles) + ".\n"
+    def _nothing_fits(self, question: str) -> Iterator[str]:
+        yield ("I have no computed answer for this question offline (it names no expression, library "
+               "function, error or topic I recognise).\n")
+        cards = [c.title for _, c in ranked(question)[:3]]
+        hits = self.rank(question, 3)
+        passages = [p.title for h in hits if (p := self.knowledge.passage(h.passage_id)) is not None]
+        close = list(dict.fromkeys([*cards, *passages]))[:5]
+        if not close:
+            close = [p.title for p in self.knowledge.passages[:5]]
+        yield "Closest topics: " + "; ".join(f"*{t}*" for t in close) + ".\n"
+        if hits and hits[0].score >= CLOSE_PASSAGE:
+            best = self.knowledge.passage(hits[0].passage_id)
+            if best is not None:
+                yield "\nThe closest reference passage (it may not answer exactly):\n\n"
+                yield from self.passages._passage_body(best)
+
+    # ── write ────────────────────────────────────────────────────────────────────────────────
 
     def write(self, task: str) -> Iterator[str]:
-        yield from self.answer(
-            task,
-            lead=("Writing a new program from a description needs a language model (see `synoema-assistant "
-                  "doctor`). Offline, here is the closest verified example from the reference to start from:\n\n"),
-        )
+        from .write import write_answer
+
+        yield write_answer(self.knowledge, task)
+
+
+def _matched(card: Card, question: str) -> list[tuple[str, int]]:
+    import re
+
+    from .topics import corrected
+
+    text = corrected(question)
+    return [(p, w) for p, w in card.triggers if re.search(p, text)]

@@ -1,0 +1,397 @@
+"""Idioms instantiated with the user's own names and values: "sum my list `scores`", "keep only the even
+numbers of vals = [1..10]" become a small program that uses `scores` / `vals`, run here, with its output.
+
+The question is read for bindings (`prices = [3, 5, 9]`, `` `names` ``, "my list items"), literals
+(lists, strings, numbers) and the operation asked for. When the user gives a name but no value, the
+program binds example values to that name and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .context import Knowledge
+from .live import run_example
+from .markdown import code_block, output_block
+
+_LIST = r"\[[^\[\]\n]*\]"
+_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_NOT_NAMES = frozenset(["a", "an", "the", "my", "list", "string", "map", "int", "number", "numbers", "variable", "each", "every", "all", "elements", "items", "of", "to", "in", "with", "using", "and", "or", "from", "is", "it", "i", "how", "do", "get", "synoema", "sno", "python", "haskell", "javascript"])
+
+
+@dataclass
+class Ask:
+    """What the question gives: named values, unnamed literals, and the names it mentions."""
+
+    text: str
+    lower: str
+    bound: dict[str, str] = field(default_factory=dict)  # name -> Synoema literal
+    names: list[str] = field(default_factory=list)  # mentioned names, first first
+    lists: list[str] = field(default_factory=list)  # unnamed list literals
+    strings: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+
+    def name(self, default: str, *, kind: str = "") -> str:
+        for n in self.names:
+            if not kind or _kind_of(self.bound.get(n, "")) in ("", kind):
+                return n
+        return default
+
+    def list_value(self, name: str, default: str) -> tuple[str, bool]:
+        """The user's list for `name` (bound or unnamed), or the default and False."""
+        if name in self.bound and self.bound[name].startswith("["):
+            return self.bound[name], True
+        if self.lists:
+            return self.lists[0], True
+        return default, False
+
+
+def _kind_of(literal: str) -> str:
+    if literal.startswith("["):
+        return "list"
+    if literal.startswith('"'):
+        return "string"
+    return "number" if literal else ""
+
+
+def synoema_list(literal: str) -> str:
+    """`[3, 5, 9]` -> `[3 5 9]`; negative elements in parentheses; ranges kept."""
+    inner = literal.strip()[1:-1].strip()
+    if ".." in inner:
+        return f"[{inner.replace(' ', '')}]"
+    parts = [p for p in re.split(r"\s*,\s*|\s+", inner) if p]
+    return "[" + " ".join(f"({p})" if p.startswith("-") else p for p in parts) + "]"
+
+
+def read(question: str) -> Ask:
+    ask = Ask(question, question.lower())
+    for m in re.finditer(rf"\b([a-z_][A-Za-z0-9_]*)\s*=\s*({_LIST}|{_STRING}|-?\d+(?:\.\d+)?)", question):
+        name, value = m.group(1), m.group(2)
+        ask.bound[name] = synoema_list(value) if value.startswith("[") else value
+        ask.names.append(name)
+    for m in re.finditer(r"`([a-z_][A-Za-z0-9_]*)`", question):
+        ask.names.append(m.group(1))
+    chosen = list(ask.names)  # bound and back-ticked names are the user's, whatever they are called
+    for m in re.finditer(r"\b(?:my|the|your)\s+(?:(?:list|string|map|int|variable|dict|array|number)\s+)?"
+                         r"`?([a-z_][A-Za-z0-9_]*)`?", question):
+        w = m.group(1)
+        if w not in _NOT_NAMES and w not in ("list", "string", "map", "int", "variable", "number", "dict",
+                                             "array", "numbers", "elements", "strings"):
+            ask.names.append(w)
+    for m in re.finditer(r"\b(?:list|string|map|of|in|from)\s+([a-z_][A-Za-z0-9_]*)\s*(?:=|$|\?|,|\s(?:with|"
+                         r"using|bigger|greater|longer|into|by|starts?|contains?))", question):
+        w = m.group(1)
+        if w not in _NOT_NAMES and not w.isdigit():
+            ask.names.append(w)
+    for m in re.finditer(r"\b(?:lists?)\s+([a-z]\w*)\s+and\s+([a-z]\w*)\b", question):
+        ask.names.extend([m.group(1), m.group(2)])
+    ask.names = [n for n in dict.fromkeys(ask.names) if n in chosen or n not in _KEYWORDS]
+    bound_spans = " ".join(ask.bound.values())
+    for m in re.finditer(_LIST, question):
+        lit = synoema_list(m.group(0))
+        if lit not in bound_spans:
+            ask.lists.append(lit)
+    ask.strings = [s for s in re.findall(_STRING, question) if s not in bound_spans]
+    ask.numbers = re.findall(r"(?<![\w.\[])-?\d+(?![\w.])", re.sub(rf"{_LIST}|{_STRING}", " ", question))
+    return ask
+
+
+_KEYWORDS = frozenset({"sum", "map", "filter", "length", "reverse", "show", "print", "main", "true", "false",
+                       "total", "count", "sort", "join", "even", "odd", "square", "head", "tail", "take", "and"})
+
+
+@dataclass(frozen=True)
+class Idiom:
+    id: str
+    pattern: re.Pattern[str]
+    build: Callable[[Ask], tuple[str, str] | None]  # (explanation, program)
+
+
+def _prog(bindings: list[tuple[str, str]], *lines: str) -> str:
+    head = "".join(f"{n} = {v}\n" for n, v in bindings)
+    return head + ("\n" if head else "") + "\n".join(lines) + "\n"
+
+
+def _with_list(ask: Ask, default_name: str, default_value: str) -> tuple[str, str, bool]:
+    name = ask.name(default_name, kind="list")
+    value, given = ask.list_value(name, default_value)
+    return name, value, given
+
+
+def _note(given: bool, name: str) -> str:
+    return "" if given else f" (`{name}` holds example values here: put your own list there)"
+
+
+def _sum(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[3 5 9]")
+    return (f"`sum {name}` adds the Ints of `{name}`{_note(given, name)}; for Floats use "
+            f"`foldl (\\acc x -> acc + x) 0.0 {name}`.", _prog([(name, value)], f"main = sum {name}"))
+
+
+def _product(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[2 3 4]")
+    return (f"Fold with `*` from 1: `foldl (\\acc x -> acc * x) 1 {name}`{_note(given, name)}.",
+            _prog([(name, value)], f"main = foldl (\\acc x -> acc * x) 1 {name}"))
+
+
+def _scale(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    low = ask.lower
+    if "square" in low:
+        body = "x * x"
+    else:
+        k = {"double": 2, "twice": 2, "triple": 3}.get(next((w for w in ("double", "twice", "triple") if w in low), ""))
+        m = re.search(r"(?:times|multiply\w* (?:\w+ )*by|by)\s+(\d+)", low)
+        body = f"x * {m.group(1) if m else k or 2}"
+        if re.search(r"increment|add (one|1)|plus one", low):
+            body = "x + 1"
+    if "comprehension" in low:
+        return (f"A comprehension draws `x` from `{name}`{_note(given, name)}.",
+                _prog([(name, value)], f"main = [{body} | x <- {name}]"))
+    return (f"`map` applies a lambda to every element of `{name}`{_note(given, name)}.",
+            _prog([(name, value)], f"main = map (\\x -> {body}) {name}"))
+
+
+def _filter_parity(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1..10]")
+    pred = "odd" if re.search(r"\bodds?\b", ask.lower) else "even"
+    if re.search(r"\b(count|how many|number of)\b", ask.lower):
+        return (f"Count what `filter {pred}` keeps{_note(given, name)}.",
+                _prog([(name, value)], f"main = length (filter {pred} {name})"))
+    return (f"`filter {pred} {name}` keeps the elements for which `{pred}` is true{_note(given, name)}.",
+            _prog([(name, value)], f"main = filter {pred} {name}"))
+
+
+def _count_if(ask: Ask) -> tuple[str, str] | None:
+    m = re.search(r"(bigger|greater|larger|more|longer|less|smaller|shorter|above|below|over|under)"
+                  r"(?: than)?\s+(-?\d+)", ask.lower)
+    if m is None:
+        return None
+    name, value, given = _with_list(ask, "xs", '["a" "tree" "house"]' if "longer" in m.group(1) else "[5 50 500]")
+    op = "<" if m.group(1) in ("less", "smaller", "shorter", "below", "under") else ">"
+    item = "str_len x" if m.group(1) in ("longer", "shorter") else "x"
+    return (f"Keep the matching elements with `filter` and count them with `length`{_note(given, name)}.",
+            _prog([(name, value)], f"main = length (filter (\\x -> {item} {op} {m.group(2)}) {name})"))
+
+
+def _extreme(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[3 9 4]")
+    low = re.search(r"\b(min|minimum|smallest|lowest|least)\b", ask.lower) is not None
+    op = "<" if low else ">"
+    which = "smallest" if low else "largest"
+    return (f"There is no `max`/`min` builtin for lists: fold, keeping the {which} element so far, starting from "
+            f"`head {name}`{_note(given, name)}.",
+            _prog([(name, value)], f"main = foldl (\\m x -> ? x {op} m -> x : m) (head {name}) {name}"))
+
+
+def _average(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[4 6 8]")
+    return (f"Divide `sum {name}` by `length {name}`; on Ints `/` truncates{_note(given, name)}.",
+            _prog([(name, value)], f"main = sum {name} / length {name}"))
+
+
+def _join(ask: Ask) -> tuple[str, str]:
+    name = ask.name("parts", kind="list")
+    value = ask.bound.get(name, '["a" "b" "c"]')
+    low = ask.lower
+    sep = next((s for s in ask.strings), None)
+    if sep is None:
+        sep = '"-"' if "dash" in low or "hyphen" in low else '" "' if "space" in low else \
+            '"\\n"' if "newline" in low else '", "'
+    return (f"`str_join {sep} {name}` puts the separator between the strings of `{name}`.",
+            _prog([(name, value)], f"main = str_join {sep} {name}"))
+
+
+def _starts_with(ask: Ask) -> tuple[str, str]:
+    name = ask.name("s", kind="string")
+    prefix = ask.strings[0] if ask.strings else '"#"'
+    value = ask.bound.get(name, f"{prefix[:-1]}example\"")
+    return (f"`str_starts_with {name} {prefix}`: the string first, then the prefix.",
+            _prog([(name, value)], f"main = str_starts_with {name} {prefix}"))
+
+
+def _contains(ask: Ask) -> tuple[str, str]:
+    name = ask.name("s", kind="string")
+    sub = ask.strings[0] if ask.strings else '"ab"'
+    value = ask.bound.get(name, f'"cr{sub[1:-1]}by"')
+    return (f"There is no `contains`: `str_find {name} {sub} 0` gives the index of the first match, or -1 when "
+            f"absent, so test `>= 0`.",
+            _prog([(name, value)], f"main = str_find {name} {sub} 0 >= 0"))
+
+
+def _str_len(ask: Ask) -> tuple[str, str]:
+    name = ask.name("s", kind="string")
+    value = ask.bound.get(name, ask.strings[0] if ask.strings else '"hello"')
+    return (f"`str_len {name}` counts the characters of a String (`length` is for lists).",
+            _prog([(name, value)], f"main = str_len {name}"))
+
+
+def _range_bounds(ask: Ask, lo: str = "1", hi: str = "5") -> tuple[str, str]:
+    m = re.search(r"(-?\d+)\s*(?:to|\.\.|-|through|until)\s*(-?\d+)", ask.lower)
+    if m:
+        return m.group(1), m.group(2)
+    m = re.search(r"(?:up to|upto|first|below|under)\s+(\d+)", ask.lower)
+    return (lo, m.group(1)) if m else (lo, hi)
+
+
+def _loop(ask: Ask) -> tuple[str, str]:
+    lo, hi = _range_bounds(ask)
+    return (f"There are no loops: run `print` on every element of the range `[{lo}..{hi}]` with `for_each` "
+            "(or build a list with `map`).", _prog([], f"main = for_each print [{lo}..{hi}]"))
+
+
+def _factorial(ask: Ask) -> tuple[str, str]:
+    n = ask.numbers[0] if ask.numbers else "10"
+    return ("Two equations: the base case 0, then n times the factorial of n - 1.",
+            _prog([], "fac 0 = 1\nfac n = n * fac (n - 1)\n", f"main = fac {n}"))
+
+
+def _sort(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[5 2 8 1 9]")
+    return ("Synoema has no built-in sort: write one, e.g. quicksort with `filter` and `++`"
+            f"{_note(given, name)}.",
+            _prog([(name, value)], "qsort [] = []\nqsort (p:rest) =\n  smaller = filter (\\x -> x < p) rest\n"
+                  "  larger = filter (\\x -> x >= p) rest\n  qsort smaller ++ [p] ++ qsort larger\n",
+                  f"main = qsort {name}"))
+
+
+def _reverse(ask: Ask) -> tuple[str, str]:
+    string = bool(ask.strings) or re.search(r"\bstrings?\b|\bword\b|\btext\b", ask.lower) is not None
+    if string and not ask.lists:
+        name = ask.name("s", kind="string")
+        value = ask.bound.get(name, ask.strings[0] if ask.strings else '"hello"')
+        return ("`reverse` works on lists only, and a String is not a list: reverse it with a recursive helper "
+                "over `str_slice`, moving the first character to the end.",
+                _prog([(name, value)], "rev s = ? str_len s == 0 -> \"\" : rev (str_slice s 1 (str_len s)) "
+                      "++ str_slice s 0 1\n", f"main = rev {name}"))
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    return (f"`reverse {name}` reverses a list{_note(given, name)}.", _prog([(name, value)], f"main = reverse {name}"))
+
+
+def _last(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    return (f"There is no `last`: take `head (reverse {name})`{_note(given, name)}; it is a runtime error on `[]`.",
+            _prog([(name, value)], f"main = head (reverse {name})"))
+
+
+def _concat(ask: Ask) -> tuple[str, str]:
+    names = [n for n in ask.names if n not in ("list", "lists")][:2]
+    a, b = ([*names, "xs", "ys"])[:2] if len(names) >= 2 else ("xs", "ys")
+    return (f"`{a} ++ {b}` joins two lists (and two Strings).",
+            _prog([(a, ask.bound.get(a, "[1 2]")), (b, ask.bound.get(b, "[3 4]"))], f"main = {a} ++ {b}"))
+
+
+def _append(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    x = ask.numbers[0] if ask.numbers else "4"
+    return (f"`{name} ++ [{x}]` appends at the end (`{x} : {name}` would put it in front){_note(given, name)}.",
+            _prog([(name, value)], f"main = {name} ++ [{x}]"))
+
+
+def _to_string(ask: Ask) -> tuple[str, str]:
+    name = ask.name("n")
+    value = ask.bound.get(name, ask.numbers[0] if ask.numbers else "42")
+    return (f"`show {name}` turns any value into a String; in a string `\"${{{name}}}\"` does the same.",
+            _prog([(name, value)], f'main = "value: " ++ show {name}'))
+
+
+def _interpolate(ask: Ask) -> tuple[str, str]:
+    name = ask.name("total")
+    value = ask.bound.get(name, ask.numbers[0] if ask.numbers else "42")
+    label = ask.strings[0][1:-1] if ask.strings else f"{name}: "
+    return (f"Interpolate with `${{{name}}}` inside the string (or write `\"{label}\" ++ show {name}`).",
+            _prog([(name, value)], f'main = print "{label}${{{name}}}"'))
+
+
+def _map_insert(ask: Ask) -> tuple[str, str]:
+    name = ask.name("m")
+    return (f"`map_insert key value {name}` returns a new map with the key added (maps are immutable).",
+            _prog([(name, 'map_insert "pen" 3 map_empty')], f'main = map_keys (map_insert "ink" 4 {name})'))
+
+
+def _map_lookup(ask: Ask) -> tuple[str, str]:
+    name = ask.name("m")
+    return (f"`map_lookup key {name}` gives `Ok value` or `Err ...`; `map_get key default {name}` gives the "
+            "default for a missing key.",
+            _prog([(name, 'map_insert "ada" 36 map_empty')],
+                  f'main = [(map_get "ada" 0 {name}) (map_get "bob" 0 {name})]'))
+
+
+def _take(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3 4 5]")
+    n = next((x for x in ask.numbers), "3")
+    return (f"`take {n} {name}` gives the first {n} elements (fewer if the list is shorter){_note(given, name)}.",
+            _prog([(name, value)], f"main = take {n} {name}"))
+
+
+def _safe_div(ask: Ask) -> tuple[str, str]:
+    return ("Return the built-in `Result`: `Ok` with the quotient, `Err` with a message when the divisor is 0.",
+            _prog([], 'safe_div _ 0 = Err "division by zero"\nsafe_div a b = Ok (a / b)\n',
+                  "main = [(safe_div 10 2) (safe_div 1 0)]"))
+
+
+def _first(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    return (f"`head {name}` is the first element (a runtime error on `[]`){_note(given, name)}.",
+            _prog([(name, value)], f"main = head {name}"))
+
+
+def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
+    return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
+
+
+IDIOMS: tuple[Idiom, ...] = (
+    _i("safe-div", r"safe division|divi\w* .*(without crash|error instead|safely|returns? an? (error|result))",
+       _safe_div),
+    _i("interpolate", r"(print|show|put|format)\b.*\b(followed by|with|inside|in) (a |the )?(my )?(variable|message|"
+       r"string)|\"[^\"]*\"\s*followed by", _interpolate),
+    _i("to-string", r"(int|number|integer|value)\w* to (a )?string|to string for|stringify", _to_string),
+    _i("reverse", r"\brevers", _reverse),
+    _i("sort", r"\bsort", _sort),
+    _i("count-if", r"\b(count|how many|number of)\b.*\b(than|above|below|over|under)\b", _count_if),
+    _i("filter-parity", r"\b(even|odd)s?\b.*\b(numbers?|elements?|items?|values?|of|from|in)\b|"
+       r"\b(keep|filter|only|select|remove)\b.*\b(even|odd)", _filter_parity),
+    _i("scale", r"\b(double|triple|square|increment)\w*\b.*\b(each|every|all|element|number)|"
+       r"\b(each|every)\b.*\b(times|doubled|squared)|squares of", _scale),
+    _i("product", r"\bproduct\b", _product),
+    _i("average", r"\b(average|mean)\b", _average),
+    _i("extreme", r"\b(max|maximum|biggest|largest|highest|greatest|min|minimum|smallest|lowest)\b", _extreme),
+    _i("sum", r"\b(sum|total|add up)\b(?! of squares)", _sum),
+    _i("join", r"\bjoin\b", _join),
+    _i("starts-with", r"starts? with|begins? with|prefix", _starts_with),
+    _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bsubstring\b", _contains),
+    _i("str-len", r"length of (the |my )?(string|`?\w+`?)|how long is|number of characters", _str_len),
+    _i("loop", r"\bloop\b|\biterate\b|print each|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
+       _loop),
+    _i("factorial", r"\bfactorial\b", _factorial),
+    _i("last", r"\blast (element|item)", _last),
+    _i("first-n", r"\bfirst \d+\b", _take),
+    _i("first", r"\bfirst (element|item)", _first),
+    _i("append", r"\bappend\b|add (an? )?(element|item) to (the end|a list|my list)", _append),
+    _i("concat", r"concatenat\w* (two )?lists|join (two )?lists|combine (two )?lists|lists \w+ and \w+", _concat),
+    _i("map-insert", r"\b(add|insert|put)\b.*\b(key|entry)\b.*\bmap\b|\bmap\b.*\b(add|insert)\b", _map_insert),
+    _i("map-lookup", r"\blook ?up\b.*\bmap\b|\bmap\b.*\blook ?up\b|value for (a )?key", _map_lookup),
+)
+
+_NEEDS_STRING_CONTEXT = {"str-len"}
+
+
+def idiom_answer(knowledge: Knowledge, question: str) -> str | None:
+    """The idiom the question asks for, applied to its names and values and run; None if none fits."""
+    ask = read(question)
+    for idiom in IDIOMS:
+        if not idiom.pattern.search(question):
+            continue
+        if idiom.id == "str-len" and not re.search(r"\bstrings?\b|\bmsg\b|\bword\b|\btext\b|\"", ask.lower):
+            continue
+        built = idiom.build(ask)
+        if built is None:
+            continue
+        explanation, code = built
+        shown = run_example(code)
+        if shown is None:
+            continue
+        return explanation + "\n\n" + code_block(knowledge, shown.code) + output_block(knowledge, shown.output)
+    return None
