@@ -23,7 +23,7 @@ from .diagnose import error_answer
 from .extract import extract
 from .foreign import foreign_answer
 from .idioms import idiom_answer
-from .library_answer import library_answer, named_function
+from .library_answer import about_function, library_answer, named_function
 from .live import program
 from .markdown import diagnostic_line
 from .passage_answer import PassageAsker
@@ -69,6 +69,8 @@ class Asker:
         text = error_answer(self.knowledge, question)
         if text is not None:
             return text
+        if about_function(question) is not None and expression_answer(question) is None:
+            return library_answer(question)
         text = idiom_answer(self.knowledge, question)
         if text is not None:
             return text

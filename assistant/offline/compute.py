@@ -75,8 +75,8 @@ def _worth_evaluating(expr: str) -> bool:
     """Has a literal and something to compute (an operator, a call, a range), and is not just prose."""
     if not re.search(r'\d|"|\[|\btrue\b|\bfalse\b', expr):
         return False
-    if re.fullmatch(r"-?\d+(\.\d+)?", expr):
-        return False
+    if re.fullmatch(r"-?\d+(\.\d+)?|\[[^\[\]]*\]|\"[^\"]*\"", expr) and not re.search(r"\.\.|,|(^|[\[ ])-\d", expr):
+        return False  # a bare literal: nothing to compute
     if expr.count('"') % 2:
         return False
     if re.search(r"[-+*/%<>=!&|.^:]|\]|\)|\\", expr):

@@ -74,7 +74,7 @@ def read(question: str) -> Ask:
     for m in re.finditer(r"`([a-z_][A-Za-z0-9_]*)`", question):
         ask.names.append(m.group(1))
     chosen = list(ask.names)  # bound and back-ticked names are the user's, whatever they are called
-    for m in re.finditer(r"\b(?:my|the|your)\s+(?:(?:list|string|map|int|variable|dict|array|number)\s+)?"
+    for m in re.finditer(r"\b(?:my|your)\s+(?:(?:list|string|map|int|variable|dict|array|number)\s+)?"
                          r"`?([a-z_][A-Za-z0-9_]*)`?", question):
         w = m.group(1)
         if w not in _NOT_NAMES and w not in ("list", "string", "map", "int", "variable", "number", "dict",
@@ -375,7 +375,7 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("map-lookup", r"\blook ?up\b.*\bmap\b|\bmap\b.*\blook ?up\b|value for (a )?key", _map_lookup),
 )
 
-_NEEDS_STRING_CONTEXT = {"str-len"}
+_LIST_IDIOMS = frozenset({"extreme", "sum", "product", "average", "scale", "filter-parity", "count-if", "last"})
 
 
 def idiom_answer(knowledge: Knowledge, question: str) -> str | None:
@@ -383,6 +383,9 @@ def idiom_answer(knowledge: Knowledge, question: str) -> str | None:
     ask = read(question)
     for idiom in IDIOMS:
         if not idiom.pattern.search(question):
+            continue
+        if idiom.id in _LIST_IDIOMS and not (ask.lists or any(v.startswith("[") for v in ask.bound.values())
+                                             or re.search(r"\blists?\b|\bof\b|\bin\b|`", ask.lower)):
             continue
         if idiom.id == "str-len" and not re.search(r"\bstrings?\b|\bmsg\b|\bword\b|\btext\b|\"", ask.lower):
             continue

@@ -87,6 +87,26 @@ _ABOUT = re.compile(r"\b(type|signature|sig|what does|what do|what is|what's|wha
                     r"returns?|arguments?|args order|order|behaviou?r|do)\b", re.IGNORECASE)
 
 
+# What users call a function when they do not know its name.
+ALIASES: tuple[tuple[str, str], ...] = (
+    (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
+    (r"has (a |the )?key|contains (a |the )?key|key exists", "has_key"), (r"\bnth\b|element at|by position", "index"),
+    (r"length of (a |the |my )?list|size of (a |the |my )?list|how many elements", "length"),
+    (r"parse json|json pars", "json_parse"), (r"command.?line arg", "args"), (r"environment variable", "env"),
+    (r"first element", "head"), (r"remove (leading|trailing|surrounding) (white)?space|trim", "str_trim"),
+)
+_ABOUT_NAME = r"(type|signature|sig) of `?{w}\b|\b{w}`?'?s? (type|signature)|what (does|do|is) `?{w}`? (do|return|give|mean)|" \
+              r"how does `?{w}`? work|^(what is|whats|what's) `?{w}`?\s*\??$|^`?{w}`?\s*\??$"
+
+
+def about_function(question: str) -> str | None:
+    """The library function a question asks about as such ("what does reverse do"), if any."""
+    for w in re.findall(r"[A-Za-z_]\w*", question):
+        if signature(w) is not None and re.search(_ABOUT_NAME.format(w=w), question.strip(), re.IGNORECASE):
+            return w
+    return None
+
+
 def signature(name: str) -> str | None:
     if name in BUILTINS:
         return BUILTINS[name].type
@@ -94,7 +114,10 @@ def signature(name: str) -> str | None:
 
 
 def named_function(question: str) -> str | None:
-    """The library function the question is about, if it names one."""
+    """The library function the question is about, if it names one (or describes one, `ALIASES`)."""
+    for pattern, name in ALIASES:
+        if re.search(pattern, question, re.IGNORECASE):
+            return name
     ticked = re.findall(r"`([A-Za-z_]\w*)`", question)
     words = re.findall(r"[A-Za-z_]\w*", question)
     for w in [*ticked, *words]:

@@ -299,7 +299,7 @@ def _vocabulary() -> frozenset[str]:
     words: set[str] = set()
     for card in CARDS:
         for pat, _ in card.triggers:
-            words.update(w for w in re.findall(r"[a-z]{4,}", pat))
+            words.update(re.findall(r"[a-z]{4,}", re.sub(r"\\[a-zA-Z]", " ", pat)))
     return frozenset(words)
 
 
