@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     r"|\s+|."
 )
 _LITERAL_WORDS = {"true", "false"}
-_OPERATOR = re.compile(r"^(->|\*\*|[-+*/%<>]|==|!=|<=|>=|\+\+|&&|\|\||\|>|::?|\.\.|>>|<>|/=|===|\^)$")
+_OPERATOR = re.compile(r"^(->|<-|\||\*\*|[-+*/%<>]|==|!=|<=|>=|\+\+|&&|\|\||\|>|::?|\.\.|>>|<>|/=|===|\^)$")
 
 
 def _code_word(word: str, lambda_params: set[str]) -> bool:
@@ -44,6 +44,7 @@ def candidates(question: str) -> list[str]:
                     break
                 if re.fullmatch(r"[a-z_]\w*", nxt):
                     params.add(nxt)
+    params.update(re.findall(r"\b([a-z_]\w*)\s*<-", text))  # comprehension generators bind names too
     run: list[str] = []
     depth = 0
 
@@ -103,6 +104,10 @@ def rules(ev: Evaluation) -> Iterator[str]:
     if re.search(r"[\w)\]]\s*[+\-]\s*[\w(\[]", e) and re.search(r"[*/%]", e) and "**" not in e:
         yield ("`*`, `/` and `%` bind tighter than `+` and `-`; operators of one level group from the left "
                "(`10 / 3 * 3` is `(10 / 3) * 3`).")
+    if "\\" in e:
+        yield "`\\x -> body` is a lambda (an anonymous function); `\\x y -> body` takes two parameters."
+    if "<-" in e and "|" in e:
+        yield "A comprehension `[expr | x <- xs, cond]` draws `x` from `xs`, keeps those passing `cond`."
     if "++" in e:
         yield "`++` joins two Strings or two lists; `+` only adds numbers."
     if ".." in e and "[" in e:

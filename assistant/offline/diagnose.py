@@ -199,7 +199,12 @@ KNOWN: tuple[Known, ...] = (
     _k(r"\blinear[_ ]duplicate\b", "linear_duplicate", lambda m: (
         "linear_duplicate (a code of the reference CLI's linear types): a linear variable is used more than "
         "once.", "Use it exactly once: bind the result of its single use to a name and reuse that name.")),
-    _k(r"expected (?P<want>Int|Float|String|Bool), found (?P<found>Int|Float|String|Bool)", "type_mismatch",
+    _k(r"head of an empty list|tail of an empty list|empty list", "runtime_error", lambda m: (
+        "runtime_error: `head` or `tail` was called on `[]`: they have no value to return for an empty list, "
+        "so the program stops.",
+        "Match the empty list first with its own equation (`f [] = ...` then `f (x:xs) = ...`), or test "
+        "`xs == []` before calling `head`."), "first_or [] d = d\nfirst_or (x:_) _ = x\n\nmain = first_or [] 0"),
+    _k(r"expected:? (?P<want>Int|Float|String|Bool),? (?:but )?found:? (?P<found>Int|Float|String|Bool)", "type_mismatch",
        _expected_found),
     _k(r"unexpected an indented line|\bindentation\b|offside", "indentation", lambda m: (
         "indentation: a line is indented deeper than the one before, which opens a block (Synoema has no "
@@ -316,4 +321,21 @@ def error_answer(knowledge: Knowledge, question: str) -> str | None:
             if shown:
                 out += "\nFor example:\n\n" + shown
         return out
+    for code in sorted(_CODES, key=len, reverse=True):
+        if re.search(rf"\b{code}\b", question):
+            return _code_only(code)
     return None
+
+
+_CODE_MEANING = {
+    "unexpected_char": "a character that cannot appear in Synoema source outside strings (such as `#`, `!`, `@`)",
+    "non_exhaustive": "a function's equations do not cover every case, so some call would stop with no_match",
+    "runtime_error": "the program stopped while running: `error` was called or a partial function got a bad value",
+    "internal_error": "the checker or runner itself failed; please report the program",
+}
+
+
+def _code_only(code: str) -> str:
+    meaning = _CODE_MEANING.get(code, code.replace("_", " "))
+    hint = DEFAULTS.get(code, ("", "Read the message next to the code: it names the place and the value."))[1]
+    return f"**{code}**: {meaning}.\n\n**Fix:** {hint}\n"

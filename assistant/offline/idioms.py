@@ -237,6 +237,12 @@ def _range_bounds(ask: Ask, lo: str = "1", hi: str = "5") -> tuple[str, str]:
 
 
 def _loop(ask: Ask) -> tuple[str, str]:
+    named = [n for n in ask.names if n in ask.bound or f"`{n}`" in ask.text]
+    if named and not re.search(r"\d+\s*(to|\.\.)\s*\d+", ask.lower):
+        name = named[0]
+        value = ask.bound.get(name, '["milk" "eggs" "bread"]')
+        return (f"There are no loops: `for_each print {name}` prints every element on its own line.",
+                _prog([(name, value)], f"main = for_each print {name}"))
     lo, hi = _range_bounds(ask)
     return (f"There are no loops: run `print` on every element of the range `[{lo}..{hi}]` with `for_each` "
             "(or build a list with `map`).", _prog([], f"main = for_each print [{lo}..{hi}]"))
@@ -347,7 +353,8 @@ IDIOMS: tuple[Idiom, ...] = (
        _safe_div),
     _i("interpolate", r"(print|show|put|format)\b.*\b(followed by|with|inside|in) (a |the )?(my )?(variable|message|"
        r"string)|\"[^\"]*\"\s*followed by", _interpolate),
-    _i("to-string", r"(int|number|integer|value)\w* to (a )?string|to string for|stringify", _to_string),
+    _i("to-string", r"(int|number|integer|value)\w* (`?\w+`? )?(to|in|into) (a )?(string|text)|to string for|stringify|"
+       r"convert .* to (a )?(string|text)", _to_string),
     _i("reverse", r"\brevers", _reverse),
     _i("sort", r"\bsort", _sort),
     _i("count-if", r"\b(count|how many|number of)\b.*\b(than|above|below|over|under)\b", _count_if),
@@ -356,14 +363,14 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("scale", r"\b(double|triple|square|increment)\w*\b.*\b(each|every|all|element|number)|"
        r"\b(each|every)\b.*\b(times|doubled|squared)|squares of", _scale),
     _i("product", r"\bproduct\b", _product),
-    _i("average", r"\b(average|mean)\b", _average),
+    _i("average", r"\baverage\b|\bmean (of|value)\b|\bthe mean\b|arithmetic mean", _average),
     _i("extreme", r"\b(max|maximum|biggest|largest|highest|greatest|min|minimum|smallest|lowest)\b", _extreme),
     _i("sum", r"\b(sum|total|add up)\b(?! of squares)", _sum),
     _i("join", r"\bjoin\b", _join),
     _i("starts-with", r"starts? with|begins? with|prefix", _starts_with),
     _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bsubstring\b", _contains),
     _i("str-len", r"length of (the |my )?(string|`?\w+`?)|how long is|number of characters", _str_len),
-    _i("loop", r"\bloop\b|\biterate\b|print each|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
+    _i("loop", r"\bloop\b|\biterate\b|print (each|every|all)|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
        _loop),
     _i("factorial", r"\bfactorial\b", _factorial),
     _i("last", r"\blast (element|item)", _last),

@@ -84,7 +84,7 @@ NOTES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _COMMON_WORDS = {"print", "show", "length", "head", "tail", "even", "odd", "not", "sum", "map", "filter", "zip",
                  "index", "take", "drop", "reverse", "round", "floor", "abs", "error", "args", "env", "ceil"}
 _ABOUT = re.compile(r"\b(type|signature|sig|what does|what do|what is|what's|whats|how does|how do i use|"
-                    r"returns?|arguments?|args order|order|behaviou?r|do)\b", re.IGNORECASE)
+                    r"returns?|arguments?|args order|order|behaviou?r|do|is there an?)\b", re.IGNORECASE)
 
 
 # What users call a function when they do not know its name.
@@ -96,7 +96,7 @@ ALIASES: tuple[tuple[str, str], ...] = (
     (r"first element", "head"), (r"remove (leading|trailing|surrounding) (white)?space|trim", "str_trim"),
 )
 _ABOUT_NAME = r"(type|signature|sig) of `?{w}\b|\b{w}`?'?s? (type|signature)|what (does|do|is) `?{w}`? (do|return|give|mean)|" \
-              r"how does `?{w}`? work|^(what is|whats|what's) `?{w}`?\s*\??$|^`?{w}`?\s*\??$"
+              r"how does `?{w}`? work|is there an? `?{w}`? (function|builtin)|^(what is|whats|what's) `?{w}`?\s*\??$|^`?{w}`?\s*\??$"
 
 
 def about_function(question: str) -> str | None:

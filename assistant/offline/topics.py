@@ -43,7 +43,7 @@ CARDS: tuple[Card, ...] = (
        "Chain conditionals: each further test starts a new line with `: ? cond -> value`, and the last line "
        "is the final `: value`.",
        'grade n =\n  ? n >= 90 -> "A"\n  : ? n >= 80 -> "B"\n  : "C"\n\nmain = map grade [95 85 70]'),
-    _c("lambda", "Lambdas", r"lambda=3 ;; anonymous=3 ;; \\\\=1 ;; arrow function=3 ;; closure=2",
+    _c("lambda", "Lambdas", r"lambda=3 ;; anonymous=3 ;; \\\\=1 ;; arrow function=3 ;; closure=2 ;; backslash=4",
        "A lambda is `\\x -> body`; with two parameters `\\x y -> body`. A lambda bound to a name is a "
        "function: `square = \\x -> x * x`.",
        "add = \\x y -> x + y\n\nmain = map (\\x -> add x 10) [1 2 3]"),
@@ -93,7 +93,7 @@ CARDS: tuple[Card, ...] = (
     _c("derive", "derive", r"deriv=5",
        "Put `derive (Show, Eq)` (also `Ord`) after a type's constructors to get `show`, `==` and ordering.",
        "Color = Red | Green | Blue derive (Show, Eq)\n\nmain = show Green"),
-    _c("records", "Records", r"records?=3 ;; struct=3 ;; objects?\b=1 ;; field=2",
+    _c("records", "Records", r"records?=3 ;; struct=3 ;; objects?\b=1 ;; field=2 ;; (access|read|get).*field=4",
        "A record is `{x = 1, y = 2}` (fields separated by commas); read a field with `p.x`; copy with "
        "changes as `{...p, x = 5}`. Pass a field as an argument in parentheses: `f (p.x)`.",
        "p = {x = 1, y = 2}\n\nmain = p.x + p.y"),
@@ -167,7 +167,8 @@ CARDS: tuple[Card, ...] = (
        "Sequence expressions with `;` (`print \"a\" ; print \"b\"`) or put them on the lines of an indented "
        "block; the value is the last one.",
        'main = print "a" ; print "b"'),
-    _c("indentation", "Indentation (offside rule)", r"indent=4 ;; offside=5 ;; whitespace=1 ;; spaces=1 ;; tabs?=2",
+    _c("indentation", "Indentation (offside rule)", r"indent=4 ;; offside=5 ;; whitespace=1 ;; spaces=1 ;; tabs?=2 ;; multi-?line=4 ;; "
+       r"(several|many|multiple) lines=4 ;; line continuation=4",
        "Synoema uses the offside rule: a line indented deeper than the one before opens a block (2 spaces "
        "per level); the lines of one block start at the same column; there is no line continuation.",
        "main =\n  x = 2\n  y = 3\n  x * y"),
@@ -286,6 +287,14 @@ CARDS: tuple[Card, ...] = (
        "Synoema has no classes or objects: use records for data, functions that take the record as a "
        "parameter, and traits for shared behaviour.",
        "area r = r.w * r.h\n\nmain = area {w = 3, h = 4}"),
+    _c("constants", "Constants and top-level values", r"constants?=4 ;; global (variable|value|name)s?=4 ;; "
+       r"top.level (value|variable|name|definition)s?=4 ;; no arguments=4 ;; without (arguments|parameters)=4",
+       "A definition without parameters is a constant: `rate = 5` at the top level (define it above its "
+       "first use). Like every binding it is immutable.",
+       "rate = 5\n\nprice n = n * rate\n\nmain = price 3"),
+    _c("type-alias", "Type aliases", r"type alias=5 ;; alias=3 ;; \btype\b \w+ = =3",
+       "`type Name = ...` declares a transparent alias, e.g. `type Point = {x : Int, y : Int}`.",
+       "type Point = {x : Int, y : Int}\n\norigin : Point\norigin = {x = 0, y = 0}\n\nmain = origin.x"),
     _c("recursion", "Recursion", r"recurs=4 ;; tail call=4",
        "Functions call themselves by name; write the base case as the first equation.",
        "count 0 = 0\ncount n = 1 + count (n - 1)\n\nmain = count 5"),
