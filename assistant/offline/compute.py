@@ -31,7 +31,7 @@ def _code_word(word: str, lambda_params: set[str]) -> bool:
     return word in BUILTINS or word in _LITERAL_WORDS or word in lambda_params or word in prelude_signatures()
 
 
-def candidates(question: str) -> list[str]:
+def candidates(question: str, *, bare: bool = False) -> list[str]:
     """Expressions quoted in the question: backtick spans first, then runs of code-like tokens."""
     found = [m.strip() for m in re.findall(r"`([^`\n]+)`", question)]
     text = re.sub(r"`[^`\n]*`", " ", question)
@@ -69,13 +69,15 @@ def candidates(question: str) -> list[str]:
             run, depth = [], 0
     if run:
         flush()
-    return [c for c in dict.fromkeys(found) if _worth_evaluating(c)]
+    return [c for c in dict.fromkeys(found) if _worth_evaluating(c, bare)]
 
 
-def _worth_evaluating(expr: str) -> bool:
+def _worth_evaluating(expr: str, bare: bool = False) -> bool:
     """Has a literal and something to compute (an operator, a call, a range), and is not just prose."""
     if not re.search(r'\d|"|\[|\btrue\b|\bfalse\b', expr):
         return False
+    if bare:
+        return expr.count('"') % 2 == 0
     if re.fullmatch(r"-?\d+(\.\d+)?|\[[^\[\]]*\]|\"[^\"]*\"", expr) and not re.search(r"\.\.|,|(^|[\[ ])-\d", expr):
         return False  # a bare literal: nothing to compute
     if expr.count('"') % 2:
@@ -166,7 +168,10 @@ def _result_line(ev: Evaluation) -> str:
 
 def expression_answer(question: str) -> str | None:
     """The evaluated expression(s) of the question with the rules behind them; None if none is quoted."""
-    evs = [evaluate(c) for c in candidates(question)[:3]]
+    found = candidates(question)
+    if not found and re.search(r"\btype\b", question, re.IGNORECASE):  # "the type of [1 2 3]": a bare literal
+        found = [c for c in candidates(question, bare=True)]
+    evs = [evaluate(c) for c in found[:3]]
     evs = [ev for ev in evs if ev.ok or (ev.error is not None and ev.error.code != "unexpected_token")
            or (ev.error is not None and _is_users_slip(ev))]
     if not evs:

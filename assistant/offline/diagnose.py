@@ -38,10 +38,13 @@ def _k(pattern: str, code: str, explain: Callable[[Match], tuple[str, str]], exa
 
 
 def _name(m: Match, group: str = "name") -> str:
-    try:
-        return m.group(group) or "x"
-    except IndexError:
-        return "x"
+    d = m.groupdict()
+    if not any(d.get(group + k) for k in ("", "2", "3")):  # the leftmost alternative matched: look again
+        again = re.search(r"(?:equation of|constructor|name) `(\w+)`|`(\w+)` (?:does not handle|is not defined)",
+                          m.string)
+        if again:
+            return again.group(1) or again.group(2)
+    return d.get(group) or d.get(group + "2") or d.get(group + "3") or ("f" if group == "fn" else "x")
 
 
 def _unbound(m: Match) -> tuple[str, str]:
@@ -144,7 +147,7 @@ KNOWN: tuple[Known, ...] = (
        "helper x = x * 2\n\nmain = helper 21"),
     _k(r"`(?P<name>\w+)` is not defined|unbound[ _]variable:? `?(?P<name2>\w+)?`?|unknown (?:variable|identifier) "
        r"`?(?P<name3>\w+)", "unbound_variable",
-       lambda m: _unbound(_first_name(m))),
+       _unbound),
     _k(r"unknown constructor `(?P<name>\w+)`", "unbound_variable", lambda m: (
         f"`{_name(m)}` is not a constructor of any type in scope: Synoema has no built-in Maybe/Option.",
         f"Declare your own type first, e.g. `Maybe a = Just a | {_name(m)}`, or use the built-in "
@@ -166,6 +169,12 @@ KNOWN: tuple[Known, ...] = (
         f"`{_name(m)}` is called with {m.group('got')} arguments but takes {m.group('want')}.",
         "Remove the extra argument, or parenthesise a nested call: `f (g x)` passes the result of `g x`, "
         "while `f g x` passes two arguments.")),
+    _k(r"constructor `(?P<name>\w+)` takes (?P<want>\d+) arguments?, but the pattern gives (?P<got>\d+)",
+       "arity_mismatch", lambda m: (
+        f"The pattern gives the constructor `{_name(m)}` {m.group('got')} arguments, but `{_name(m)}` has "
+        f"{m.group('want')} fields.",
+        f"Match all {m.group('want')} fields of `{_name(m)}`, e.g. `({_name(m)} "
+        + " ".join(["_"] * int(m.group("want"))) + ")`; use `_` for fields you do not need.")),
     _k(r"\barity[_ ]mismatch\b|takes \d+ arguments?, but the pattern gives", "arity_mismatch", lambda m: (
         "arity_mismatch: a function or constructor is given a different number of arguments than it takes "
         "(a pattern `(A x y)` for a one-field constructor, or a call with too many arguments).",
@@ -176,12 +185,13 @@ KNOWN: tuple[Known, ...] = (
         "(`f x = x x`) or a list consed onto itself.",
         "Break the cycle: pass a different argument, or wrap the recursive part in an ADT constructor "
         "(`Tree = Leaf | Node Tree Int Tree`).")),
-    _k(r"\bno[_ ]match\b|no equation of `(?P<name>\w+)` matches|non[_ ]exhaustive|does not handle every case",
+    _k(r"no equation of `(?P<fn>\w+)` matches|`(?P<fn2>\w+)` does not handle every case|\bno[_ ]match\b|"
+       r"non[_ ]exhaustive|does not handle every case|no (pattern|equation) match",
        "no_match", lambda m: (
-        "no_match: the function was called with a value that none of its equations matches (the checker "
+        f"no_match: `{_name(m, 'fn')}` was called with a value that none of its equations matches (the checker "
         "warns about this as non_exhaustive).",
-        "Add an equation for the missing case, or a catch-all `_` pattern as the last equation: "
-        "`f _ = ...`."), "describe 0 = \"zero\"\ndescribe _ = \"other\"\n\nmain = describe 5"),
+        f"Add an equation of `{_name(m, 'fn')}` for the missing case, or a catch-all `_` pattern as the last "
+        f"equation: `{_name(m, 'fn')} _ = ...`."), "describe 0 = \"zero\"\ndescribe _ = \"other\"\n\nmain = describe 5"),
     _k(r"index (?P<i>\d+) out of bounds \(length (?P<n>\d+)\)|index[_ ]out[_ ]of[_ ]bounds|out of bounds",
        "index_out_of_bounds", lambda m: (
         "index_out_of_bounds: `index i xs` was called with an index past the end (indices are 0-based, so "
@@ -270,6 +280,28 @@ KNOWN: tuple[Known, ...] = (
     _k(r"not a function, but it is given \d+ argument|xs\[\w+\]|\w\[\d+\]", "type_mismatch", lambda m: (
         "Synoema has no `xs[i]` indexing: `xs[0]` applies the list to another list.",
         "Write `index i xs` (0-based), e.g. `index 0 xs`."), "xs = [10 20 30]\n\nmain = index 0 xs"),
+    # other languages' error messages, pasted from a habit
+    _k(r"can only concatenate str|unsupported operand type|cannot add .*string", "type_mismatch", lambda m: (
+        "That is Python's message for joining a string with a number; in Synoema `+` never joins strings.",
+        "Join strings with `++` and turn the number into text with `show n`, or interpolate: "
+        "`\"total: ${n}\"`."), 'n = 3\n\nmain = "total: " ++ show n ++ ", again ${n}"'),
+    _k(r"NameError: name '(?P<name>\w+)' is not defined|ReferenceError: (?P<name2>\w+) is not defined|"
+       r"Variable not in scope: (?P<name3>\w+)", "unbound_variable", _unbound),
+    _k(r"IndexError|index out of range", "index_out_of_bounds", lambda m: (
+        "An index past the end of a list (in Synoema: index_out_of_bounds from `index i xs`, 0-based).",
+        "Check the index first: `? i < length xs -> index i xs : fallback`.")),
+    _k(r"ZeroDivisionError", "division_by_zero", lambda m: (
+        "Division by zero (in Synoema: division_by_zero, for Int and Float alike).",
+        "Guard the division: `? d == 0 -> 0 : n / d`.")),
+    _k(r"RecursionError|maximum recursion depth|stack overflow", "limit_exceeded", lambda m: (
+        "A recursion that went too deep (in Synoema: limit_exceeded), usually a missing or unreachable base case.",
+        "Check that every recursive call moves toward the base case.")),
+    _k(r"Non-exhaustive patterns", "no_match", lambda m: (
+        "Haskell's message for a call no equation matches (in Synoema: no_match at run time, non_exhaustive "
+        "from the checker).", "Add the missing case or a catch-all `_` equation.")),
+    _k(r"Couldn't match expected type|is not a function|object is not callable", "type_mismatch", lambda m: (
+        "A value of one type where another is needed (in Synoema: type_mismatch, which says which argument).",
+        "Check the argument order (`map f xs`: the function first) and parenthesise nested calls: `f (g x)`.")),
     _k(r"type[_ ]mismatch", "type_mismatch", lambda m: (
         "type_mismatch: an expression has a different type from the one its place needs (our message says "
         "which argument or operator; the reference CLI says `expected Int, found String`).",
@@ -282,20 +314,6 @@ KNOWN: tuple[Known, ...] = (
 )
 
 _CODES = set(DEFAULTS) | {"non_exhaustive", "linear_unused", "linear_duplicate"}
-
-
-def _first_name(m: Match) -> Match:
-    """`_unbound` reads `name`; the alternatives of the unbound pattern capture under other names."""
-    return _Named(m)  # type: ignore[return-value]
-
-
-class _Named:
-    def __init__(self, m: Match) -> None:
-        self.m = m
-
-    def group(self, g: str) -> str | None:
-        d = self.m.groupdict()
-        return d.get("name") or d.get("name2") or d.get("name3")
 
 
 def looks_like_error(question: str) -> bool:

@@ -93,6 +93,9 @@ def read(question: str) -> Ask:
         lit = synoema_list(m.group(0))
         if lit not in bound_spans:
             ask.lists.append(lit)
+    for m in re.finditer(r"\bfrom (-?\d+) (?:to|through|until) (-?\d+)|\b(\d+) to (\d+)\b", question):
+        lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        ask.lists.append(f"[{lo}..{hi}]")
     ask.strings = [s for s in re.findall(_STRING, question) if s not in bound_spans]
     ask.numbers = re.findall(r"(?<![\w.\[])-?\d+(?![\w.])", re.sub(rf"{_LIST}|{_STRING}", " ", question))
     return ask
@@ -344,11 +347,36 @@ def _first(ask: Ask) -> tuple[str, str]:
             _prog([(name, value)], f"main = head {name}"))
 
 
+def _is_empty(ask: Ask) -> tuple[str, str]:
+    name, value, _given = _with_list(ask, "xs", "[]")
+    return (f"Compare with the empty list: `{name} == []` (or match `[]` in an equation); there is no "
+            "`isEmpty`/`null`.", _prog([(name, value)], f"main = {name} == []"))
+
+
+def _print(ask: Ask) -> tuple[str, str] | None:
+    m = re.search(r"^\s*(?:how (?:do i|to|can i) )?print\s+(?:out\s+)?(\"[^\"]*\"|[A-Za-z][\w ,!.']*?)\s*\??$",
+                  ask.text, re.IGNORECASE)
+    if m is None:
+        return None
+    text = m.group(1).strip('"')
+    return ("`print` writes a value and a newline; `main`'s value `()` is printed after it.",
+            _prog([], f'main = print "{text}"'))
+
+
+def _count(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3]")
+    return (f"`length {name}` counts the elements of a list{_note(given, name)}.",
+            _prog([(name, value)], f"main = length {name}"))
+
+
 def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
     return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
 
 
 IDIOMS: tuple[Idiom, ...] = (
+    _i("print", r"^\s*(how (do i|to|can i) )?print\b", _print),
+    _i("is-empty", r"\b(is|if|whether) (a |the |my )?(list|`?\w+`?) (is )?empty\b|\bempty list\?|\bis empty\b",
+       _is_empty),
     _i("safe-div", r"safe division|divi\w* .*(without crash|error instead|safely|returns? an? (error|result))",
        _safe_div),
     _i("interpolate", r"(print|show|put|format)\b.*\b(followed by|with|inside|in) (a |the )?(my )?(variable|message|"
@@ -361,16 +389,18 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("filter-parity", r"\b(even|odd)s?\b.*\b(numbers?|elements?|items?|values?|of|from|in)\b|"
        r"\b(keep|filter|only|select|remove)\b.*\b(even|odd)", _filter_parity),
     _i("scale", r"\b(double|triple|square|increment)\w*\b.*\b(each|every|all|element|number)|"
-       r"\b(each|every)\b.*\b(times|doubled|squared)|squares of", _scale),
+       r"\b(each|every)\b.*\b(times|doubled|squared)|squares (of|from)|list of squares", _scale),
     _i("product", r"\bproduct\b", _product),
     _i("average", r"\baverage\b|\bmean (of|value)\b|\bthe mean\b|arithmetic mean", _average),
     _i("extreme", r"\b(max|maximum|biggest|largest|highest|greatest|min|minimum|smallest|lowest)\b", _extreme),
     _i("sum", r"\b(sum|total|add up)\b(?! of squares)", _sum),
+    _i("count", r"\bcount (the |all )?(elements|items|values|entries)\b|how many (elements|items)|"
+       r"number of (elements|items)", _count),
     _i("join", r"\bjoin\b", _join),
     _i("starts-with", r"starts? with|begins? with|prefix", _starts_with),
     _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bsubstring\b", _contains),
     _i("str-len", r"length of (the |my )?(string|`?\w+`?)|how long is|number of characters", _str_len),
-    _i("loop", r"\bloop\b|\biterate\b|print (each|every|all)|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
+    _i("loop", r"\b(loop|iterate)\b.*\b(over|from|through|\d)|print (each|every|all)|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
        _loop),
     _i("factorial", r"\bfactorial\b", _factorial),
     _i("last", r"\blast (element|item)", _last),
@@ -382,7 +412,8 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("map-lookup", r"\blook ?up\b.*\bmap\b|\bmap\b.*\blook ?up\b|value for (a )?key", _map_lookup),
 )
 
-_LIST_IDIOMS = frozenset({"extreme", "sum", "product", "average", "scale", "filter-parity", "count-if", "last"})
+_LIST_IDIOMS = frozenset({"extreme", "sum", "product", "average", "scale", "filter-parity", "count-if", "last",
+                          "count"})
 
 
 def idiom_answer(knowledge: Knowledge, question: str) -> str | None:

@@ -107,6 +107,17 @@ def about_function(question: str) -> str | None:
     return None
 
 
+def _by_parts(question: str) -> str | None:
+    """A library name whose every part is a word of the question: "delete a key from a map" -> map_delete."""
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
+    best: tuple[int, str] | None = None
+    for name in [*BUILTINS, *prelude_signatures()]:
+        parts = [p.rstrip("s") for p in name.split("_")]
+        if len(parts) >= 2 and all(p in words for p in parts) and (best is None or len(parts) > best[0]):
+            best = (len(parts), name)
+    return best[1] if best else None
+
+
 def signature(name: str) -> str | None:
     if name in BUILTINS:
         return BUILTINS[name].type
@@ -115,9 +126,15 @@ def signature(name: str) -> str | None:
 
 def named_function(question: str) -> str | None:
     """The library function the question is about, if it names one (or describes one, `ALIASES`)."""
+    for w in re.findall(r"[A-Za-z]\w*_\w+", question):  # an exact library name such as `map_values`
+        if signature(w) is not None:
+            return w
     for pattern, name in ALIASES:
         if re.search(pattern, question, re.IGNORECASE):
             return name
+    by_parts = _by_parts(question)
+    if by_parts is not None:
+        return by_parts
     ticked = re.findall(r"`([A-Za-z_]\w*)`", question)
     words = re.findall(r"[A-Za-z_]\w*", question)
     for w in [*ticked, *words]:

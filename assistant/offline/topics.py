@@ -60,7 +60,7 @@ CARDS: tuple[Card, ...] = (
     _c("no-return", "No `return`", r"\breturn\b=4 ;; return a value=2",
        "Synoema has no `return`: a body is an expression, and its last expression is the result.",
        "double x = x * 2\n\nmain = double 21"),
-    _c("comments", "Comments", r"comment=4 ;; /\*=2 ;; //=1 ;; #=1",
+    _c("comments", "Comments", r"comment=4 ;; /\*=2 ;; //=1 ;; #=1 ;; ---=4 ;; `--`=4",
        "Comments start with `--` and run to the end of the line; `---` starts a doc comment. There are no "
        "block comments: `/* */`, `//` and `#` are not comments in Synoema.",
        "-- a line comment\n--- doubles its argument\ndouble x = x * 2\n\nmain = double 4"),
@@ -132,7 +132,7 @@ CARDS: tuple[Card, ...] = (
        "with indented equations (Haskell's `class`/`instance`).",
        "trait Describe a\n  describe : a -> String\n\nColor = Red | Blue\n\nimpl Describe Color\n"
        '  describe Red = "warm"\n  describe Blue = "cold"\n\nmain = describe Blue'),
-    _c("modules", "Modules", r"modules?=4 ;; \bmod\b=4 ;; namespace=3",
+    _c("modules", "Modules", r"modules?=4 ;; \bmod\b=4 ;; namespace=3 ;; `use`=4 ;; \buse\b \w+ \(=4",
        "A module is `mod Name` with indented definitions; bring names in with `use Name (f g)` (or "
        "`use Name (*)`).",
        "mod Geometry\n  square x = x * x\n\nuse Geometry (square)\n\nmain = square 5"),
@@ -184,9 +184,9 @@ CARDS: tuple[Card, ...] = (
        "`x : xs` puts `x` in front of a list: `1 : [2 3]` is `[1 2 3]` (in a then-branch write it in "
        "parentheses: `? c -> (x : xs) : ys`).",
        "main = 0 : [1 2 3]"),
-    _c("loops", "Loops", r"\bloops?\b=3 ;; \bwhile\b=4 ;; for loop=4 ;; \bfor\b=1 ;; iterat=2",
-       "Synoema has no `for` or `while` loops: use `map`, `filter`, `foldl` or `for_each` over a list or a "
-       "range such as `[1..5]`, or recursion.",
+    _c("loops", "Loops", r"\bloops?\b=3 ;; \bwhile\b=4 ;; for loop=4 ;; \bfor\b=1 ;; iterat=2 ;; repeat=2",
+       "Synoema has no `for` or `while` loops: use recursion, or `map`, `filter`, `foldl` or `for_each` over "
+       "a list or a range such as `[1..5]`.",
        "main = for_each print [1..3]"),
     _c("int-division", "Integer division", r"integer division=5 ;; int division=5 ;; truncat=4 ;; floor(ed)?=1 ;; "
        r"\bdiv\b=3",
@@ -295,8 +295,29 @@ CARDS: tuple[Card, ...] = (
     _c("type-alias", "Type aliases", r"type alias=5 ;; alias=3 ;; \btype\b \w+ = =3",
        "`type Name = ...` declares a transparent alias, e.g. `type Point = {x : Int, y : Int}`.",
        "type Point = {x : Int, y : Int}\n\norigin : Point\norigin = {x = 0, y = 0}\n\nmain = origin.x"),
+    _c("escapes", "Escapes in strings", r"escape=4 ;; quotes? (inside|in) (a )?string=5 ;; "
+       r"string with a quote=5 ;; newline in (a )?string=5 ;; \\\\n=3 ;; literal dollar=4",
+       "Inside a string: `\\\"` is a double quote, `\\n` a newline, `\\t` a tab, `\\\\` a backslash, `\\$` a "
+       "literal dollar (so `${` does not interpolate), plus `\\r` and `\\0`.",
+       'main = print "she said \\"hi\\"\\tthen left"'),
+    _c("homogeneous", "One element type per list", r"(int|number)s? and (a )?strings?=3 ;; "
+       r"mixed types?=4 ;; heterogen=5 ;; homogen=5 ;; different types.*list=4 ;; list.*different types=4",
+       "A list holds elements of one type (lists are homogeneous): `[1 \"a\"]` is a type error. Group values "
+       "of different types in a record, or declare an ADT with one constructor per kind.",
+       'Item = Num Int | Text String derive (Show)\n\nmain = show [(Num 1) (Text "a")]'),
+    _c("curried", "Currying and partial application", r"curr(y|ied|ying)=5 ;; partial(ly)? appl=5 ;; "
+       r"partial function=3",
+       "Functions are curried: `add x y` takes one argument at a time, so `add 10` is a function waiting for "
+       "the second (partial application): `map (add 10) xs`.",
+       "add x y = x + y\n\nmain = map (add 10) [1 2 3]"),
+    _c("no-match-semantics", "When no equation matches", r"no (pattern|equation) match=5 ;; "
+       r"(pattern|equation)s? (doesn'?t|does not|don'?t|do not) match=5 ;; missing (pattern|case)=4",
+       "When no equation matches the arguments, the program stops with a no_match runtime error; the "
+       "checker warns beforehand (non_exhaustive). End with a catch-all `_` equation.",
+       'describe 0 = "zero"\ndescribe _ = "other"\n\nmain = describe 3'),
     _c("recursion", "Recursion", r"recurs=4 ;; tail call=4",
-       "Functions call themselves by name; write the base case as the first equation.",
+       "Functions call themselves by name; write the base case as the first equation. Recursion, and `map`, "
+       "`filter`, `foldl` or `for_each` over lists, replace loops.",
        "count 0 = 0\ncount n = 1 + count (n - 1)\n\nmain = count 5"),
 )
 

@@ -111,6 +111,22 @@ def _bst(t: str) -> tuple[str, str]:
             "main = walk (foldl (\\t x -> insert x t) Leaf [5 2 8 1 9])\n")
 
 
+def _countdown(t: str) -> tuple[str, str]:
+    lo, hi = sorted(_bounds(t, 1, 10))
+    return ("Reverse the ascending range and print each number.",
+            f"main = for_each print (reverse [{lo}..{hi}])\n")
+
+
+def _arith(t: str) -> tuple[str, str]:
+    low = t.lower()
+    name, body = next(((n, b) for w, n, b in (("doubl", "double", "x * 2"), ("tripl", "triple", "x * 3"),
+                                               ("square", "square", "x * x"), ("cube", "cube", "x * x * x"),
+                                               ("increment", "inc", "x + 1"), ("halve", "half", "x / 2"))
+                       if w in low), ("double", "x * 2"))
+    return (f"One equation: `{name} x = {body}`; `map` applies it to a few numbers.",
+            f"{name} x = {body}\n\nmain = map {name} [1 2 3 10]\n")
+
+
 def _t(id: str, pattern: str, build: Callable[[str], tuple[str, str]]) -> Template:
     return Template(id, re.compile(pattern, re.IGNORECASE), build)
 
@@ -125,6 +141,9 @@ TEMPLATES: tuple[Template, ...] = (
     _t("factorial", r"factorial", _factorial),
     _t("quicksort", r"quick ?sort|\bsort\b", _quicksort),
     _t("bst", r"binary (search )?tree|\bbst\b", _bst),
+    _t("countdown", r"count(s|ing)? ?down|countdown", _countdown),
+    _t("arith", r"\b(doubles?|triples?|squares?|cubes?|increments?|halves)\b (a|the|an|its|each)? ?"
+       r"(number|int|integer|value|argument|input)", _arith),
     _t("reverse-list", r"revers\w* (a |the )?list", _reverse_list),
 )
 
@@ -162,6 +181,11 @@ def write_answer(knowledge: Knowledge, request: str) -> str:
                 return (f"{approach}\n\n" + code_block(knowledge, shown.code) + output_block(knowledge, shown.output)
                         + "\nThis is a verified offline template adapted to your request; a configured model "
                           "writes programs from any description.\n")
+    from .idioms import idiom_answer
+
+    idiom = idiom_answer(knowledge, request)
+    if idiom is not None:
+        return idiom + "\nThis applies a verified idiom to your request; a configured model writes programs from any description.\n"
     name = _family_match(request)
     if name is not None:
         from corpus.families import REGISTRY
