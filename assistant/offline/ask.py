@@ -30,7 +30,7 @@ from .passage_answer import PassageAsker
 from .retrieval import Hit
 from .topics import Card, best_card, ranked
 
-CLOSE_PASSAGE = 6.0  # a passage scoring this high is shown (as the closest passage) when nothing else fits
+CLOSE_PASSAGE = 4.0  # a passage scoring this high is shown (as the closest passage) when nothing else fits
 
 
 class Asker:

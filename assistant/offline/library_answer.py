@@ -89,7 +89,7 @@ _ABOUT = re.compile(r"\b(type|signature|sig|what does|what do|what is|what's|wha
 
 # What users call a function when they do not know its name.
 ALIASES: tuple[tuple[str, str], ...] = (
-    (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
+    (r"\bfold(s|ing)?\b|\breduc(e|ing|tion)\b|accumulat", "foldl"), (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
     (r"has (a |the )?key|contains (a |the )?key|key exists", "has_key"), (r"\bnth\b|element at|by position", "index"),
     (r"length of (a |the |my )?list|size of (a |the |my )?list|how many elements", "length"),
     (r"parse json|json pars", "json_parse"), (r"command.?line arg", "args"), (r"environment variable", "env"),
