@@ -38,6 +38,12 @@ class Asker:
         self.knowledge = knowledge
         self.passages = PassageAsker(knowledge)
 
+    def warm(self) -> None:
+        """Type-check the prelude and build the tables now, so that the first answer is as fast as the rest."""
+        self.computed("What is the type of map?")
+        self.computed("what does 1 + 1 give")
+        self.rank("where")
+
     def rank(self, question: str, limit: int = 5) -> list[Hit]:
         """Reference passages nearest to the question (for related topics and the CLI's search)."""
         return self.passages.rank(question, limit)

@@ -29,7 +29,7 @@ _NO_CODE = {
 
 
 class OfflineEngine:
-    """Explain, fix, ask, review (and a retrieval-based write) without a language model."""
+    """Explain, fix, review, and computed ask and write answers, without a language model."""
 
     name = "offline"
 
@@ -40,7 +40,7 @@ class OfflineEngine:
 
     @property
     def asker(self) -> Asker:
-        """The retrieval-based answerer, with its index built on first use."""
+        """The ask/write answerer (its retrieval index, for closest topics, built on first use)."""
         if self._asker is None:
             from .ask import Asker
 
@@ -51,7 +51,7 @@ class OfflineEngine:
         """Import every strategy and build the retrieval index now (a UI does this at start-up)."""
         from . import explain, fix, review  # noqa: F401
 
-        _ = self.asker
+        self.asker.warm()
 
     def answer(self, kind: Kind | str, text: str, history: Sequence[tuple[str, str]] = ()) -> Iterator[str]:
         """Markdown chunks answering `text` as `kind`; code blocks follow the fence conventions."""
