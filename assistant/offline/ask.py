@@ -30,7 +30,8 @@ from .passage_answer import PassageAsker
 from .retrieval import Hit
 from .topics import Card, best_card, ranked
 
-CLOSE_PASSAGE = 4.0  # a passage scoring this high is shown (as the closest passage) when nothing else fits
+CLOSE_PASSAGE = 4.0
+MAX_QUESTION = 4000  # characters read by the strategies: a question (or a pasted error) is shorter  # a passage scoring this high is shown (as the closest passage) when nothing else fits
 
 
 class Asker:
@@ -68,10 +69,11 @@ class Asker:
         if text is not None:
             yield text
             return
-        yield from self._nothing_fits(question)
+        yield from self._nothing_fits(question[:MAX_QUESTION])
 
     def computed(self, question: str) -> str | None:
         """The first strategy's answer, or None when none recognises the question."""
+        question = question[:MAX_QUESTION]
         text = error_answer(self.knowledge, question)
         if text is not None:
             return text

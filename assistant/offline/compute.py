@@ -119,7 +119,9 @@ def rules(ev: Evaluation) -> Iterator[str]:
     for name, note in _CALL_RULES.items():
         if re.search(rf"\b{name}\b", e):
             yield note
-    if ev.ok and ev.type == "Int" and re.fullmatch(r"-\d+", ev.value) and "-" not in e and len(ev.value) > 15:
+    if ev.ok and ev.type == "Int" and "-" not in e and (
+            re.fullmatch(r"-\d+", ev.value) and len(ev.value) > 15 or "**" in e and ev.value in ("0", "1") and
+            not re.search(r"\*\*\s*[01]\b", e) and not re.match(r"\s*[01]\s*\*\*", e)):
         yield "Int is a 64-bit signed integer and wraps around on overflow (no error, no big integers)."
 
 
@@ -151,12 +153,16 @@ _CALL_RULES: dict[str, str] = {
 def _result_line(ev: Evaluation) -> str:
     if ev.ok and ev.type is not None and "->" in ev.type and not ev.output:
         return f"`{ev.expr}` is a function of type `{ev.type}`.\n"
+    if ev.ok and "\n" in ev.value:
+        return (f"`{ev.expr}` prints its lines, then the value of the whole expression (`synoema eval` shows "
+                f"both):\n\n```output\n{ev.output}```\n")
     if ev.ok:
         typ = f" (type `{ev.type}`)" if ev.type else ""
         return f"`{ev.expr}` evaluates to `{ev.value}`{typ}: that is what `synoema eval` prints.\n"
     err = ev.error
     assert err is not None
-    kind = "does not compile" if err.code not in ("runtime_error", "division_by_zero", "index_out_of_bounds",
+    kind = "needs a permission the sandbox does not give" if err.code == "permission_denied" else \
+        "does not compile" if err.code not in ("runtime_error", "division_by_zero", "index_out_of_bounds",
                                                    "no_match", "limit_exceeded") else "stops with a runtime error"
     text = f"`{ev.expr}` {kind}: **{err.code}**: {err.message}.\n"
     if err.llm_hint:

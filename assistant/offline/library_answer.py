@@ -126,7 +126,7 @@ def signature(name: str) -> str | None:
 
 def named_function(question: str) -> str | None:
     """The library function the question is about, if it names one (or describes one, `ALIASES`)."""
-    for w in re.findall(r"[A-Za-z]\w*_\w+", question):  # an exact library name such as `map_values`
+    for w in re.findall(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b", question):  # an exact library name such as `map_values`
         if signature(w) is not None:
             return w
     for pattern, name in ALIASES:

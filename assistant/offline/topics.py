@@ -343,7 +343,7 @@ def corrected(question: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
-        if len(w) < 4 or w in vocab or w in _ENGLISH:
+        if len(w) < 4 or len(w) > 20 or w in vocab or w in _ENGLISH:
             return w
         close = difflib.get_close_matches(w, vocab, n=1, cutoff=0.85)
         return close[0] if close else w

@@ -148,3 +148,11 @@ def test_every_dev_answer_shows_only_verified_code() -> None:
         answer = "".join(engine().answer(q.kind, q.question))
         check_proposed_blocks(answer, "Ada\n" if "readline" in answer else "")
         assert not re.search(r"Traceback|internal \w+Error", answer)
+
+
+@pytest.mark.parametrize("question", ["", "?", "`", '"""', "what is 1 +", "what does [1..999999999] give",
+                                      "x" * 20000, 'what does `env "HOME"` return', "ünïcödé 日本語 ?"])
+def test_odd_questions_get_an_answer_not_a_traceback(question: str) -> None:
+    answer = ask("ask", question)
+    assert answer.strip() and "Traceback" not in answer
+    check_proposed_blocks(answer)
