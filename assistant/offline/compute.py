@@ -120,8 +120,8 @@ def rules(ev: Evaluation) -> Iterator[str]:
         if re.search(rf"\b{name}\b", e):
             yield note
     if ev.ok and ev.type == "Int" and "-" not in e and (
-            re.fullmatch(r"-\d+", ev.value) and len(ev.value) > 15 or "**" in e and ev.value in ("0", "1") and
-            not re.search(r"\*\*\s*[01]\b", e) and not re.match(r"\s*[01]\s*\*\*", e)):
+            (re.fullmatch(r"-\d+", ev.value) and len(ev.value) > 15) or ("**" in e and ev.value in ("0", "1") and
+            not re.search(r"\*\*\s*[01]\b", e) and not re.match(r"\s*[01]\s*\*\*", e))):
         yield "Int is a 64-bit signed integer and wraps around on overflow (no error, no big integers)."
 
 
