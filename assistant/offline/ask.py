@@ -23,7 +23,7 @@ from .diagnose import error_answer
 from .extract import extract
 from .foreign import foreign_answer
 from .idioms import idiom_answer
-from .library_answer import about_function, library_answer, named_function
+from .library_answer import about_function, alias_function, library_answer, named_function
 from .live import program
 from .markdown import diagnostic_line
 from .passage_answer import PassageAsker
@@ -77,8 +77,9 @@ class Asker:
         text = error_answer(self.knowledge, question)
         if text is not None:
             return text
-        if about_function(question) is not None and expression_answer(question) is None:
-            return library_answer(question)
+        about = about_function(question)
+        if about is not None and expression_answer(question) is None:
+            return library_answer(question, about)
         text = idiom_answer(self.knowledge, question)
         if text is not None:
             return text
@@ -87,6 +88,9 @@ class Asker:
         text = expression_answer(question)
         if text is not None:
             return text
+        alias = alias_function(question)
+        if alias is not None and not strong_card:
+            return library_answer(question, alias)
         text = foreign_answer(question)
         if text is not None:
             return text + (self._card(card) if card is not None else "")

@@ -34,6 +34,10 @@ def _code_word(word: str, lambda_params: set[str]) -> bool:
 def candidates(question: str, *, bare: bool = False) -> list[str]:
     """Expressions quoted in the question: backtick spans first, then runs of code-like tokens."""
     found = [m.strip() for m in re.findall(r"`([^`\n]+)`", question)]
+    applied = re.search(r"`?([a-z_]\w*)`? (?:returns?|gives?|does|produces?|do) (?:for|on|with|when given|applied to) "
+                        r"(.+?)\s*\??$", question)
+    if applied and (applied.group(1) in BUILTINS or applied.group(1) in prelude_signatures()):
+        found.insert(0, f"{applied.group(1)} {applied.group(2)}")
     text = re.sub(r"`[^`\n]*`", " ", question)
     tokens = [m.group(0) for m in _TOKEN.finditer(text)]
     params: set[str] = set()
@@ -177,7 +181,10 @@ def expression_answer(question: str) -> str | None:
     found = candidates(question)
     if not found and re.search(r"\btype\b", question, re.IGNORECASE):  # "the type of [1 2 3]": a bare literal
         found = [c for c in candidates(question, bare=True)]
-    evs = [evaluate(c) for c in found[:3]]
+    ticked = set(re.findall(r"`([^`\n]+)`", question))
+    evs = [ev for ev in (evaluate(c) for c in found[:3])
+           if ev.expr in ticked or "\\" in ev.expr or ev.ok is False or not (ev.type and "->" in ev.type)
+           or re.search(r"[-+*/%<>=!&|.]", ev.expr)]  # a partial application read out of prose is no answer
     evs = [ev for ev in evs if ev.ok or (ev.error is not None and ev.error.code != "unexpected_token")
            or (ev.error is not None and _is_users_slip(ev))]
     if not evs:

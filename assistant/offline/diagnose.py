@@ -280,6 +280,16 @@ KNOWN: tuple[Known, ...] = (
     _k(r"not a function, but it is given \d+ argument|xs\[\w+\]|\w\[\d+\]", "type_mismatch", lambda m: (
         "Synoema has no `xs[i]` indexing: `xs[0]` applies the list to another list.",
         "Write `index i xs` (0-based), e.g. `index 0 xs`."), "xs = [10 20 30]\n\nmain = index 0 xs"),
+    _k(r"=>|fat arrow", "unexpected_token", lambda m: (
+        "`=>` is not an operator in Synoema (it appears only in type constraints such as `Num a => a -> a`).",
+        "Write a lambda as `\\x -> x + 1` (a backslash and `->`), and a conditional as `? c -> a : b`."),
+       "main = map (\\x -> x + 1) [1 2 3]"),
+    _k(r"fixability|llm_hint|did_you_mean", "fixability", lambda m: (
+        "These are fields of the reference CLI's JSON diagnostics (`--errors json`): `fixability` rates how "
+        "hard a fix is (trivial, easy, medium, hard), `llm_hint` says what to change, `did_you_mean` offers a "
+        "corrected spelling of the code.",
+        "Trivial fixes are local (an operator, a literal, a comma); hard ones such as infinite_type need a change "
+        "of design. Our diagnostics carry the same fields.")),
     # other languages' error messages, pasted from a habit
     _k(r"can only concatenate str|unsupported operand type|cannot add .*string", "type_mismatch", lambda m: (
         "That is Python's message for joining a string with a number; in Synoema `+` never joins strings.",

@@ -36,7 +36,7 @@ _AMBIGUOUS = frozenset({"size", "count", "string", "get", "at", "first", "rest",
                         "pow", "str", "repr", "elem", "strip", "trim", "split", "upper", "lower", "reduce",
                         "undefined", "raise", "throw", "panic", "nil", "flip", "enumerate"})
 _ASKED = r"(is there (a|an|any)?\s*`?{w}`?|`{w}`|\b{w}\(|\b{w} (function|method|builtin|keyword)|equivalent (of|to) `?{w}|" \
-         r"(have|has|support) (a |an )?`?{w}\b|\b{w} (in|for) synoema|like `?{w}`? in)"
+         r"(have|has|support) (a |an )?`?{w}\b|\b{w} (in|for) synoema|like `?{w}`? in|^\s*{w}\b)"
 
 
 def foreign_name(question: str) -> str | None:

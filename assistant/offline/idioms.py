@@ -369,11 +369,37 @@ def _count(ask: Ask) -> tuple[str, str]:
             _prog([(name, value)], f"main = length {name}"))
 
 
+def _split(ask: Ask) -> tuple[str, str]:
+    low = ask.lower
+    sep = next((s for s in ask.strings if len(s) <= 4), None)
+    if sep is None:
+        sep = '" "' if re.search(r"space|words", low) else '"\\n"' if "line" in low else '";"' if "semicolon" in low \
+            else '","'
+    name = ask.name("s", kind="string")
+    text = ask.bound.get(name) or next((s for s in ask.strings if s != sep), '"a,b,c"'.replace(",", sep[1:-1]))
+    return ("There is no `split`: find the separator with `str_find` and cut with `str_slice`, recursively.",
+            _prog([(name, text)], "split sep s =\n  i = str_find s sep 0\n  ? i < 0 -> [s] : "
+                  "[(str_slice s 0 i)] ++ split sep (str_slice s (i + str_len sep) (str_len s))\n",
+                  f"main = split {sep} {name}"))
+
+
+def _replicate(ask: Ask) -> tuple[str, str] | None:
+    m = re.search(r"(\d+)\s+(zeros|zeroes|ones|copies of|times|(?:\w+s))", ask.lower)
+    if m is None:
+        return None
+    n = m.group(1)
+    value = {"zeros": "0", "zeroes": "0", "ones": "1"}.get(m.group(2)) or (ask.strings[0] if ask.strings else "0")
+    return (f"There is no `replicate`: map every element of `[1..{n}]` to the value.",
+            _prog([], f"main = map (\\_ -> {value}) [1..{n}]"))
+
+
 def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
     return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
 
 
 IDIOMS: tuple[Idiom, ...] = (
+    _i("split", r"\bsplit\b", _split),
+    _i("replicate", r"list of \d+ \w+|\d+ (copies|zeros|zeroes|ones)\b|\breplicate\b|repeat .* \d+ times", _replicate),
     _i("print", r"^\s*(how (do i|to|can i) )?print\b", _print),
     _i("is-empty", r"\b(is|if|whether) (a |the |my )?(list|`?\w+`?) (is )?empty\b|\bempty list\?|\bis empty\b",
        _is_empty),
@@ -393,12 +419,12 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("product", r"\bproduct\b", _product),
     _i("average", r"\baverage\b|\bmean (of|value)\b|\bthe mean\b|arithmetic mean", _average),
     _i("extreme", r"\b(max|maximum|biggest|largest|highest|greatest|min|minimum|smallest|lowest)\b", _extreme),
-    _i("sum", r"\b(sum|total|add up)\b(?! of squares)", _sum),
+    _i("sum", r"\b(sums?|summ?ing|total|add up)\b(?! of squares)", _sum),
     _i("count", r"\bcount (the |all )?(elements|items|values|entries)\b|how many (elements|items)|"
        r"number of (elements|items)", _count),
     _i("join", r"\bjoin\b", _join),
     _i("starts-with", r"starts? with|begins? with|prefix", _starts_with),
-    _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bsubstring\b", _contains),
+    _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bis\b.*\ba substring\b|substring .*\bin\b", _contains),
     _i("str-len", r"length of (the |my )?(string|`?\w+`?)|how long is|number of characters", _str_len),
     _i("loop", r"\b(loop|iterate)\b.*\b(over|from|through|\d)|print (each|every|all)|for each number|from \d+ to \d+.*print|print.*from \d+ to \d+",
        _loop),

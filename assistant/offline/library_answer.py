@@ -89,14 +89,15 @@ _ABOUT = re.compile(r"\b(type|signature|sig|what does|what do|what is|what's|wha
 
 # What users call a function when they do not know its name.
 ALIASES: tuple[tuple[str, str], ...] = (
-    (r"\bfold(s|ing)?\b|\breduc(e|ing|tion)\b|accumulat", "foldl"), (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
+    (r"(index|position) of (a |the )?(sub)?string|where .* occurs", "str_find"),
+    (r"\bsub-?strings?\b|characters from|slice (of )?a string", "str_slice"), (r"\bfold(s|ing)?\b|\breduc(e|ing|tion)\b|accumulat", "foldl"), (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
     (r"has (a |the )?key|contains (a |the )?key|key exists", "has_key"), (r"\bnth\b|element at|by position", "index"),
     (r"length of (a |the |my )?list|size of (a |the |my )?list|how many elements", "length"),
     (r"parse json|json pars", "json_parse"), (r"command.?line arg", "args"), (r"environment variable", "env"),
     (r"first element", "head"), (r"remove (leading|trailing|surrounding) (white)?space|trim", "str_trim"),
 )
 _ABOUT_NAME = r"(type|signature|sig) of `?{w}\b|\b{w}`?'?s? (type|signature)|what (does|do|is) `?{w}`? (do|return|give|mean)|" \
-              r"how does `?{w}`? work|is there an? `?{w}`? (function|builtin)|^(what is|whats|what's) `?{w}`?\s*\??$|^`?{w}`?\s*\??$"
+              r"how does `?{w}`? work|does `?{w}`? work|is there an? `?{w}`? (function|builtin)|^(what is|whats|what's) `?{w}`?\s*\??$|^`?{w}`?\s*\??$"
 
 
 def about_function(question: str) -> str | None:
@@ -145,8 +146,16 @@ def named_function(question: str) -> str | None:
     return None
 
 
-def library_answer(question: str) -> str | None:
-    name = named_function(question)
+def alias_function(question: str) -> str | None:
+    """The library function the question describes without naming it ("the index of a substring")."""
+    for pattern, name in ALIASES:
+        if re.search(pattern, question, re.IGNORECASE):
+            return name
+    return None
+
+
+def library_answer(question: str, name: str | None = None) -> str | None:
+    name = name or named_function(question)
     if name is None:
         return None
     typ = signature(name)

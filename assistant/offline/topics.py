@@ -33,7 +33,7 @@ def _c(id: str, title: str, triggers: str, text: str, example: str = "", stdin: 
 
 
 CARDS: tuple[Card, ...] = (
-    _c("conditional", "Conditionals", r"\bif\b ;; \belse\b ;; ternary=3 ;; conditional=3 ;; \bif ?statement=3",
+    _c("conditional", "Conditionals", r"\bif\b ;; \belse\b ;; ternary=3 ;; conditional=3 ;; \bif ?statement=3 ;; \bguards?\b=3",
        "Synoema has no `if`/`then`/`else` keywords: a conditional is the expression `? cond -> a : b` "
        "(both branches required, both of the same type).",
        'sign x = ? x < 0 -> "negative" : "not negative"\n\nmain = sign (-4)'),
@@ -240,7 +240,7 @@ CARDS: tuple[Card, ...] = (
        "a decimal point (`2.0`).",
        'main = print "text" ; print [1 2] ; 2.0'),
     _c("maps", "Maps (dictionaries)", r"dictionar=5 ;; hash ?map=5 ;; \bdict\b=5 ;; key.?value=4 ;; "
-       r"associative=4 ;; map type=3",
+       r"associative=4 ;; map type=3 ;; map functions=4 ;; \bmaps\b=2",
        "The prelude has immutable maps: `map_empty`, `map_insert k v m`, `map_lookup k m` (a Result), "
        "`map_get k default m`, `has_key`, `map_keys`, `map_values`, `map_delete`.",
        'm = map_insert "pen" 3 (map_insert "ink" 4 map_empty)\n\nmain = [(map_get "pen" 0 m) (map_get "cap" 0 m)]'),
@@ -295,7 +295,8 @@ CARDS: tuple[Card, ...] = (
     _c("type-alias", "Type aliases", r"type alias=5 ;; alias=3 ;; \btype\b \w+ = =3",
        "`type Name = ...` declares a transparent alias, e.g. `type Point = {x : Int, y : Int}`.",
        "type Point = {x : Int, y : Int}\n\norigin : Point\norigin = {x = 0, y = 0}\n\nmain = origin.x"),
-    _c("escapes", "Escapes in strings", r"escape=4 ;; quotes? (inside|in) (a )?string=5 ;; "
+    _c("escapes", "Escapes in strings", r"escape=4 ;; quotes? (inside|in) (a )?string=5 ;; string (over|across|on) (several|multiple|many|two) lines=6 ;; "
+       r"multi-?line strings?=6 ;; "
        r"string with a quote=5 ;; newline in (a )?string=5 ;; \\\\n=3 ;; literal dollar=4",
        "Inside a string: `\\\"` is a double quote, `\\n` a newline, `\\t` a tab, `\\\\` a backslash, `\\$` a "
        "literal dollar (so `${` does not interpolate), plus `\\r` and `\\0`.",
@@ -315,6 +316,20 @@ CARDS: tuple[Card, ...] = (
        "When no equation matches the arguments, the program stops with a no_match runtime error; the "
        "checker warns beforehand (non_exhaustive). End with a catch-all `_` equation.",
        'describe 0 = "zero"\ndescribe _ = "other"\n\nmain = describe 3'),
+    _c("calls", "Calling functions", r"function calls?=4 ;; call(ing)? a function=4 ;; "
+       r"parenthes\w* .*(call|function)=4 ;; apply(ing)? a function=3 ;; juxtaposition=5",
+       "A call is the function name and its arguments separated by spaces (juxtaposition): `add 2 3`, no "
+       "parentheses or commas around arguments. Parenthesise a nested call or a compound argument: "
+       "`add (double 2) (abs (-3))`.",
+       "add x y = x + y\ndouble x = x * 2\n\nmain = add (double 2) (abs (-3))"),
+    _c("compare-types", "Comparing values of different types", r"(compar\w*|==|equal\w*).*\b(string|int|float|bool)s? "
+       r"(and|with|to) (an? )?(string|int|float|bool)=5 ;; compare (a )?(string|int) (and|with|to)=5",
+       "`==`, `!=`, `<` and the other comparisons need both sides of one type: comparing a String with an Int "
+       "is a type error (different types). Convert first: `show n == s`.",
+       'n = 42\n\nmain = show n == "42"'),
+    _c("record-equality", "Comparing records", r"records? (are )?(compared|equal|equality)=5 ;; compar\w* records?=5",
+       "Records compare structurally with `==`: equal when every field is equal.",
+       "main = {x = 1, y = 2} == {x = 1, y = 2}"),
     _c("recursion", "Recursion", r"recurs=4 ;; tail call=4",
        "Functions call themselves by name; write the base case as the first equation. Recursion, and `map`, "
        "`filter`, `foldl` or `for_each` over lists, replace loops.",

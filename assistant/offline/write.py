@@ -141,6 +141,8 @@ TEMPLATES: tuple[Template, ...] = (
     _t("factorial", r"factorial", _factorial),
     _t("quicksort", r"quick ?sort|\bsort\b", _quicksort),
     _t("bst", r"binary (search )?tree|\bbst\b", _bst),
+    _t("hello", r"hello,? world", lambda t: ("`print` writes the text and a newline.",
+                                             'main = print "hello world"\n')),
     _t("countdown", r"count(s|ing)? ?down|countdown", _countdown),
     _t("arith", r"\b(doubles?|triples?|squares?|cubes?|increments?|halves)\b (a|the|an|its|each)? ?"
        r"(number|int|integer|value|argument|input)", _arith),
