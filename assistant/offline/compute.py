@@ -73,7 +73,9 @@ def candidates(question: str, *, bare: bool = False) -> list[str]:
             run, depth = [], 0
     if run:
         flush()
-    return [c for c in dict.fromkeys(found) if _worth_evaluating(c, bare)]
+    ticked = set(re.findall(r"`([^`\n]+)`", question))
+    return [c for c in dict.fromkeys(found)
+            if _worth_evaluating(c, bare or (c in ticked and re.fullmatch(r"\[.*\]|\".*\"", c) is not None))]
 
 
 def _worth_evaluating(expr: str, bare: bool = False) -> bool:
@@ -114,6 +116,11 @@ def rules(ev: Evaluation) -> Iterator[str]:
         yield "`\\x -> body` is a lambda (an anonymous function); `\\x y -> body` takes two parameters."
     if "<-" in e and "|" in e:
         yield "A comprehension `[expr | x <- xs, cond]` draws `x` from `xs`, keeps those passing `cond`."
+    if re.search(r"\b[a-z_]\w* -\d", e) and not ev.ok:
+        yield ("`f -3` parses as the subtraction `f - 3`: a negative argument needs parentheses, `abs (-3)`.")
+    if re.search(r"&&|\|\|", e):
+        yield ("`&&` and `||` short-circuit: the right side is evaluated only when the left side does not decide "
+               "the result (`false && error \"x\"` is `false`).")
     if "++" in e:
         yield "`++` joins two Strings or two lists; `+` only adds numbers."
     if ".." in e and "[" in e:

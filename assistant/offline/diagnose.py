@@ -40,8 +40,8 @@ def _k(pattern: str, code: str, explain: Callable[[Match], tuple[str, str]], exa
 def _name(m: Match, group: str = "name") -> str:
     d = m.groupdict()
     if not any(d.get(group + k) for k in ("", "2", "3")):  # the leftmost alternative matched: look again
-        again = re.search(r"(?:equation of|constructor|name) `(\w+)`|`(\w+)` (?:does not handle|is not defined)",
-                          m.string)
+        again = re.search(r"(?:equation of|constructor|name|for|of|in) `(\w+)`|`(\w+)` (?:does not handle|is not "
+                          r"defined)", m.string) or re.search(r"`([a-z_]\w*)`()", m.string)
         if again:
             return again.group(1) or again.group(2)
     return d.get(group) or d.get(group + "2") or d.get(group + "3") or ("f" if group == "fn" else "x")

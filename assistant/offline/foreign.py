@@ -36,11 +36,13 @@ _AMBIGUOUS = frozenset({"size", "count", "string", "get", "at", "first", "rest",
                         "pow", "str", "repr", "elem", "strip", "trim", "split", "upper", "lower", "reduce",
                         "undefined", "raise", "throw", "panic", "nil", "flip", "enumerate"})
 _ASKED = r"(is there (a|an|any)?\s*`?{w}`?|`{w}`|\b{w}\(|\b{w} (function|method|builtin|keyword)|equivalent (of|to) `?{w}|" \
-         r"(have|has|support) (a |an )?`?{w}\b|\b{w} (in|for) synoema|like `?{w}`? in|^\s*{w}\b)"
+         r"(have|has|support) (a |an )?`?{w}\b|\.{w}\b|\b{w} (in|for) synoema|like `?{w}`? in|^\s*{w}\b)"
 
 
 def foreign_name(question: str) -> str | None:
-    for w in re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", question):
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", question)
+    words += [w.rsplit(".", 1)[1] for w in words if "." in w.strip(".")]  # str.startswith, Array.includes
+    for w in words:
         w = w.rstrip(".")
         if w not in NAMES or w in BUILTINS:
             continue

@@ -393,11 +393,38 @@ def _replicate(ask: Ask) -> tuple[str, str] | None:
             _prog([], f"main = map (\\_ -> {value}) [1..{n}]"))
 
 
+def _map_length(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", '["ada" "grace" "alan"]')
+    strings = '"' in value or not given
+    fn = "str_len" if strings else "length"
+    return (f"`map {fn} {name}` gives the length of every element{_note(given, name)}.",
+            _prog([(name, value)], f"main = map {fn} {name}"))
+
+
+def _is_prime(ask: Ask) -> tuple[str, str]:
+    n = ask.numbers[0] if ask.numbers else "17"
+    return (f"`n` is prime when it is above 1 and no `d` with `d * d <= n` divides it; here for {n}.",
+            _prog([], "is_prime n = n > 1 && length (filter (\\d -> d * d <= n && n % d == 0) [2..n]) == 0\n",
+                  f"main = is_prime {n}"))
+
+
+def _last_n(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[1 2 3 4 5]")
+    m = re.search(r"last (\d+)", ask.lower)
+    n = m.group(1) if m else "2"
+    return (f"Drop all but the last {n}: `drop (length {name} - {n}) {name}`{_note(given, name)}.",
+            _prog([(name, value)], f"main = drop (length {name} - {n}) {name}"))
+
+
 def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
     return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
 
 
 IDIOMS: tuple[Idiom, ...] = (
+    _i("map-length", r"lengths? of (each|every|all)|lengths of (the |my )?(strings|words|names|lists)|"
+       r"each (string|word|name)'?s? length", _map_length),
+    _i("is-prime", r"\bis \d+ (a )?prime|\bprime\b.*\b\d+\b|\bcheck .* prime", _is_prime),
+    _i("last-n", r"\blast \d+ (elements|items|values|entries)", _last_n),
     _i("split", r"\bsplit\b", _split),
     _i("replicate", r"list of \d+ \w+|\d+ (copies|zeros|zeroes|ones)\b|\breplicate\b|repeat .* \d+ times", _replicate),
     _i("print", r"^\s*(how (do i|to|can i) )?print\b", _print),
@@ -422,7 +449,7 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("sum", r"\b(sums?|summ?ing|total|add up)\b(?! of squares)", _sum),
     _i("count", r"\bcount (the |all )?(elements|items|values|entries)\b|how many (elements|items)|"
        r"number of (elements|items)", _count),
-    _i("join", r"\bjoin\b", _join),
+    _i("join", r"\bjoin\b|into one string|separated by|glue .* together", _join),
     _i("starts-with", r"starts? with|begins? with|prefix", _starts_with),
     _i("contains", r"\bcontains?\b|\bfind\b.*\bin\b|\bis\b.*\ba substring\b|substring .*\bin\b", _contains),
     _i("str-len", r"length of (the |my )?(string|`?\w+`?)|how long is|number of characters", _str_len),

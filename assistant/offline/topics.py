@@ -269,8 +269,10 @@ CARDS: tuple[Card, ...] = (
     _c("not-equal", "Equality and inequality", r"not equal=5 ;; inequality=5 ;; !==4 ;; <>=4 ;; /==4 ;; ===3",
        "Equality is `==`, inequality `!=` (not `<>`, `/=` or `!==`); there is no `===`.",
        "main = [(1 == 1) (1 != 2)]"),
-    _c("logic", "Logical operators", r"logical=4 ;; boolean operators=5 ;; &&=4 ;; \|\|=4 ;; \band\b.*\bor\b=3",
-       "`&&` is and, `||` is or, `not x` negates; there are no `and`/`or` keywords and no `!` prefix.",
+    _c("logic", "Logical operators", r"logical=4 ;; boolean operators=5 ;; &&=4 ;; \|\|=4 ;; \band\b.*\bor\b=3 ;; short.?circuit=5 ;; "
+       r"both sides=3",
+       "`&&` is and, `||` is or, `not x` negates; there are no `and`/`or` keywords and no `!` prefix. `&&` and "
+       "`||` short-circuit: the right side is evaluated only when the left side does not decide the result.",
        "main = (true && false) || not false"),
     _c("precedence", "Operator precedence", r"precedence=5 ;; binds tighter=4 ;; order of operations=4",
        "Loosest to tightest: `|>`, `||`, `&&`, `==` `!=`, `<` `>` `<=` `>=`, `++`, `+` `-`, `*` `/` `%`, "

@@ -143,6 +143,12 @@ TEMPLATES: tuple[Template, ...] = (
     _t("bst", r"binary (search )?tree|\bbst\b", _bst),
     _t("hello", r"hello,? world", lambda t: ("`print` writes the text and a newline.",
                                              'main = print "hello world"\n')),
+    _t("max3", r"max3|(largest|biggest|max\w*) of (the )?three", lambda t: (
+        "Two comparisons with the conditional `? ->  :`.",
+        "max3 a b c =\n  ab = ? a > b -> a : b\n  ? ab > c -> ab : c\n\nmain = [(max3 3 9 4) (max3 7 2 5)]\n")),
+    _t("greet", r"greet|reads? (a |the |their )?name|ask.* name", lambda t: (
+        "`readline` reads the name from standard input; interpolation builds the greeting.",
+        'main =\n  name = readline\n  print "Hello, ${name}!"\n')),
     _t("countdown", r"count(s|ing)? ?down|countdown", _countdown),
     _t("arith", r"\b(doubles?|triples?|squares?|cubes?|increments?|halves)\b (a|the|an|its|each)? ?"
        r"(number|int|integer|value|argument|input)", _arith),
@@ -178,9 +184,12 @@ def write_answer(knowledge: Knowledge, request: str) -> str:
     for tpl in TEMPLATES:
         if tpl.pattern.search(request):
             approach, code = tpl.build(request)
-            shown = run_example(code)
+            stdin = "Ada\n" if "readline" in code else ""
+            shown = run_example(code, stdin)
             if shown is not None:
-                return (f"{approach}\n\n" + code_block(knowledge, shown.code) + output_block(knowledge, shown.output)
+                fed = "\nWith `Ada` on standard input it prints:\n" if stdin else ""
+                return (f"{approach}\n\n" + code_block(knowledge, shown.code) + fed
+                        + output_block(knowledge, shown.output)
                         + "\nThis is a verified offline template adapted to your request; a configured model "
                           "writes programs from any description.\n")
     from .idioms import idiom_answer
