@@ -183,8 +183,8 @@ def _result_line(ev: Evaluation) -> str:
     return text
 
 
-def expression_answer(question: str) -> str | None:
-    """The evaluated expression(s) of the question with the rules behind them; None if none is quoted."""
+def evaluations(question: str) -> list[Evaluation]:
+    """The expressions quoted in the question, evaluated (those worth answering with)."""
     found = candidates(question)
     if not found and re.search(r"\btype\b", question, re.IGNORECASE):  # "the type of [1 2 3]": a bare literal
         found = [c for c in candidates(question, bare=True)]
@@ -194,6 +194,12 @@ def expression_answer(question: str) -> str | None:
            or re.search(r"[-+*/%<>=!&|.]", ev.expr)]  # a partial application read out of prose is no answer
     evs = [ev for ev in evs if ev.ok or (ev.error is not None and ev.error.code != "unexpected_token")
            or (ev.error is not None and _is_users_slip(ev))]
+    return evs
+
+
+def expression_answer(question: str) -> str | None:
+    """The evaluated expression(s) of the question with the rules behind them; None if none is quoted."""
+    evs = evaluations(question)
     if not evs:
         return None
     parts: list[str] = []

@@ -280,6 +280,10 @@ KNOWN: tuple[Known, ...] = (
     _k(r"not a function, but it is given \d+ argument|xs\[\w+\]|\w\[\d+\]", "type_mismatch", lambda m: (
         "Synoema has no `xs[i]` indexing: `xs[0]` applies the list to another list.",
         "Write `index i xs` (0-based), e.g. `index 0 xs`."), "xs = [10 20 30]\n\nmain = index 0 xs"),
+    _k(r"expected a definition, found `(?P<name>/|\*|#)`", "unexpected_token", lambda m: (
+        f"A top-level line starts with `{_name(m)}`: usually a comment from another language (`//`, `/* */`, `#`).",
+        "Comments start with `--`; a top-level line is otherwise a definition `name args = body`, a type, a "
+        "signature or `mod`/`use`/`import`."), "-- a comment\nmain = 1"),
     _k(r"=>|fat arrow", "unexpected_token", lambda m: (
         "`=>` is not an operator in Synoema (it appears only in type constraints such as `Num a => a -> a`).",
         "Write a lambda as `\\x -> x + 1` (a backslash and `->`), and a conditional as `? c -> a : b`."),

@@ -150,6 +150,9 @@ def _scale(ask: Ask) -> tuple[str, str]:
         body = f"x * {m.group(1) if m else k or 2}"
         if re.search(r"increment|add (one|1)|plus one", low):
             body = "x + 1"
+        added = re.search(r"\b(?:add|plus) (\d+) to", low)
+        if added:
+            body = f"x + {added.group(1)}"
     if "comprehension" in low:
         return (f"A comprehension draws `x` from `{name}`{_note(given, name)}.",
                 _prog([(name, value)], f"main = [{body} | x <- {name}]"))
@@ -168,6 +171,14 @@ def _filter_parity(ask: Ask) -> tuple[str, str]:
 
 
 def _count_if(ask: Ask) -> tuple[str, str] | None:
+    return _where(ask, count=True)
+
+
+def _filter_if(ask: Ask) -> tuple[str, str] | None:
+    return _where(ask, count=bool(re.search(r"\b(count|how many|number of)\b", ask.lower)))
+
+
+def _where(ask: Ask, *, count: bool) -> tuple[str, str] | None:
     m = re.search(r"(bigger|greater|larger|more|longer|less|smaller|shorter|above|below|over|under)"
                   r"(?: than)?\s+(-?\d+)", ask.lower)
     if m is None:
@@ -175,8 +186,12 @@ def _count_if(ask: Ask) -> tuple[str, str] | None:
     name, value, given = _with_list(ask, "xs", '["a" "tree" "house"]' if "longer" in m.group(1) else "[5 50 500]")
     op = "<" if m.group(1) in ("less", "smaller", "shorter", "below", "under") else ">"
     item = "str_len x" if m.group(1) in ("longer", "shorter") else "x"
+    keep = f"filter (\\x -> {item} {op} {m.group(2)}) {name}"
+    if not count:
+        return (f"`filter` keeps the elements that pass the test{_note(given, name)}.",
+                _prog([(name, value)], f"main = {keep}"))
     return (f"Keep the matching elements with `filter` and count them with `length`{_note(given, name)}.",
-            _prog([(name, value)], f"main = length (filter (\\x -> {item} {op} {m.group(2)}) {name})"))
+            _prog([(name, value)], f"main = length ({keep})"))
 
 
 def _extreme(ask: Ask) -> tuple[str, str]:
@@ -416,6 +431,54 @@ def _last_n(ask: Ask) -> tuple[str, str]:
             _prog([(name, value)], f"main = drop (length {name} - {n}) {name}"))
 
 
+def _occurrences(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[3 1 3 2 3]")
+    target = ask.strings[0] if ask.strings else next((n for n in ask.numbers), "3")
+    return (f"Count the elements equal to {target}: `length (filter (\\x -> x == {target}) {name})`"
+            f"{_note(given, name)}.", _prog([(name, value)], f"main = length (filter (\\x -> x == {target}) {name})"))
+
+
+def _record(ask: Ask) -> tuple[str, str] | None:
+    m = re.search(r"with (?:a |an )?(\w+)(?:,| and) (?:a |an )?(\w+)(?:,? and (?:a |an )?(\w+))?", ask.lower)
+    if m is None:
+        return None
+    fields = [f for f in m.groups() if f]
+    samples = {"name": '"Ada"', "age": "36", "title": '"Dune"', "price": "10", "x": "1", "y": "2", "email":
+               '"ada@example.org"', "city": '"Paris"', "year": "1965", "id": "1", "score": "90", "author": '"Herbert"'}
+    values = [samples.get(f, "0") for f in fields]
+    lit = "{" + ", ".join(f"{f} = {v}" for f, v in zip(fields, values, strict=True)) + "}"
+    return (f"A record literal lists its fields with `=`, separated by commas; read one with `.{fields[0]}`; "
+            f"copy with a change as `{{...r, {fields[-1]} = ...}}`.",
+            _prog([("r", lit)], f"main = print r ; r.{fields[0]}"))
+
+
+def _sum_map(ask: Ask) -> tuple[str, str]:
+    name = ask.name("m")
+    return (f"`map_values {name}` lists the values; `sum` adds them.",
+            _prog([(name, 'map_insert "pens" 3 (map_insert "ink" 4 map_empty)')], f"main = sum (map_values {name})"))
+
+
+def _flatten(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xss", "[[1 2] [3] [4 5]]")
+    return (f"There is no `flatten`/`concat`: `concatMap (\\row -> row) {name}` joins the inner lists"
+            f"{_note(given, name)}.", _prog([(name, value)], f"main = concatMap (\\row -> row) {name}"))
+
+
+def _zip(ask: Ask) -> tuple[str, str]:
+    names = [n for n in ask.names if n not in ("list", "lists")]
+    a, b = (names + ["xs", "ys"])[:2] if len(names) >= 2 else ("xs", "ys")
+    return (f"`zip {a} {b}` pairs the elements as two-element lists `[x y]`, stopping at the shorter list; the "
+            "pairs are lists, so both lists need one element type (for a String and an Int, build records: "
+            f"`map` over the indices with `index`).",
+            _prog([(a, ask.bound.get(a, "[1 2 3]")), (b, ask.bound.get(b, "[10 20 30]"))], f"main = zip {a} {b}"))
+
+
+def _enumerate(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[10 20 30]")
+    return (f"There is no `enumerate`: zip the indices `[0..(length {name} - 1)]` with the list{_note(given, name)}.",
+            _prog([(name, value)], f"main = zip [0..(length {name} - 1)] {name}"))
+
+
 def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
     return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
 
@@ -438,14 +501,19 @@ IDIOMS: tuple[Idiom, ...] = (
        r"convert .* to (a )?(string|text)", _to_string),
     _i("reverse", r"\brevers", _reverse),
     _i("sort", r"\bsort", _sort),
+    _i("occurrences", r"occurrences?|how many times|count (the )?\d+s?\b", _occurrences),
     _i("count-if", r"\b(count|how many|number of)\b.*\b(than|above|below|over|under)\b", _count_if),
+    _i("filter-if", r"\b(longer|shorter|bigger|greater|larger|less|smaller|above|below|over|under)( than)? \d+",
+       _filter_if),
     _i("filter-parity", r"\b(even|odd)s?\b.*\b(numbers?|elements?|items?|values?|of|from|in)\b|"
        r"\b(keep|filter|only|select|remove)\b.*\b(even|odd)", _filter_parity),
     _i("scale", r"\b(double|triple|square|increment)\w*\b.*\b(each|every|all|element|number)|"
-       r"\b(each|every)\b.*\b(times|doubled|squared)|squares (of|from)|list of squares", _scale),
+       r"\b(each|every)\b.*\b(times|doubled|squared)|squares (of|from)|list of squares|"
+       r"\b(add|plus) \d+ to (every|each|all)|(multiply|divide) (every|each|all)", _scale),
     _i("product", r"\bproduct\b", _product),
     _i("average", r"\baverage\b|\bmean (of|value)\b|\bthe mean\b|arithmetic mean", _average),
     _i("extreme", r"\b(max|maximum|biggest|largest|highest|greatest|min|minimum|smallest|lowest)\b", _extreme),
+    _i("sum-map", r"\b(sum|total)\b.*\bvalues\b.*\bmap\b|\bmap\b.*\b(sum|total)\b", _sum_map),
     _i("sum", r"\b(sums?|summ?ing|total|add up)\b(?! of squares)", _sum),
     _i("count", r"\bcount (the |all )?(elements|items|values|entries)\b|how many (elements|items)|"
        r"number of (elements|items)", _count),
@@ -463,10 +531,14 @@ IDIOMS: tuple[Idiom, ...] = (
     _i("concat", r"concatenat\w* (two )?lists|join (two )?lists|combine (two )?lists|lists \w+ and \w+", _concat),
     _i("map-insert", r"\b(add|insert|put)\b.*\b(key|entry)\b.*\bmap\b|\bmap\b.*\b(add|insert)\b", _map_insert),
     _i("map-lookup", r"\blook ?up\b.*\bmap\b|\bmap\b.*\blook ?up\b|value for (a )?key", _map_lookup),
+    _i("record", r"\brecord\b.*\bwith\b", _record),
+    _i("flatten", r"flatten|list of lists|concat(enate)? .*lists of", _flatten),
+    _i("enumerate", r"enumerate|with (its|their) (index|indices|position)|index (of|for) each", _enumerate),
+    _i("zip", r"\bzip\b|\bpair\b .* with\b", _zip),
 )
 
 _LIST_IDIOMS = frozenset({"extreme", "sum", "product", "average", "scale", "filter-parity", "count-if", "last",
-                          "count"})
+                          "count", "filter-if", "occurrences", "flatten", "enumerate", "zip"})
 
 
 def idiom_answer(knowledge: Knowledge, question: str) -> str | None:
@@ -478,6 +550,8 @@ def idiom_answer(knowledge: Knowledge, question: str) -> str | None:
         if idiom.id in _LIST_IDIOMS and not (ask.lists or any(v.startswith("[") for v in ask.bound.values())
                                              or re.search(r"\blists?\b|\bof\b|\bin\b|`", ask.lower)):
             continue
+        if idiom.id == "zip" and ask.lists and not ask.bound:
+            continue  # `zip [1 2 3] [4 5]` is an expression to evaluate, not an idiom to apply
         if idiom.id == "str-len" and not re.search(r"\bstrings?\b|\bmsg\b|\bword\b|\btext\b|\"", ask.lower):
             continue
         built = idiom.build(ask)

@@ -89,6 +89,7 @@ _ABOUT = re.compile(r"\b(type|signature|sig|what does|what do|what is|what's|wha
 
 # What users call a function when they do not know its name.
 ALIASES: tuple[tuple[str, str], ...] = (
+    (r"pairs? (in)?to (a )?map|map from (a )?(list of )?pairs", "from_pairs"),
     (r"(index|position) of (a |the )?(sub)?string|where .* occurs", "str_find"),
     (r"\bsub-?strings?\b|characters from|slice (of )?a string", "str_slice"), (r"\bfold(s|ing)?\b|\breduc(e|ing|tion)\b|accumulat", "foldl"), (r"absolute value", "abs"), (r"square root", "sqrt"), (r"round(ing)? down", "floor"), (r"round(ing)? up", "ceil"),
     (r"has (a |the )?key|contains (a |the )?key|key exists", "has_key"), (r"\bnth\b|element at|by position", "index"),

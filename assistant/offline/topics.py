@@ -39,7 +39,7 @@ CARDS: tuple[Card, ...] = (
        'sign x = ? x < 0 -> "negative" : "not negative"\n\nmain = sign (-4)'),
     _c("else-if", "Several branches (else if)", r"\belif\b=4 ;; else ?if=4 ;; elseif=4 ;; multiple branches=4 ;; "
        r"multi-?branch=4 ;; chain.*(condition|if)=4 ;; several (conditions|branches)=4 ;; "
-       r"(conditions|branches|ifs?) chain=4",
+       r"(conditions|branches|ifs?) chain=4 ;; nested (if|conditional|ternar)\w*=4",
        "Chain conditionals: each further test starts a new line with `: ? cond -> value`, and the last line "
        "is the final `: value`.",
        'grade n =\n  ? n >= 90 -> "A"\n  : ? n >= 80 -> "B"\n  : "C"\n\nmain = map grade [95 85 70]'),
@@ -79,7 +79,8 @@ CARDS: tuple[Card, ...] = (
        "A comprehension is `[expr | x <- xs, condition]`: generators with `<-`, filters after commas.",
        "main = [x * x | x <- [1..10], x % 2 == 0]"),
     _c("adt", "Algebraic data types", r"data ?type=3 ;; \bdata\b=3 ;; algebraic=4 ;; \badts?\b=4 ;; \benum=3 ;; "
-       r"sum type=4 ;; variant=2 ;; tagged union=3 ;; custom type=3 ;; own type=2",
+       r"sum type=4 ;; variant=2 ;; tagged union=3 ;; custom type=3 ;; own type=2 ;; define a (new )?type=3 ;; "
+       r"constructors?=2",
        "There is no `data` keyword: declare a type as `Shape = Circle Int | Rect Int Int`, constructors "
        "separated by `|`, and match constructors with one equation each.",
        "Shape = Circle Int | Rect Int Int\n\narea (Circle r) = 3 * r * r\narea (Rect w h) = w * h\n\n"
@@ -280,7 +281,7 @@ CARDS: tuple[Card, ...] = (
        "main = 2 + 3 * 4"),
     _c("inference", "Type inference", r"inferen=4 ;; \binfer=4 ;; do i (need|have) to (write|declare) types=5",
        "Types are inferred (Hindley-Milner): annotations such as `f : Int -> Int` are optional.", ""),
-    _c("tuples", "Tuples and pairs", r"tuples?=5 ;; \bpairs?\b=3",
+    _c("tuples", "Tuples and pairs", r"tuples?=5 ;; \bpairs?\b=3 ;; (two|several|multiple) (return )?values=4 ;; return (two|several|multiple)=4",
        "There are no tuples: `zip` gives two-element lists `[x y]`; use a record `{a = 1, b = 2}` to group "
        "values of different types.",
        "main = zip [1 2] [3 4]"),

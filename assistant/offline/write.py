@@ -127,6 +127,14 @@ def _arith(t: str) -> tuple[str, str]:
             f"{name} x = {body}\n\nmain = map {name} [1 2 3 10]\n")
 
 
+def _vowels(t: str) -> tuple[str, str]:
+    text = next(iter(re.findall(r'"[^"\n]*"', t)), '"programming"')
+    return ("Walk the string with `str_slice` and count the characters found in \"aeiou\".",
+            "chars s = ? str_len s == 0 -> [] : str_slice s 0 1 : chars (str_slice s 1 (str_len s))\n\n"
+            "vowels s = length (filter (\\c -> str_find \"aeiou\" c 0 >= 0) (chars s))\n\n"
+            f"main = vowels {text}\n")
+
+
 def _t(id: str, pattern: str, build: Callable[[str], tuple[str, str]]) -> Template:
     return Template(id, re.compile(pattern, re.IGNORECASE), build)
 
@@ -149,6 +157,15 @@ TEMPLATES: tuple[Template, ...] = (
     _t("greet", r"greet|reads? (a |the |their )?name|ask.* name", lambda t: (
         "`readline` reads the name from standard input; interpolation builds the greeting.",
         'main =\n  name = readline\n  print "Hello, ${name}!"\n')),
+    _t("times-table", r"(multiplication|times) table", lambda t: (
+        "`for_each` over `[1..10]` prints one line per multiple, built with interpolation.",
+        f"table n = for_each (\\i -> print \"${{n}} x ${{i}} = ${{n * i}}\") [1..10]\n\nmain = table "
+        f"{next(iter(_nums(t)), 3)}\n")),
+    _t("vowels", r"vowels", _vowels),
+    _t("stack", r"\bstack\b", lambda t: (
+        "A stack is a list: `push` conses on the front, `pop` drops the front, `top` reads it.",
+        "push x s = x : s\n\npop [] = []\npop (_:rest) = rest\n\ntop [] = 0\ntop (x:_) = x\n\n"
+        "main =\n  s = push 3 (push 2 (push 1 []))\n  print s\n  [(top s) (top (pop s))]\n")),
     _t("countdown", r"count(s|ing)? ?down|countdown", _countdown),
     _t("arith", r"\b(doubles?|triples?|squares?|cubes?|increments?|halves)\b (a|the|an|its|each)? ?"
        r"(number|int|integer|value|argument|input)", _arith),
