@@ -300,6 +300,11 @@ def _last(ask: Ask) -> tuple[str, str]:
             _prog([(name, value)], f"main = head (reverse {name})"))
 
 
+def _two_names(ask: Ask) -> tuple[str, str]:
+    names = [n for n in ask.names if n not in ("list", "lists")]
+    return (names[0], names[1]) if len(names) >= 2 else ("xs", "ys")
+
+
 def _concat(ask: Ask) -> tuple[str, str]:
     names = [n for n in ask.names if n not in ("list", "lists")][:2]
     a, b = ([*names, "xs", "ys"])[:2] if len(names) >= 2 else ("xs", "ys")
@@ -465,8 +470,7 @@ def _flatten(ask: Ask) -> tuple[str, str]:
 
 
 def _zip(ask: Ask) -> tuple[str, str]:
-    names = [n for n in ask.names if n not in ("list", "lists")]
-    a, b = (names + ["xs", "ys"])[:2] if len(names) >= 2 else ("xs", "ys")
+    a, b = _two_names(ask)
     return (f"`zip {a} {b}` pairs the elements as two-element lists `[x y]`, stopping at the shorter list; the "
             "pairs are lists, so both lists need one element type (for a String and an Int, build records: "
             f"`map` over the indices with `index`).",
