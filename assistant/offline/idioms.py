@@ -306,8 +306,7 @@ def _two_names(ask: Ask) -> tuple[str, str]:
 
 
 def _concat(ask: Ask) -> tuple[str, str]:
-    names = [n for n in ask.names if n not in ("list", "lists")][:2]
-    a, b = ([*names, "xs", "ys"])[:2] if len(names) >= 2 else ("xs", "ys")
+    a, b = _two_names(ask)
     return (f"`{a} ++ {b}` joins two lists (and two Strings).",
             _prog([(a, ask.bound.get(a, "[1 2]")), (b, ask.bound.get(b, "[3 4]"))], f"main = {a} ++ {b}"))
 
