@@ -84,7 +84,8 @@ class Asker:
         if text is not None:
             return text
         card = best_card(question)
-        strong_card = card is not None and any(w >= 5 for _, w in _matched(card, question))
+        weights = [w for _, w in _matched(card, question)] if card is not None else []
+        strong_card = bool(weights) and (max(weights) >= 5 or sum(weights) >= 6)
         text = expression_answer(question)
         if text is not None:
             return text

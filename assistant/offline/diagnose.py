@@ -276,7 +276,7 @@ KNOWN: tuple[Known, ...] = (
         "it there when you trust it, or allow the capability.")),
     _k(r"unexpected `!`|unexpected (?:char|character|token) `?!", "unexpected_char", lambda m: (
         "Synoema has no prefix `!`.", "Negate a Bool with `not x`; test inequality with `a != b`.")),
-    _k(r"(?:<>|/=|===|\+=|\+\+\s*$|i\+\+)", "unexpected_token", _comparison_op),
+    _k(r"(?:<>|/=|===|\+=|\b\w+\+\+)", "unexpected_token", _comparison_op),
     _k(r"not a function, but it is given \d+ argument|xs\[\w+\]|\w\[\d+\]", "type_mismatch", lambda m: (
         "Synoema has no `xs[i]` indexing: `xs[0]` applies the list to another list.",
         "Write `index i xs` (0-based), e.g. `index 0 xs`."), "xs = [10 20 30]\n\nmain = index 0 xs"),
@@ -294,6 +294,16 @@ KNOWN: tuple[Known, ...] = (
         "corrected spelling of the code.",
         "Trivial fixes are local (an operator, a literal, a comma); hard ones such as infinite_type need a change "
         "of design. Our diagnostics carry the same fields.")),
+    _k(r"key not found", "runtime_error", lambda m: (
+        "`Err key not found` is what `map_lookup key m` returns when the map has no such key (a Result, not a "
+        "crash; `unwrap` on it stops the program).",
+        "Handle the `Err` (`unwrap_or default`), check `has_key key m` first, or use `map_get key default m`."),
+       'm = map_insert "pen" 3 map_empty\n\nmain = [(map_get "pen" 0 m) (map_get "cap" 0 m)]'),
+    _k(r"(type_mismatch|error|mismatch).*concatenat\w* (a )?(number|int)|concatenat\w* (a )?(number|int).*(error|"
+       r"mismatch)", "type_mismatch", lambda m: (
+        "`++` joins two Strings (or two lists); a number is not a String, so the two sides differ in type.",
+        "Turn the number into text with `show n`: `\"total: \" ++ show n`, or interpolate: `\"total: ${n}\"`."),
+       'n = 3\n\nmain = "total: " ++ show n'),
     # other languages' error messages, pasted from a habit
     _k(r"can only concatenate str|unsupported operand type|cannot add .*string", "type_mismatch", lambda m: (
         "That is Python's message for joining a string with a number; in Synoema `+` never joins strings.",

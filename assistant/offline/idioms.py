@@ -96,6 +96,11 @@ def read(question: str) -> Ask:
     for m in re.finditer(r"\bfrom (-?\d+) (?:to|through|until) (-?\d+)|\b(\d+) to (\d+)\b", question):
         lo, hi = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         ask.lists.append(f"[{lo}..{hi}]")
+    if not ask.lists:
+        m = re.search(r"\b(?:up to|upto|below|under|until|till|through)\s+(\d+)", question)
+        if m:
+            hi = int(m.group(1)) - (1 if re.search(r"below|under", m.group(0)) else 0)
+            ask.lists.append(f"[1..{hi}]")
     ask.strings = [s for s in re.findall(_STRING, question) if s not in bound_spans]
     ask.numbers = re.findall(r"(?<![\w.\[])-?\d+(?![\w.])", re.sub(rf"{_LIST}|{_STRING}", " ", question))
     return ask
@@ -437,7 +442,8 @@ def _last_n(ask: Ask) -> tuple[str, str]:
 
 def _occurrences(ask: Ask) -> tuple[str, str]:
     name, value, given = _with_list(ask, "xs", "[3 1 3 2 3]")
-    target = ask.strings[0] if ask.strings else next((n for n in ask.numbers), "3")
+    strings = '"' in value
+    target = (ask.strings[0] if ask.strings and strings else next((n for n in ask.numbers), '"a"' if strings else "3"))
     return (f"Count the elements equal to {target}: `length (filter (\\x -> x == {target}) {name})`"
             f"{_note(given, name)}.", _prog([(name, value)], f"main = length (filter (\\x -> x == {target}) {name})"))
 
@@ -482,11 +488,55 @@ def _enumerate(ask: Ask) -> tuple[str, str]:
             _prog([(name, value)], f"main = zip [0..(length {name} - 1)] {name}"))
 
 
+_PREDICATES = (
+    (r"\bpositive\b", "x > 0"), (r"\bnegative\b", "x < 0"), (r"\bnon-?zero\b", "x != 0"),
+    (r"\beven\b", "even x"), (r"\bodd\b", "odd x"),
+)
+
+
+def _sum_where(ask: Ask) -> tuple[str, str] | None:
+    pred = next((p for pat, p in _PREDICATES if re.search(pat, ask.lower)), None)
+    if pred is None:
+        return None
+    name, value, given = _with_list(ask, "xs", "[3 (-1) 4 (-5) 9]")
+    return (f"Keep the elements with `filter`, then `sum` them{_note(given, name)}.",
+            _prog([(name, value)], f"main = sum (filter (\\x -> {pred}) {name})"))
+
+
+def _nth(ask: Ask) -> tuple[str, str]:
+    name, value, given = _with_list(ask, "xs", "[10 20 30]")
+    words = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4}
+    i = next((v for w, v in words.items() if w in ask.lower), 1)
+    return (f"`index {i} {name}` (0-based, so the {['first', 'second', 'third', 'fourth', 'fifth'][i]} element is "
+            f"index {i}){_note(given, name)}.", _prog([(name, value)], f"main = index {i} {name}"))
+
+
+def _repeat_string(ask: Ask) -> tuple[str, str] | None:
+    m = re.search(r"(\d+) times", ask.lower)
+    if m is None or not ask.strings:
+        return None
+    s, n = ask.strings[0], m.group(1)
+    return ("Fold over `[1..n]`, appending the string each time (there is no `replicate`).",
+            _prog([], f"main = foldl (\\acc _ -> acc ++ {s}) \"\" [1..{n}]"))
+
+
+def _celsius(ask: Ask) -> tuple[str, str]:
+    to_f = re.search(r"to (fahrenheit|f\b)", ask.lower) is not None or "celsius" in ask.names
+    name = ask.name("celsius" if to_f else "fahrenheit")
+    value = ask.bound.get(name, "25.0" if to_f else "77.0")
+    body = f"{name} * 9.0 / 5.0 + 32.0" if to_f else f"({name} - 32.0) * 5.0 / 9.0"
+    return ("Float arithmetic throughout (Int and Float never mix).", _prog([(name, value)], f"main = {body}"))
+
+
 def _i(id: str, pattern: str, build: Callable[[Ask], tuple[str, str] | None]) -> Idiom:
     return Idiom(id, re.compile(pattern, re.IGNORECASE), build)
 
 
 IDIOMS: tuple[Idiom, ...] = (
+    _i("sum-where", r"\bsum\b.*\b(positive|negative|non-?zero|even|odd)\b", _sum_where),
+    _i("nth", r"\b(second|third|fourth|fifth) (element|item|value)", _nth),
+    _i("repeat-string", r"repeat\w* \"[^\"]*\" \d+ times|\"[^\"]*\" \d+ times", _repeat_string),
+    _i("celsius", r"celsius|fahrenheit", _celsius),
     _i("map-length", r"lengths? of (each|every|all)|lengths of (the |my )?(strings|words|names|lists)|"
        r"each (string|word|name)'?s? length", _map_length),
     _i("is-prime", r"\bis \d+ (a )?prime|\bprime\b.*\b\d+\b|\bcheck .* prime", _is_prime),

@@ -80,7 +80,7 @@ CARDS: tuple[Card, ...] = (
        "main = [x * x | x <- [1..10], x % 2 == 0]"),
     _c("adt", "Algebraic data types", r"data ?type=3 ;; \bdata\b=3 ;; algebraic=4 ;; \badts?\b=4 ;; \benum=3 ;; "
        r"sum type=4 ;; variant=2 ;; tagged union=3 ;; custom type=3 ;; own type=2 ;; define a (new )?type=3 ;; "
-       r"constructors?=2",
+       r"constructors?=2 ;; (inside|in) a constructor=5",
        "There is no `data` keyword: declare a type as `Shape = Circle Int | Rect Int Int`, constructors "
        "separated by `|`, and match constructors with one equation each.",
        "Shape = Circle Int | Rect Int Int\n\narea (Circle r) = 3 * r * r\narea (Rect w h) = w * h\n\n"
@@ -103,9 +103,11 @@ CARDS: tuple[Card, ...] = (
        "Records are immutable: `{...p, x = 5}` builds a copy of `p` with `x` replaced.",
        "p = {x = 1, y = 2}\nmoved = {...p, x = p.x + 10}\n\nmain = moved"),
     _c("annotations", "Type annotations", r"annotat=4 ;; type signature=4 ;; signature syntax=4 ;; "
-       r"(add|write|declare) a type=3 ;; type declaration=2",
-       "A type annotation is a line `name : Type` above the equations, e.g. `add : Int -> Int -> Int`; "
-       "annotations are optional (types are inferred).",
+       r"(add|write|declare) a type=3 ;; type declaration=2 ;; function type=4 ;; "
+       r"returning (a |an )?\w+=2",
+       "A type annotation is a line `name : Type` above the equations, e.g. `add : Int -> Int -> Int`, or "
+       "`between : Int -> Int -> Bool` for two Ints returning a Bool; annotations are optional (types are "
+       "inferred).",
        "add : Int -> Int -> Int\nadd x y = x + y\n\nmain = add 2 3"),
     _c("local-bindings", "Local bindings", r"local (variable|binding|name|definition)s?=4 ;; "
        r"inside a function=2 ;; intermediate=2 ;; temporar=2",
@@ -199,9 +201,9 @@ CARDS: tuple[Card, ...] = (
        "Int and Float never mix: `1 + 2.5` is a type error (different types), and there is no Int-to-Float "
        "conversion. Write Float literals such as `1.0` on both sides, or keep everything Int.",
        "main = 1.0 + 2.5"),
-    _c("strict", "Evaluation order", r"\blazy=5 ;; laziness=5 ;; strict=4 ;; eager=4 ;; evaluation order=4",
-       "Synoema is strict (eager): arguments are evaluated before the call, left to right; it is not lazy "
-       "like Haskell, so infinite lists are not possible.",
+    _c("strict", "Evaluation order", r"\blazy=5 ;; laziness=5 ;; strict=4 ;; eager=4 ;; evaluation order=4 ;; parallel=5 ;; concurren=4",
+       "Synoema is strict (eager): arguments are evaluated before the call, in order, left to right (not in "
+       "parallel); it is not lazy like Haskell, so infinite lists are not possible.",
        ""),
     _c("immutable", "Immutability", r"mutab=5 ;; reassign=5 ;; change (a|the|my) variable=5 ;; mutate=4 ;; "
        r"(modify|update) (a )?variable=4 ;; \+=\s*1=3",
@@ -333,6 +335,12 @@ CARDS: tuple[Card, ...] = (
     _c("record-equality", "Comparing records", r"records? (are )?(compared|equal|equality)=5 ;; compar\w* records?=5",
        "Records compare structurally with `==`: equal when every field is equal.",
        "main = {x = 1, y = 2} == {x = 1, y = 2}"),
+    _c("io", "Files, network and processes", r"touch files=5 ;; files?\b=2 ;; file (access|io)=5 ;; "
+       r"(read|write|open) (to )?(a )?files?=5 ;; network=4 ;; sockets?=4 ;; shell command=4",
+       "`file_read path` reads a whole file; `fd_open`/`fd_open_write` give a handle for `fd_readline`, "
+       "`fd_write`, `fd_close`; `fd_popen` runs a command; `tcp_listen`/`tcp_accept` serve TCP. They need "
+       "permissions: the assistant checks code in a sandbox without them (permission_denied), and "
+       "`synoema run` allows them unless `--sandbox`.", ""),
     _c("recursion", "Recursion", r"recurs=4 ;; tail call=4",
        "Functions call themselves by name; write the base case as the first equation. Recursion, and `map`, "
        "`filter`, `foldl` or `for_each` over lists, replace loops.",

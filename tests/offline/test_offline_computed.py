@@ -97,7 +97,7 @@ def test_library_examples_evaluate() -> None:
 
 def test_idioms_build_runnable_programs_with_default_values() -> None:
     for idiom in IDIOMS:
-        built = idiom.build(read("my list `data` bigger than 2"))
+        built = idiom.build(read("my list `data` bigger than 2, the positive second one, repeat \"ab\" 3 times"))
         if built is not None:
             assert run_example(built[1]) is not None, (idiom.id, built[1])
 
