@@ -1,0 +1,272 @@
+"""``synoema-train all``: from the corpus and dialogue data to an evaluated model the app serves.
+
+The pipeline is an ordered list of ``Step`` objects, each with its inputs, its outputs and an
+action; a step whose outputs all exist is skipped, and every output appears only when complete
+(atomic files, folders renamed into place), so an interrupted ``all`` resumes where it stopped.
+
+    corpus      RUN/data/corpus.jsonl      programs as chat rows (`python -m corpus build/export`)
+    dialogues   RUN/data/dialogues.jsonl   the dialogue set (the seed dialogues until `dialogue merge`)
+    data        RUN/data/train.jsonl       the rows above and --data files, checked and de-duplicated
+    base        RUN/base/                  --init scratch only: tokenizer trained on the data, new model
+    sft         RUN/adapter/ or RUN/model/ the fine-tune (training.sft)
+    merge       RUN/merged/                LoRA runs only: the adapter folded into the base
+    export      RUN/gguf/<name>-<dtype>.gguf, and the untrained base beside it for the comparison
+    evaluate    RUN/eval/summary.json      syntax / type / run rate, trained and untrained, same prompts
+    install     the app's config.toml      [backend] pointed at the GGUF
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from synoema.durable import write_atomic
+from training.config import TrainConfig
+from training.data import corpus_text, load_rows, seed_dialogue_rows, split_eval, write_rows
+
+
+@dataclass
+class Step:
+    """One stage: skipped when every output exists."""
+
+    name: str
+    what: str
+    outputs: tuple[Path, ...]
+    action: Callable[[], None]
+    inputs: tuple[Path, ...] = ()
+    done_check: Callable[[], bool] | None = None
+
+    def done(self) -> bool:
+        if self.done_check is not None:
+            return self.done_check()
+        return bool(self.outputs) and all(path.exists() for path in self.outputs)
+
+
+@dataclass
+class Options:
+    """What ``all`` needs beyond the training config."""
+
+    config: TrainConfig
+    corpus_target: int = 1500
+    gguf_dtype: str = "f16"
+    evaluate: bool = True
+    install: bool = True
+    app_config: Path | None = None  # the app's config.toml (default: the user's)
+    eval_prompts: int = 24
+    log: Callable[[str], None] = print
+
+
+@dataclass
+class StepTiming:
+    name: str
+    status: str  # "ran", "skipped", "unavailable"
+    seconds: float = 0.0
+    note: str = ""
+
+
+@dataclass
+class PipelineReport:
+    steps: list[StepTiming] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(s.seconds for s in self.steps)
+
+
+def _module_available(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def _python_m(*args: str) -> None:
+    """Run one of our other console programs (``python -m PACKAGE ...``) and fail loudly if it fails."""
+    done = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"`python -m {' '.join(args)}` failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
+class Pipeline:
+    """The steps of one ``all`` run over one run folder."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.config = options.config
+        self.run = self.config.run_path
+        self.data_dir = self.run / "data"
+        self.notes: dict[str, str] = {}
+
+    # --- paths ------------------------------------------------------------------------------------
+
+    @property
+    def corpus_rows(self) -> Path:
+        return self.data_dir / "corpus.jsonl"
+
+    @property
+    def dialogue_rows(self) -> Path:
+        return self.data_dir / "dialogues.jsonl"
+
+    @property
+    def train_rows(self) -> Path:
+        return self.data_dir / "train.jsonl"
+
+    @property
+    def base_dir(self) -> Path:
+        return self.run / "base" if self.config.init == "scratch" else Path(self.config.model).expanduser()
+
+    @property
+    def trained_dir(self) -> Path:
+        return self.run / ("model" if self.full_training else "adapter")
+
+    @property
+    def full_training(self) -> bool:
+        return self.config.init == "scratch" and self.config.method in ("auto", "full")
+
+    @property
+    def model_dir(self) -> Path:
+        """The whole trained model (what is exported)."""
+        return self.trained_dir if self.full_training else self.run / "merged"
+
+    def gguf_path(self, which: str = "trained") -> Path:
+        name = self.run.name if which == "trained" else f"{self.run.name}-untrained"
+        return self.run / "gguf" / f"{name}-{self.options.gguf_dtype}.gguf"
+
+    # --- steps ------------------------------------------------------------------------------------
+
+    def steps(self) -> list[Step]:
+        steps = [
+            Step("corpus", "program corpus as chat rows", (self.corpus_rows,), self.build_corpus),
+            Step("dialogues", "dialogue rows", (self.dialogue_rows,), self.build_dialogues),
+            Step(
+                "data",
+                "merged training rows",
+                (self.train_rows,),
+                self.merge_data,
+                inputs=(self.corpus_rows, self.dialogue_rows),
+            ),
+        ]
+        if self.config.init == "scratch":
+            steps.append(
+                Step("base", f"{self.config.size} model from scratch", (self.base_dir / "config.json",), self.build_base)
+            )
+        steps.append(Step("sft", "fine-tune", (self.run / "result.json", self.trained_dir), self.train))
+        if not self.full_training:
+            steps.append(Step("merge", "adapter folded into the base", (self.model_dir / "config.json",), self.merge))
+        steps.append(
+            Step("export", "GGUF for llama.cpp", (self.gguf_path(), self.gguf_path("untrained")), self.export)
+        )
+        if self.options.evaluate:
+            steps.append(Step("evaluate", "trained vs untrained", (self.run / "eval" / "summary.json",), self.evaluate))
+        if self.options.install:
+            steps.append(Step("install", "the app serves it", (), self.install, done_check=self.is_installed))
+        return steps
+
+    def build_corpus(self) -> None:
+        if not (_module_available("corpus.__main__") and _module_available("corpus.export")):
+            # issue 9 (`python -m corpus build/export`) is not on this branch yet: train on the dialogues
+            self.notes["corpus"] = "corpus package has no build/export yet: no program rows"
+            write_rows(self.corpus_rows, [])
+            return
+        folder = self.data_dir / "corpus"
+        target = str(self.options.corpus_target)
+        _python_m("corpus", "build", "--target", target, "--generator", "synth", "--out", str(folder))
+        _python_m("corpus", "export", str(folder), "--format", "messages", "--out", str(self.corpus_rows))
+
+    def build_dialogues(self) -> None:
+        # Until `synoema-dialogue merge` (issue 10) lands, the dialogue set is the seed dialogues.
+        self.notes["dialogues"] = "seed dialogues (dialogue/seed)"
+        write_rows(self.dialogue_rows, seed_dialogue_rows())
+
+    def merge_data(self) -> None:
+        sources = [p for p in (self.corpus_rows, self.dialogue_rows) if p.exists() and p.stat().st_size]
+        data = load_rows([*sources, *self.config.data])
+        rows = [{"kind": r.kind, "messages": r.as_messages()} for r in data.rows]
+        write_rows(self.train_rows, rows)
+        self.notes["data"] = f"{len(rows)} rows ({data.duplicates} duplicates dropped), kinds {data.kinds()}"
+
+    def build_base(self) -> None:
+        from training.scratch import build_scratch_model
+
+        rows = load_rows([self.train_rows]).rows
+        train, _ = split_eval(rows, self.config.eval_fraction)  # the tokenizer sees no held-out row
+        build_scratch_model(
+            self.base_dir, corpus_text(train), size=self.config.size, arch=self.config.arch, seed=self.config.seed
+        )
+
+    def sft_config(self) -> TrainConfig:
+        return replace(self.config, model=str(self.base_dir), data=[str(self.train_rows)])
+
+    def train(self) -> None:
+        from training.sft import latest_checkpoint, run_sft
+
+        config = self.sft_config()
+        result = run_sft(config, resume=latest_checkpoint(self.run / "checkpoints") is not None)
+        self.notes["sft"] = (
+            f"loss {result.final_loss:.4f}, eval loss {result.eval_loss or float('nan'):.4f}, "
+            f"eval token accuracy {100 * (result.eval_token_accuracy or 0):.1f}%, {result.tokens_per_s:,.0f} tokens/s"
+        )
+
+    def merge(self) -> None:
+        from training.merge import merge_adapter
+
+        merge_adapter(self.trained_dir, self.model_dir, base=self.base_dir)
+
+    def export(self) -> None:
+        from training.gguf_export import export_gguf
+
+        for which, folder in (("trained", self.model_dir), ("untrained", self.base_dir)):
+            path = self.gguf_path(which)
+            if not path.exists():
+                export_gguf(folder, path, dtype=self.options.gguf_dtype, name=path.stem)
+
+    def evaluate(self) -> None:
+        from training.quick_eval import compare
+
+        rows = load_rows([self.train_rows]).rows
+        _, held = split_eval(rows, self.config.eval_fraction)  # the rows sft held out: never trained on
+        summary = compare(
+            {"trained": self.gguf_path(), "untrained": self.gguf_path("untrained")},
+            held[: self.options.eval_prompts],
+            self.run / "eval",
+        )
+        self.notes["evaluate"] = ", ".join(
+            f"{name}: syntax {100 * s['syntax_rate']:.0f}%" for name, s in summary["models"].items()
+        )
+
+    def is_installed(self) -> bool:
+        from training.install import app_model_path
+
+        return app_model_path(self.options.app_config) == self.gguf_path().resolve()
+
+    def install(self) -> None:
+        from training.install import install
+
+        done = install(self.gguf_path(), config_file=self.options.app_config)
+        self.notes["install"] = f"{done.config_file}: backend gguf, {done.model_path.name}, n_ctx {done.n_ctx}"
+
+
+def run_all(options: Options) -> PipelineReport:
+    """Run every step that is not done yet, in order; the report says what ran and how long it took."""
+    pipeline = Pipeline(options)
+    report = PipelineReport()
+    log = options.log
+    for step in pipeline.steps():
+        if step.done():
+            log(f"[{step.name}] done already, skipped")
+            report.steps.append(StepTiming(step.name, "skipped"))
+            continue
+        log(f"[{step.name}] {step.what} ...")
+        started = time.monotonic()
+        step.action()
+        seconds = time.monotonic() - started
+        note = pipeline.notes.get(step.name, "")
+        log(f"[{step.name}] {seconds:.1f} s" + (f": {note}" if note else ""))
+        report.steps.append(StepTiming(step.name, "ran", round(seconds, 2), note))
+    record: dict[str, Any] = {"steps": [vars(s) for s in report.steps], "seconds": round(report.seconds, 2)}
+    write_atomic(pipeline.run / "pipeline.json", json.dumps(record, indent=2) + "\n")
+    return report

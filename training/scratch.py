@@ -1,0 +1,95 @@
+"""``--init scratch``: a new Llama- or Qwen2-shaped model and a tokenizer trained on the data itself.
+
+For machines without a base model (and for tests): a byte-level BPE tokenizer is trained with the
+``tokenizers`` library on the training conversations (the same Qwen2 pre-tokenizer and ChatML
+special tokens as ``training.tiny_model``, so the GGUF exporter and llama.cpp treat it like a Qwen
+tokenizer), the chat template is our ChatML (its training twin has ``{% generation %}`` markers,
+see ``training.templates``), and the model is initialised from a config with the usual 0.02 scale.
+All its weights are then trained (``method = full``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ScratchSize:
+    """One model shape and the training settings that suit it when it starts from random weights."""
+
+    vocab_size: int
+    hidden_size: int
+    intermediate_size: int
+    num_layers: int
+    num_heads: int
+    num_kv_heads: int
+    max_positions: int
+    # training preset (applied unless the config file or a flag sets the value)
+    learning_rate: float
+    warmup_steps: int
+    batch_size: int
+    grad_accum: int
+
+
+SCRATCH_SIZES: dict[str, ScratchSize] = {
+    # ~1.3M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`)
+    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 3e-3, 20, 8, 2),
+    # ~16M parameters: a CPU afternoon or a GPU minute
+    "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 50, 8, 2),
+    # ~90M parameters: a GPU run
+    "base": ScratchSize(16384, 768, 2048, 12, 12, 4, 4096, 6e-4, 100, 16, 1),
+}
+
+
+def preset(size: str) -> dict[str, Any]:
+    """Training settings a scratch model of ``size`` starts from (the config can override each)."""
+    shape = SCRATCH_SIZES[size]
+    return {
+        "method": "full",
+        "learning_rate": shape.learning_rate,
+        "warmup_steps": shape.warmup_steps,
+        "batch_size": shape.batch_size,
+        "grad_accum": shape.grad_accum,
+    }
+
+
+def build_scratch_model(
+    out_dir: str | Path, texts: Iterable[str], *, size: str = "tiny", arch: str = "qwen2", seed: int = 0
+) -> Path:
+    """Train the tokenizer on ``texts``, initialise the model, save both to ``out_dir``; returns it."""
+    import torch
+    from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config
+
+    from training.tiny_model import build_tokenizer
+
+    if size not in SCRATCH_SIZES:
+        raise ValueError(f"unknown size {size!r}; use one of {', '.join(SCRATCH_SIZES)}")
+    shape = SCRATCH_SIZES[size]
+    corpus = [line for text in texts for line in text.splitlines() if line.strip()]
+    tokenizer = build_tokenizer(corpus, shape.vocab_size)
+    common: dict[str, Any] = {
+        "vocab_size": len(tokenizer),
+        "hidden_size": shape.hidden_size,
+        "intermediate_size": shape.intermediate_size,
+        "num_hidden_layers": shape.num_layers,
+        "num_attention_heads": shape.num_heads,
+        "num_key_value_heads": shape.num_kv_heads,
+        "max_position_embeddings": shape.max_positions,
+        "rms_norm_eps": 1e-6,
+        "tie_word_embeddings": True,
+        "bos_token_id": tokenizer.convert_tokens_to_ids("<|endoftext|>"),
+        "eos_token_id": tokenizer.convert_tokens_to_ids("<|im_end|>"),
+        "pad_token_id": tokenizer.pad_token_id,
+    }
+    config = Qwen2Config(**common) if arch == "qwen2" else LlamaConfig(**common)
+    torch.manual_seed(seed)
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    out = Path(out_dir)
+    tmp = out.with_name(f".{out.name}.partial")
+    tokenizer.save_pretrained(tmp)
+    model.save_pretrained(tmp)
+    tmp.replace(out)  # a folder that exists is complete, so `all` may skip it
+    return out
