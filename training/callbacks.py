@@ -27,14 +27,22 @@ class MetricsJsonl(TrainerCallback):
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if state.is_world_process_zero and self._out is None:
             self._out = JsonlAppender(self.path)
-            self._out.append({"event": "train_begin", "step": state.global_step, "max_steps": state.max_steps})
+            self._out.append(
+                {"event": "train_begin", "step": state.global_step, "max_steps": state.max_steps}
+            )
 
-    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def on_log(
+        self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         if not state.is_world_process_zero or not logs:
             return
         if self._out is None:
             self._out = JsonlAppender(self.path)
-        record = {"step": state.global_step, "epoch": state.epoch, "time_s": round(time.monotonic() - self._start, 3)}
+        record = {
+            "step": state.global_step,
+            "epoch": state.epoch,
+            "time_s": round(time.monotonic() - self._start, 3),
+        }
         record.update({k: v for k, v in logs.items() if isinstance(v, int | float | str)})
         self._out.append(record)
 
@@ -60,7 +68,14 @@ class RichProgress(TrainerCallback):
         if not state.is_world_process_zero:
             return
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self._progress = Progress(
             TextColumn("[bold]train[/]"),
@@ -79,7 +94,9 @@ class RichProgress(TrainerCallback):
         if self._progress is not None:
             self._progress.update(self._task, completed=state.global_step, description=self._describe())
 
-    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def on_log(
+        self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         if self._progress is None or not logs:
             return
         for key in ("loss", "mean_token_accuracy", "eval_loss", "eval_mean_token_accuracy"):
@@ -98,9 +115,9 @@ class RichProgress(TrainerCallback):
         return "  ".join(parts)
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self.stop()
+        self.close()
 
-    def stop(self) -> None:
+    def close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None

@@ -22,7 +22,8 @@ from training.config import ConfigError, TrainConfig, add_config_flags, config_f
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="synoema-train", description="Fine-tune, merge, export and install the Synoema assistant's model."
+        prog="synoema-train",
+        description="Fine-tune, merge, export and install the Synoema assistant's model.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -43,10 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--dtype", default="f16", help="f32, f16 (and what training.gguf_export supports)")
     export.add_argument("--name", help="general.name stored in the file")
 
-    install = sub.add_parser("install", help="make the app serve a run's GGUF (edits config.toml, keeps comments)")
+    install = sub.add_parser(
+        "install", help="make the app serve a run's GGUF (edits config.toml, keeps comments)"
+    )
     install.add_argument("target", type=Path, help="run folder or .gguf file")
     install.add_argument("--app-config", type=Path, help="the app's config.toml (default: the user's)")
-    install.add_argument("--n-ctx", type=int, help="context window to serve with (default: the model's, at most 4096)")
+    install.add_argument(
+        "--n-ctx", type=int, help="context window to serve with (default: the model's, at most 4096)"
+    )
 
     every = sub.add_parser("all", help="data -> sft -> merge -> GGUF -> evaluate -> install, resuming")
     add_config_flags(every)
@@ -101,7 +106,9 @@ def ensure_scratch_base(config: TrainConfig) -> TrainConfig:
         if not (base / "config.json").exists() and PartialState().is_main_process:
             rows = load_rows(config.data).rows
             train, _ = split_eval(rows, 0.0 if config.eval_data else config.eval_fraction)
-            build_scratch_model(base, corpus_text(train), size=config.size, arch=config.arch, seed=config.seed)
+            build_scratch_model(
+                base, corpus_text(train), size=config.size, arch=config.arch, seed=config.seed
+            )
     return replace(config, model=str(base))
 
 
@@ -112,7 +119,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if source.name == "model":
         print(f"{source} is a whole model (full training): nothing to merge")
         return 0
-    out = args.out or (args.run / "merged" if source != args.run else args.run.with_name(args.run.name + "-merged"))
+    out = args.out or (
+        args.run / "merged" if source != args.run else args.run.with_name(args.run.name + "-merged")
+    )
     merge_adapter(source, out, base=args.base, dtype=args.dtype)
     print(f"merged model written to {out}")
     return 0
@@ -125,7 +134,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     run = folder.parent if folder != args.source else args.source
     out = args.out or run / "gguf" / f"{run.name}-{args.dtype}.gguf"
     report = export_gguf(folder, out, dtype=args.dtype, name=args.name or out.stem)
-    print(f"{report.path}: {report.arch}, {report.dtype}, {report.n_tensors} tensors, {report.n_params:,} parameters")
+    print(
+        f"{report.path}: {report.arch}, {report.dtype}, {report.n_tensors} tensors, {report.n_params:,} parameters"
+    )
     return 0
 
 

@@ -25,7 +25,15 @@ DTYPES: tuple[str, ...] = ("auto", "bf16", "fp16", "fp32")
 PACKING: tuple[str, ...] = ("auto", "on", "off")
 # LoRA up to this many parameters, 4-bit NF4 QLoRA above: the recipe's 1.5B and 3B in bf16, 7B in NF4.
 QLORA_ABOVE_PARAMS = 4_000_000_000
-RECIPE_TARGETS: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+RECIPE_TARGETS: tuple[str, ...] = (
+    "q_proj",
+    "k_proj",
+    "v_proj",
+    "o_proj",
+    "gate_proj",
+    "up_proj",
+    "down_proj",
+)
 
 
 class ConfigError(ValueError):
@@ -33,9 +41,6 @@ class ConfigError(ValueError):
 
 
 def _opt(default: Any, help: str, **extra: Any) -> Any:
-    if isinstance(default, list | tuple):
-        items = list(default)
-        return field(default_factory=lambda: list(items), metadata={"help": help, **extra})
     return field(default=default, metadata={"help": help, **extra})
 
 
@@ -45,19 +50,35 @@ class TrainConfig:
 
     # what to train
     model: str = _opt("", "Base model: a local Hugging Face directory (config.json, tokenizer, weights).")
-    init: str = _opt("", "'scratch' builds a new model and tokenizer instead of loading --model.", choices=("", "scratch"))
+    init: str = _opt(
+        "", "'scratch' builds a new model and tokenizer instead of loading --model.", choices=("", "scratch")
+    )
     size: str = _opt("tiny", "Shape of a --init scratch model: tiny, small or base.", choices=SIZES)
-    arch: str = _opt("qwen2", "Architecture of a --init scratch model: qwen2 or llama.", choices=("qwen2", "llama"))
-    data: list[str] = _opt([], "Training data: messages JSONL files (synoema-dialogue merge output).")
-    eval_data: list[str] = _opt([], "Held-out messages JSONL; empty: split eval_fraction off the training data.")
+    arch: str = _opt(
+        "qwen2", "Architecture of a --init scratch model: qwen2 or llama.", choices=("qwen2", "llama")
+    )
+    data: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Training data: messages JSONL files (synoema-dialogue merge output)."},
+    )
+    eval_data: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Held-out messages JSONL; empty: split eval_fraction off the training data."},
+    )
     run_dir: str = _opt("runs/synoema", "Run folder: config, metrics, checkpoints, adapter, summary.md.")
     # method and precision
-    method: str = _opt("auto", "lora, qlora (4-bit NF4 base), full, or auto (by model size).", choices=METHODS)
-    dtype: str = _opt("auto", "Compute dtype: bf16, fp16, fp32, or auto (bf16 on a GPU that has it).", choices=DTYPES)
+    method: str = _opt(
+        "auto", "lora, qlora (4-bit NF4 base), full, or auto (by model size).", choices=METHODS
+    )
+    dtype: str = _opt(
+        "auto", "Compute dtype: bf16, fp16, fp32, or auto (bf16 on a GPU that has it).", choices=DTYPES
+    )
     lora_r: int = _opt(16, "LoRA rank.", minimum=1)
     lora_alpha: int = _opt(32, "LoRA alpha (scale = alpha / r).", minimum=1)
     lora_dropout: float = _opt(0.05, "Dropout on the LoRA path.", minimum=0.0, maximum=1.0)
-    target_modules: list[str] = _opt(list(RECIPE_TARGETS), "Projections that get LoRA adapters.")
+    target_modules: list[str] = field(
+        default_factory=lambda: list(RECIPE_TARGETS), metadata={"help": "Projections that get LoRA adapters."}
+    )
     # optimisation (the recipe: AdamW, cosine, 2e-4, 3 epochs, effective batch 16, warmup 20)
     epochs: float = _opt(3.0, "Passes over the training data.", minimum=0.0)
     max_steps: int = _opt(-1, "Stop after this many optimizer steps (-1: run all epochs).")
@@ -66,13 +87,23 @@ class TrainConfig:
     warmup_steps: int = _opt(20, "Linear warmup steps.", minimum=0)
     weight_decay: float = _opt(0.0, "AdamW weight decay.", minimum=0.0)
     batch_size: int = _opt(4, "Sequences (or packed rows) per device per step.", minimum=1)
-    grad_accum: int = _opt(4, "Gradient accumulation steps; effective batch = batch_size x grad_accum x devices.", minimum=1)
-    max_length: int = _opt(512, "Tokens per sequence (longer rows are truncated; packed rows are this long).", minimum=16)
-    packing: str = _opt("auto", "Pack short rows (trl bfd, padding-free): on, off, or auto (on with a flash-attention kernel, checked to keep examples apart).", choices=PACKING)
+    grad_accum: int = _opt(
+        4, "Gradient accumulation steps; effective batch = batch_size x grad_accum x devices.", minimum=1
+    )
+    max_length: int = _opt(
+        512, "Tokens per sequence (longer rows are truncated; packed rows are this long).", minimum=16
+    )
+    packing: str = _opt(
+        "auto",
+        "Pack short rows (trl bfd, padding-free): on, off, or auto (on with a flash-attention kernel, checked to keep examples apart).",
+        choices=PACKING,
+    )
     gradient_checkpointing: bool = _opt(False, "Recompute activations in the backward pass to save memory.")
     seed: int = _opt(42, "Seed for data order, LoRA init and dropout.")
     # evaluation, logging, checkpoints
-    eval_fraction: float = _opt(0.05, "Share of rows held out for evaluation when no eval_data is given.", minimum=0.0, maximum=0.5)
+    eval_fraction: float = _opt(
+        0.05, "Share of rows held out for evaluation when no eval_data is given.", minimum=0.0, maximum=0.5
+    )
     eval_steps: int = _opt(0, "Evaluate every N steps (0: once per epoch).", minimum=0)
     logging_steps: int = _opt(10, "Log metrics every N steps.", minimum=1)
     save_steps: int = _opt(0, "Checkpoint every N steps (0: once per epoch).", minimum=0)
@@ -98,7 +129,9 @@ class TrainConfig:
         import tomlkit
 
         doc = tomlkit.document()
-        doc.add(tomlkit.comment("synoema-train configuration (written by the run; rerun with --config this file)"))
+        doc.add(
+            tomlkit.comment("synoema-train configuration (written by the run; rerun with --config this file)")
+        )
         table = tomlkit.table()
         for spec in dataclasses.fields(self):
             table.add(tomlkit.comment(spec.metadata["help"]))
@@ -222,13 +255,20 @@ def add_config_flags(parser: argparse.ArgumentParser, *, skip: tuple[str, ...] =
         default = spec.default if spec.default is not dataclasses.MISSING else spec.default_factory()  # type: ignore[misc]
         help_text = f"{spec.metadata['help']} (default: {default!r})"
         if kind is bool:
-            group.add_argument(flag, dest=spec.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+            group.add_argument(
+                flag, dest=spec.name, action=argparse.BooleanOptionalAction, default=None, help=help_text
+            )
         elif typing.get_origin(kind) is list:
             group.add_argument(flag, dest=spec.name, nargs="+", default=None, metavar="VALUE", help=help_text)
         else:
             choices = tuple(c for c in spec.metadata.get("choices", ()) if c) or None
             group.add_argument(
-                flag, dest=spec.name, default=None, choices=choices, metavar=None if choices else "VALUE", help=help_text
+                flag,
+                dest=spec.name,
+                default=None,
+                choices=choices,
+                metavar=None if choices else "VALUE",
+                help=help_text,
             )
 
 

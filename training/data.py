@@ -13,6 +13,7 @@ reordered, and no conversation can be in both halves.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -101,8 +102,10 @@ def _row(raw: dict[str, Any], where: str, prompts: dict[str, str]) -> Row:
         raise DataError(f"{where}: the row has neither a 'kind' nor a system message")
     turns = [role for role, _ in pairs[1:]]
     if not turns or turns[0] != "user" or turns[-1] != "assistant" or "system" in turns:
-        raise DataError(f"{where}: expected a system message, then user/assistant turns ending with assistant")
-    if any(a == b for a, b in zip(turns, turns[1:])):
+        raise DataError(
+            f"{where}: expected a system message, then user/assistant turns ending with assistant"
+        )
+    if any(a == b for a, b in itertools.pairwise(turns)):
         raise DataError(f"{where}: user and assistant turns must alternate")
     return Row(tuple(pairs), kind, where)
 
@@ -175,4 +178,3 @@ def corpus_text(rows: Iterable[Row]) -> Iterator[str]:
     for row in rows:
         for _, content in row.messages:
             yield content
-

@@ -53,7 +53,10 @@ def gguf_context_length(path: Path) -> int | None:
         from gguf import GGUFReader
     except ImportError:
         return None
-    reader = GGUFReader(str(path))
+    try:
+        reader = GGUFReader(str(path))
+    except (OSError, ValueError, IndexError):
+        return None
     arch_field = reader.fields.get("general.architecture")
     if arch_field is None:
         return None
@@ -79,15 +82,16 @@ def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int |
             f"{file} is not valid TOML ({exc}); it was left untouched. Fix it, or add by hand:\n"
             f'[backend]\nkind = "gguf"\nmodel_path = "{model}"'
         ) from None
-    trained_ctx = gguf_context_length(model)
-    ctx = n_ctx or min(4096, trained_ctx or 4096)
+    ctx = n_ctx or min(4096, gguf_context_length(model) or 4096)
     backend = doc.get("backend")
     if backend is None:
         backend = tomlkit.table()
         doc["backend"] = backend
     elif not isinstance(backend, dict):
         raise InstallError(f"{file}: 'backend' is not a [backend] table; it was left untouched")
-    previous = {key: backend.get(key) for key in ("kind", "model_path", "n_ctx", "adapter_path") if key in backend}
+    previous = {
+        key: backend.get(key) for key in ("kind", "model_path", "n_ctx", "adapter_path") if key in backend
+    }
     backend["kind"] = "gguf"
     backend["model_path"] = str(model)
     backend["n_ctx"] = ctx

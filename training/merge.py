@@ -58,7 +58,9 @@ def merge_adapter(
     model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
     target = _saved_dtype(base_dir) if dtype == "auto" else dtype
     model = model.to({"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[target])
-    tokenizer = AutoTokenizer.from_pretrained(adapter if (adapter / "tokenizer_config.json").exists() else base_dir)
+    tokenizer = AutoTokenizer.from_pretrained(
+        adapter if (adapter / "tokenizer_config.json").exists() else base_dir
+    )
     out = Path(out_dir)
     tmp = out.with_name(f".{out.name}.partial")
     shutil.rmtree(tmp, ignore_errors=True)

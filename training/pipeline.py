@@ -152,16 +152,25 @@ class Pipeline:
         ]
         if self.config.init == "scratch":
             steps.append(
-                Step("base", f"{self.config.size} model from scratch", (self.base_dir / "config.json",), self.build_base)
+                Step(
+                    "base",
+                    f"{self.config.size} model from scratch",
+                    (self.base_dir / "config.json",),
+                    self.build_base,
+                )
             )
         steps.append(Step("sft", "fine-tune", (self.run / "result.json", self.trained_dir), self.train))
         if not self.full_training:
-            steps.append(Step("merge", "adapter folded into the base", (self.model_dir / "config.json",), self.merge))
+            steps.append(
+                Step("merge", "adapter folded into the base", (self.model_dir / "config.json",), self.merge)
+            )
         steps.append(
             Step("export", "GGUF for llama.cpp", (self.gguf_path(), self.gguf_path("untrained")), self.export)
         )
         if self.options.evaluate:
-            steps.append(Step("evaluate", "trained vs untrained", (self.run / "eval" / "summary.json",), self.evaluate))
+            steps.append(
+                Step("evaluate", "trained vs untrained", (self.run / "eval" / "summary.json",), self.evaluate)
+            )
         if self.options.install:
             steps.append(Step("install", "the app serves it", (), self.install, done_check=self.is_installed))
         return steps
@@ -195,7 +204,11 @@ class Pipeline:
         rows = load_rows([self.train_rows]).rows
         train, _ = split_eval(rows, self.config.eval_fraction)  # the tokenizer sees no held-out row
         build_scratch_model(
-            self.base_dir, corpus_text(train), size=self.config.size, arch=self.config.arch, seed=self.config.seed
+            self.base_dir,
+            corpus_text(train),
+            size=self.config.size,
+            arch=self.config.arch,
+            seed=self.config.seed,
         )
 
     def sft_config(self) -> TrainConfig:
@@ -247,7 +260,9 @@ class Pipeline:
         from training.install import install
 
         done = install(self.gguf_path(), config_file=self.options.app_config)
-        self.notes["install"] = f"{done.config_file}: backend gguf, {done.model_path.name}, n_ctx {done.n_ctx}"
+        self.notes["install"] = (
+            f"{done.config_file}: backend gguf, {done.model_path.name}, n_ctx {done.n_ctx}"
+        )
 
 
 def run_all(options: Options) -> PipelineReport:

@@ -28,7 +28,9 @@ def _first_program(text: str) -> str | None:
     return None
 
 
-def generate(gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_threads: int = 2) -> list[dict[str, Any]]:
+def generate(
+    gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_threads: int = 2
+) -> list[dict[str, Any]]:
     """Greedy replies of one model to the first user turn of each row."""
     from llama_cpp import Llama
 
@@ -37,7 +39,9 @@ def generate(gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_thread
     try:
         for row in rows:
             messages = row.as_messages()[:2]  # system, first user turn
-            reply = llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0, seed=0)
+            reply = llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=0.0, seed=0
+            )
             choice = reply["choices"][0]
             out.append({"text": choice["message"]["content"] or "", "finish_reason": choice["finish_reason"]})
     finally:
@@ -45,7 +49,9 @@ def generate(gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_thread
     return out
 
 
-def score(rows: Sequence[Row], replies: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def score(
+    rows: Sequence[Row], replies: Sequence[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     import synoema
 
     coded = [i for i, row in enumerate(rows) if _first_program(row.as_messages()[2]["content"]) is not None]

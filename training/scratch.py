@@ -10,6 +10,7 @@ All its weights are then trained (``method = full``).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ class ScratchSize:
     max_positions: int
     # training preset (applied unless the config file or a flag sets the value)
     learning_rate: float
+    max_length: int  # the small vocabularies spend more tokens on the system prompt than Qwen's
     warmup_steps: int
     batch_size: int
     grad_accum: int
@@ -36,11 +38,11 @@ class ScratchSize:
 
 SCRATCH_SIZES: dict[str, ScratchSize] = {
     # ~1.3M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`)
-    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 3e-3, 20, 8, 2),
+    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 3e-3, 1024, 20, 8, 2),
     # ~16M parameters: a CPU afternoon or a GPU minute
-    "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 50, 8, 2),
+    "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 1024, 50, 8, 2),
     # ~90M parameters: a GPU run
-    "base": ScratchSize(16384, 768, 2048, 12, 12, 4, 4096, 6e-4, 100, 16, 1),
+    "base": ScratchSize(16384, 768, 2048, 12, 12, 4, 4096, 6e-4, 1024, 100, 16, 1),
 }
 
 
@@ -50,6 +52,7 @@ def preset(size: str) -> dict[str, Any]:
     return {
         "method": "full",
         "learning_rate": shape.learning_rate,
+        "max_length": shape.max_length,
         "warmup_steps": shape.warmup_steps,
         "batch_size": shape.batch_size,
         "grad_accum": shape.grad_accum,
@@ -89,7 +92,9 @@ def build_scratch_model(
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
     out = Path(out_dir)
     tmp = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
     tokenizer.save_pretrained(tmp)
     model.save_pretrained(tmp)
+    shutil.rmtree(out, ignore_errors=True)
     tmp.replace(out)  # a folder that exists is complete, so `all` may skip it
     return out

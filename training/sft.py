@@ -29,14 +29,14 @@ import math
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from synoema.durable import write_atomic
 from training.config import QLORA_ABOVE_PARAMS, TrainConfig
 from training.data import load_rows, split_eval, to_dataset
-from training.templates import training_template
+from training.templates import TrainingTemplate, training_template
 
 RECIPE = {  # Qwen2.5-Coder QLoRA/LoRA, one 16 GB consumer GPU, loss and accuracy over all tokens
     "Qwen2.5-Coder-1.5B (recipe)": {"train_loss": 0.3261, "token_accuracy": 0.914, "runtime_s": 34 * 60 + 18},
@@ -47,7 +47,12 @@ RECIPE = {  # Qwen2.5-Coder QLoRA/LoRA, one 16 GB consumer GPU, loss and accurac
 # Kernels that take packed sequences as separate ones (varlen): padding-free packing costs nothing
 # extra with them. sdpa and eager keep packed examples apart too (a block-diagonal mask built from the
 # position ids), but attend over the whole flattened batch, so `auto` pads instead there.
-VARLEN_ATTENTION = ("flash_attention_2", "flash_attention_3", "kernels-community/flash-attn", "kernels-community/flash-attn3")
+VARLEN_ATTENTION = (
+    "flash_attention_2",
+    "flash_attention_3",
+    "kernels-community/flash-attn",
+    "kernels-community/flash-attn3",
+)
 
 
 class TrainError(RuntimeError):
@@ -92,7 +97,9 @@ def count_parameters(model_dir: Path) -> int:
 
     files = sorted(model_dir.glob("*.safetensors"))
     if not files:
-        raise TrainError(f"{model_dir} has no *.safetensors weights; save the base model with safe_serialization")
+        raise TrainError(
+            f"{model_dir} has no *.safetensors weights; save the base model with safe_serialization"
+        )
     total = 0
     for file in files:
         with safe_open(str(file), framework="pt") as handle:
@@ -152,7 +159,9 @@ def load_model(model_dir: Path, method: str, dtype: str, config: TrainConfig) ->
         try:
             import bitsandbytes  # noqa: F401
         except ImportError as exc:
-            raise TrainError(f"QLoRA needs bitsandbytes ({exc}); pip install bitsandbytes, or use --method lora") from exc
+            raise TrainError(
+                f"QLoRA needs bitsandbytes ({exc}); pip install bitsandbytes, or use --method lora"
+            ) from exc
         compute = _torch_dtype(dtype)
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True,
@@ -171,7 +180,9 @@ def load_model(model_dir: Path, method: str, dtype: str, config: TrainConfig) ->
     if method == "qlora":
         from peft import prepare_model_for_kbit_training
 
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+        model = prepare_model_for_kbit_training(
+            model, use_gradient_checkpointing=config.gradient_checkpointing
+        )
     return model
 
 
@@ -194,7 +205,11 @@ def packing_keeps_examples_apart(model: Any) -> bool:
     try:
         with torch.no_grad():
             alone = torch.cat(
-                [model(input_ids=first, use_cache=False).logits, model(input_ids=second, use_cache=False).logits], dim=1
+                [
+                    model(input_ids=first, use_cache=False).logits,
+                    model(input_ids=second, use_cache=False).logits,
+                ],
+                dim=1,
             )
             positions = torch.cat([torch.arange(5), torch.arange(7)]).unsqueeze(0).to(device)
             packed = model(
@@ -219,7 +234,11 @@ def _checkpointing_flag(cls: Any, enabled: bool) -> dict[str, bool]:
     import dataclasses
 
     names = {f.name for f in dataclasses.fields(cls)}
-    return {"activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing": enabled}
+    return {
+        "activation_checkpointing"
+        if "activation_checkpointing" in names
+        else "gradient_checkpointing": enabled
+    }
 
 
 def _sft_config(config: TrainConfig, dtype: str, packing: bool, has_eval: bool) -> Any:
@@ -276,10 +295,30 @@ def quiet_libraries() -> None:
     transformers.utils.logging.set_verbosity_error()
 
 
-def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] | None = None) -> RunResult:
-    """Train one run as ``config`` says; ``resume`` continues from the newest checkpoint."""
+@dataclass
+class Prepared:
+    """A trainer ready to run, and what was decided on the way (``run_sft`` runs it)."""
+
+    config: TrainConfig
+    trainer: Any
+    template: TrainingTemplate
+    tokenizer: Any
+    method: str
+    dtype: str
+    packing: bool
+    n_params: int
+    train_rows: int
+    eval_rows: int
+    resumed: Path | None
+    notes: dict[str, Any]
+    closers: list[Any]
+
+
+def prepare_run(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] | None = None) -> Prepared:
+    """Check the inputs, load tokenizer and model, decide method/dtype/packing, build the SFTTrainer."""
     quiet_libraries()
     from peft import LoraConfig
+    from transformers import AutoTokenizer
     from transformers.integrations import TensorBoardCallback
     from trl import SFTTrainer
 
@@ -296,7 +335,9 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
     if resume and resumed is None:
         raise TrainError(f"--resume: no checkpoint in {run / 'checkpoints'}")
     if not resume and latest_checkpoint(run / "checkpoints") is not None:
-        raise TrainError(f"{run} already holds checkpoints: pass --resume to continue, or choose another --run-dir")
+        raise TrainError(
+            f"{run} already holds checkpoints: pass --resume to continue, or choose another --run-dir"
+        )
 
     data = load_rows(config.data)
     if config.eval_data:
@@ -304,15 +345,15 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
     else:
         train_rows, eval_rows = split_eval(data.rows, config.eval_fraction)
 
-    from transformers import AutoTokenizer
-
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     template = training_template(tokenizer)
     n_params = count_parameters(model_dir)
     method = choose_method(config, n_params)
     dtype = choose_dtype(config)
     model = load_model(model_dir, method, dtype, config)
-    packing = config.packing == "on" or (config.packing == "auto" and config.attn_implementation in VARLEN_ATTENTION)
+    packing = config.packing == "on" or (
+        config.packing == "auto" and config.attn_implementation in VARLEN_ATTENTION
+    )
     if packing and not sharded_launch() and not packing_keeps_examples_apart(model):
         if config.packing == "on":
             raise TrainError(
@@ -331,57 +372,71 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
             bias="none",
             task_type="CAUSAL_LM",
         )
-    args = _sft_config(config, dtype, packing, bool(eval_rows))
     metrics = MetricsJsonl(run / "metrics.jsonl")
-    extra_callbacks: list[Any] = [metrics, *(callbacks or [])]
+    extra: list[Any] = [metrics, *(callbacks or [])]
     progress = RichProgress() if config.progress else None
     if progress is not None:
-        extra_callbacks.append(progress)
+        extra.append(progress)
     if config.tensorboard:
         from torch.utils.tensorboard import SummaryWriter
 
-        extra_callbacks.append(TensorBoardCallback(SummaryWriter(log_dir=str(run / "tensorboard"))))
+        extra.append(TensorBoardCallback(SummaryWriter(log_dir=str(run / "tensorboard"))))
 
     tokenizer.chat_template = template.training  # trl prepares the data with the twin that has markers
     trainer = SFTTrainer(
         model=model,
-        args=args,
+        args=_sft_config(config, dtype, packing, bool(eval_rows)),
         train_dataset=to_dataset(train_rows),
         eval_dataset=to_dataset(eval_rows) if eval_rows else None,
         processing_class=tokenizer,
         peft_config=peft_config,
-        callbacks=extra_callbacks,
+        callbacks=extra,
     )
     if progress is not None:
         from transformers.trainer_callback import PrinterCallback
 
         trainer.remove_callback(PrinterCallback)  # the bar shows the figures; metrics.jsonl keeps them all
-    dropped = len(train_rows) - len(trainer.train_dataset) if not packing else 0
     if not packing and len(trainer.train_dataset) == 0:
         raise TrainError(
             f"every training row lost its assistant tokens to truncation at max_length {config.max_length}; "
             "raise --max-length"
         )
+    notes = {
+        "template": template.origin,
+        "duplicates_dropped": data.duplicates,
+        "truncated_away": 0 if packing else len(train_rows) - len(trainer.train_dataset),
+        "model": str(model_dir),
+    }
+    return Prepared(
+        config, trainer, template, tokenizer, method, dtype, packing, n_params, len(train_rows), len(eval_rows),
+        resumed, notes, [metrics, progress],
+    )  # fmt: skip
+
+
+def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] | None = None) -> RunResult:
+    """Train one run as ``config`` says; ``resume`` continues from the newest checkpoint."""
+    prep = prepare_run(config, resume=resume, callbacks=callbacks)
+    trainer, run = prep.trainer, config.run_path
     main = trainer.is_world_process_zero()
     if main:
         write_atomic(run / "config.toml", config.to_toml())
     started = time.monotonic()
     try:
-        output = trainer.train(resume_from_checkpoint=str(resumed) if resumed else None)
+        output = trainer.train(resume_from_checkpoint=str(prep.resumed) if prep.resumed else None)
     finally:
-        metrics.close()
-        if progress is not None:
-            progress.stop()
+        for closer in prep.closers:
+            if closer is not None:
+                closer.close()
     runtime = time.monotonic() - started
-    eval_metrics = _final_eval(trainer) if eval_rows else {}
+    eval_metrics = _final_eval(trainer) if prep.eval_rows else {}
 
-    out_dir = run / ("model" if method == "full" else "adapter")
-    tokenizer.chat_template = template.serving  # what the app and the GGUF use
+    out_dir = run / ("model" if prep.method == "full" else "adapter")
+    prep.tokenizer.chat_template = prep.template.serving  # what the app and the GGUF use
     if main:
         tmp = out_dir.with_name(f".{out_dir.name}.partial")
         shutil.rmtree(tmp, ignore_errors=True)
         trainer.save_model(str(tmp))
-        tokenizer.save_pretrained(tmp)
+        prep.tokenizer.save_pretrained(tmp)
         shutil.rmtree(out_dir, ignore_errors=True)
         tmp.replace(out_dir)
     trainer.accelerator.wait_for_everyone()
@@ -389,17 +444,16 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
     history = [h for h in trainer.state.log_history if "loss" in h]
     last = history[-1] if history else {}
     tokens = int(getattr(trainer, "_total_train_tokens", 0))
-    n_trainable = sum(p.numel() for p in trainer.model.parameters() if p.requires_grad)
     result = RunResult(
         run_dir=str(run),
         output_dir=str(out_dir),
-        method=method,
-        dtype=dtype,
-        packing=packing,
-        n_params=n_params,
-        n_trainable=n_trainable,
-        train_rows=len(train_rows),
-        eval_rows=len(eval_rows),
+        method=prep.method,
+        dtype=prep.dtype,
+        packing=prep.packing,
+        n_params=prep.n_params,
+        n_trainable=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
+        train_rows=prep.train_rows,
+        eval_rows=prep.eval_rows,
         global_step=trainer.state.global_step,
         train_loss=float(output.training_loss) if output.training_loss is not None else None,
         final_loss=_num(last.get("loss")),
@@ -409,13 +463,8 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
         runtime_s=round(runtime, 2),
         tokens_seen=tokens,
         tokens_per_s=round(tokens / runtime, 1) if runtime > 0 else 0.0,
-        resumed_from=str(resumed) if resumed else None,
-        extra={
-            "template": template.origin,
-            "duplicates_dropped": data.duplicates,
-            "truncated_away": dropped,
-            "model": str(model_dir),
-        },
+        resumed_from=str(prep.resumed) if prep.resumed else None,
+        extra=prep.notes,
     )
     if main:
         write_atomic(run / "result.json", result.to_json())
@@ -446,7 +495,7 @@ def summary_markdown(result: RunResult) -> str:
         return "–" if value is None else f"{value:.4f}"
 
     def clock(seconds: float) -> str:
-        minutes, secs = divmod(int(round(seconds)), 60)
+        minutes, secs = divmod(round(seconds), 60)
         return f"{minutes} min {secs:02d} s"
 
     name = Path(result.run_dir).name
@@ -476,7 +525,3 @@ def summary_markdown(result: RunResult) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
-    return replace(config, **changes)

@@ -118,4 +118,3 @@ def check_template(tokenizer: Any, template: TrainingTemplate) -> None:
             "the chat template leaves the assistant's end-of-turn token outside {% generation %}: a "
             "model trained on it never learns to stop. Move the end-of-turn token inside the markers."
         )
-
