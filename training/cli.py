@@ -7,8 +7,9 @@
     synoema-train install RUN|FILE.gguf [--app-config FILE] [--n-ctx N]
     synoema-train all [--init scratch --size tiny | --model DIR] [--run-dir RUN] [flags]
 
-Multi-GPU: ``accelerate launch --config_file training/accelerate/ddp.yaml -m training sft ...``
-(also fsdp.yaml, zero3.yaml). Every command reports problems as one message, never a traceback.
+Multi-GPU: ``accelerate launch --config_file training/accelerate_configs/ddp.yaml -m training sft ...``
+(also fsdp.yaml, zero3.yaml); on a machine without GPUs the same launch runs DDP over gloo on CPU
+processes. Every command reports problems as one message, never a traceback.
 """
 
 from __future__ import annotations
@@ -87,23 +88,23 @@ def cmd_sft(args: argparse.Namespace) -> int:
 
 
 def _is_main() -> bool:
-    from accelerate import PartialState
+    from training.sft import distributed_state
 
-    return PartialState().is_main_process
+    return distributed_state().is_main_process
 
 
 def ensure_scratch_base(config: TrainConfig) -> TrainConfig:
     """Build RUN/base (tokenizer trained on the training rows, random model) once; train from it."""
     from dataclasses import replace
 
-    from accelerate import PartialState
-
     from training.data import corpus_text, load_rows, split_eval
     from training.scratch import build_scratch_model
+    from training.sft import distributed_state
 
     base = config.run_path / "base"
-    with PartialState().main_process_first():
-        if not (base / "config.json").exists() and PartialState().is_main_process:
+    state = distributed_state()
+    with state.main_process_first():
+        if not (base / "config.json").exists() and state.is_main_process:
             rows = load_rows(config.data).rows
             train, _ = split_eval(rows, 0.0 if config.eval_data else config.eval_fraction)
             build_scratch_model(

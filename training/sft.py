@@ -139,6 +139,14 @@ def sharded_launch() -> bool:
     ).lower() in ("1", "true")
 
 
+def distributed_state() -> Any:
+    """accelerate's process state, created as the Trainer creates it (CPU processes use gloo)."""
+    import torch
+    from accelerate import PartialState
+
+    return PartialState(cpu=not torch.cuda.is_available())
+
+
 def _local_device() -> Any:
     import torch
 

@@ -41,7 +41,13 @@ def short_rows() -> list[dict[str, Any]]:
     for task, code, out in _TASKS:
         answer = "Here it is.\n\n" + program_block(code, out + "\n")
         rows.append(
-            {"kind": "write", "messages": [{"role": "user", "content": f"Write {task}."}, {"role": "assistant", "content": answer}]}
+            {
+                "kind": "write",
+                "messages": [
+                    {"role": "user", "content": f"Write {task}."},
+                    {"role": "assistant", "content": answer},
+                ],
+            }
         )
     return rows
 

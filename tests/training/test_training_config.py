@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from training.config import RECIPE_TARGETS, ConfigError, TrainConfig, add_config_flags, config_from_args, load_toml, make_config
+from training.config import (
+    RECIPE_TARGETS,
+    ConfigError,
+    TrainConfig,
+    add_config_flags,
+    config_from_args,
+    load_toml,
+    make_config,
+)
 
 
 def parse(argv: list[str]) -> TrainConfig:
@@ -18,7 +26,12 @@ def parse(argv: list[str]) -> TrainConfig:
 
 def test_defaults_are_the_recipe() -> None:
     config = TrainConfig()
-    assert (config.learning_rate, config.lr_scheduler, config.epochs, config.warmup_steps) == (2e-4, "cosine", 3.0, 20)
+    assert (config.learning_rate, config.lr_scheduler, config.epochs, config.warmup_steps) == (
+        2e-4,
+        "cosine",
+        3.0,
+        20,
+    )
     assert config.effective_batch == 16 and config.max_length == 512
     assert (config.lora_r, config.lora_alpha) == (16, 32)
     assert tuple(config.target_modules) == RECIPE_TARGETS == (
@@ -38,7 +51,9 @@ def test_flags_override_the_file_which_overrides_defaults(tmp_path: Path) -> Non
 
 
 def test_the_run_folder_copy_reads_back_to_the_same_config(tmp_path: Path) -> None:
-    config = make_config(None, {"model": "/m", "data": ["x.jsonl"], "epochs": 1.5, "gradient_checkpointing": True})
+    config = make_config(
+        None, {"model": "/m", "data": ["x.jsonl"], "epochs": 1.5, "gradient_checkpointing": True}
+    )
     file = tmp_path / "config.toml"
     file.write_text(config.to_toml())
     assert "# Peak learning rate of AdamW." in file.read_text()  # commented, for people

@@ -31,14 +31,19 @@ def test_a_system_message_that_drifted_from_the_app_is_refused(tmp_path: Path) -
         {"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"},
     ]}  # fmt: skip
     file.write_text(json.dumps(row) + "\n")
-    with pytest.raises(DataError, match=r"drift.jsonl row 1: the system message differs from the 'ask' prompt"):
+    with pytest.raises(
+        DataError, match=r"drift.jsonl row 1: the system message differs from the 'ask' prompt"
+    ):
         load_rows([file])
 
 
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}, "neither a 'kind'"),
+        (
+            {"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]},
+            "neither a 'kind'",
+        ),
         ({"kind": "ask", "messages": [{"role": "user", "content": "hi"}]}, "ending with assistant"),
         ({"kind": "chat", "messages": []}, "non-empty 'messages'"),
         ({"kind": "nope", "messages": [{"role": "user", "content": "a"}]}, "unknown kind 'nope'"),
@@ -60,5 +65,5 @@ def test_duplicates_are_dropped_and_the_split_is_stable_and_disjoint(rows_file: 
     assert data.duplicates == 3 and len(data.rows) == 12
     train, held = split_eval(data.rows, 0.25)
     assert held and {r.key for r in train}.isdisjoint({r.key for r in held})
-    again_train, again_held = split_eval(list(reversed(data.rows)), 0.25)  # order does not matter
+    _, again_held = split_eval(list(reversed(data.rows)), 0.25)  # order does not matter
     assert {r.key for r in again_held} == {r.key for r in held}

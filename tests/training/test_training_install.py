@@ -52,7 +52,11 @@ def test_the_app_reads_the_installed_settings(tmp_path: Path) -> None:
     done = install(fake_run(tmp_path), config_file=config, n_ctx=1024)
     loaded, problems = load_config(config, env={})
     assert problems == []
-    assert (loaded.backend.kind, loaded.backend.model_path, loaded.backend.n_ctx) == ("gguf", str(done.model_path), 1024)
+    assert (loaded.backend.kind, loaded.backend.model_path, loaded.backend.n_ctx) == (
+        "gguf",
+        str(done.model_path),
+        1024,
+    )
 
 
 def test_a_config_that_does_not_parse_is_left_untouched(tmp_path: Path) -> None:

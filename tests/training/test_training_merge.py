@@ -10,17 +10,24 @@ from conftest import need_training_extras, small_config
 pytestmark = pytest.mark.slow
 need_training_extras()
 
-PROMPT = [{"role": "system", "content": "You are the Synoema assistant."}, {"role": "user", "content": "Write double 21."}]
+PROMPT = [
+    {"role": "system", "content": "You are the Synoema assistant."},
+    {"role": "user", "content": "Write double 21."},
+]
 
 
 @pytest.fixture(scope="module")
-def merged(scratch_base: Path, rows_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def merged(
+    scratch_base: Path, rows_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
     """A trained adapter (a higher learning rate, so it moves the logits) and its merge."""
     from training.merge import merge_adapter
     from training.sft import run_sft
 
     run = tmp_path_factory.mktemp("merge") / "run"
-    result = run_sft(small_config(run, scratch_base, rows_file, learning_rate=2e-2, max_steps=4, eval_fraction=0.0))
+    result = run_sft(
+        small_config(run, scratch_base, rows_file, learning_rate=2e-2, max_steps=4, eval_fraction=0.0)
+    )
     return Path(result.output_dir), merge_adapter(result.output_dir, run / "merged")
 
 
@@ -64,7 +71,9 @@ def test_the_merged_gguf_matches_transformers_logits_and_greedy_tokens(merged: t
     model = AutoModelForCausalLM.from_pretrained(folded).eval()
     with torch.no_grad():
         ref = model(torch.tensor([ids])).logits[0].numpy()
-        hf_greedy = model.generate(torch.tensor([ids]), max_new_tokens=12, do_sample=False)[0, len(ids) :].tolist()
+        hf_greedy = model.generate(torch.tensor([ids]), max_new_tokens=12, do_sample=False)[
+            0, len(ids) :
+        ].tolist()
     llm = Llama(
         model_path=str(gguf), n_ctx=1024, n_threads=1, logits_all=True, verbose=False,
         type_k=llama_cpp.GGML_TYPE_F32, type_v=llama_cpp.GGML_TYPE_F32,

@@ -56,12 +56,23 @@ def test_lora_loss_falls_and_the_run_folder_is_complete(lora_run) -> None:
     assert losses[-1][1] < losses[0][1] - 0.2, losses
     assert result.method == "lora" and result.global_step == 6 and result.n_trainable < result.n_params / 2
     assert result.eval_loss is not None and 0 <= result.eval_token_accuracy <= 1
-    for name in ("config.toml", "metrics.jsonl", "summary.md", "result.json", "adapter/adapter_model.safetensors"):
+    for name in (
+        "config.toml",
+        "metrics.jsonl",
+        "summary.md",
+        "result.json",
+        "adapter/adapter_model.safetensors",
+    ):
         assert (run / name).exists(), name
     assert list((run / "tensorboard").glob("events.out.tfevents.*"))
-    assert (run / "adapter" / "chat_template.jinja").read_text() == (Path(config.model) / "chat_template.jinja").read_text()
+    assert (run / "adapter" / "chat_template.jinja").read_text() == (
+        Path(config.model) / "chat_template.jinja"
+    ).read_text()
     summary = (run / "summary.md").read_text()
-    assert "| train loss | token accuracy |" in summary and "Qwen2.5-Coder-1.5B (recipe) | 0.3261 | 91.4%" in summary
+    assert (
+        "| train loss | token accuracy |" in summary
+        and "Qwen2.5-Coder-1.5B (recipe) | 0.3261 | 91.4%" in summary
+    )
     assert json.loads((run / "result.json").read_text())["global_step"] == 6
 
 
@@ -71,7 +82,9 @@ def test_resume_continues_from_the_checkpoint_to_the_same_step_and_weights(lora_
     from training.sft import TrainError, run_sft
 
     reference_config, reference = lora_run
-    config = small_config(tmp_path / "run", Path(reference_config.model), Path(reference_config.data[0]), save_steps=3)
+    config = small_config(
+        tmp_path / "run", Path(reference_config.model), Path(reference_config.data[0]), save_steps=3
+    )
     with pytest.raises(Crash):
         run_sft(config, callbacks=[crash_after_checkpoint(3)])
     assert (tmp_path / "run" / "checkpoints" / "checkpoint-3").is_dir()
@@ -87,14 +100,18 @@ def test_resume_continues_from_the_checkpoint_to_the_same_step_and_weights(lora_
         torch.testing.assert_close(ours[key], theirs[key], rtol=1e-4, atol=1e-6)
 
 
-def test_qlora_trains_a_4bit_nf4_base_with_packing(scratch_base: Path, rows_file: Path, tmp_path: Path) -> None:
+def test_qlora_trains_a_4bit_nf4_base_with_packing(
+    scratch_base: Path, rows_file: Path, tmp_path: Path
+) -> None:
     """bitsandbytes 4-bit runs on this CPU: the base layers are Linear4bit (NF4) and the loss falls."""
     pytest.importorskip("bitsandbytes")
     import bitsandbytes as bnb
 
     from training.sft import prepare_run, run_sft
 
-    config = small_config(tmp_path / "run", scratch_base, rows_file, method="qlora", packing="on", batch_size=2)
+    config = small_config(
+        tmp_path / "run", scratch_base, rows_file, method="qlora", packing="on", batch_size=2
+    )
     probe = prepare_run(config)
     layers = [m for m in probe.trainer.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
     assert layers and all(layer.weight.quant_type == "nf4" for layer in layers)

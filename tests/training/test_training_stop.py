@@ -23,7 +23,9 @@ ROWS = [
 ]  # fmt: skip
 
 
-def test_a_trained_model_served_by_llama_cpp_stops(scratch_base: Path, tmp_path: Path, need_llama_cpp: None) -> None:
+def test_a_trained_model_served_by_llama_cpp_stops(
+    scratch_base: Path, tmp_path: Path, need_llama_cpp: None
+) -> None:
     pytest.importorskip("gguf")
     import httpx
 
