@@ -29,7 +29,7 @@ def _first_program(text: str) -> str | None:
 
 
 def generate(
-    gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_threads: int = 2
+    gguf: Path, rows: Sequence[Row], *, max_tokens: int = 256, n_threads: int = 1
 ) -> list[dict[str, Any]]:
     """Greedy replies of one model to the first user turn of each row."""
     from llama_cpp import Llama

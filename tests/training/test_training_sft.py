@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import need_training_extras, small_config
+from training_support import need_training_extras, small_config
 
 pytestmark = pytest.mark.slow
 need_training_extras()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import need_training_extras, small_config
+from training_support import need_training_extras, small_config
 from model_support import serve_gguf
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def test_a_trained_model_served_by_llama_cpp_stops(
     result = run_sft(config)
     assert result.final_loss < 1.0, result
     gguf = export_gguf(result.output_dir, tmp_path / "two.gguf", dtype="f32").path
-    with serve_gguf(gguf, tmp_path, n_ctx=1024, n_threads=2) as url:
+    with serve_gguf(gguf, tmp_path, n_ctx=1024, n_threads=1) as url:
         for row in load_rows([data]).rows:
             reply = httpx.post(
                 f"{url}/chat/completions",

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import need_training_extras, small_config
+from training_support import need_training_extras, small_config
 
 need_training_extras()
 
