@@ -58,7 +58,16 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory, need_llama_cpp: None)
 def test_all_runs_every_step_then_skips_them(pipeline_run: tuple[Path, Path]) -> None:
     run, config_dir = pipeline_run
     steps = json.loads((run / "pipeline.json").read_text())["steps"]
-    assert [s["name"] for s in steps] == ["corpus", "dialogues", "data", "base", "sft", "export", "evaluate", "install"]
+    assert [s["name"] for s in steps] == [
+        "corpus",
+        "dialogues",
+        "data",
+        "base",
+        "sft",
+        "export",
+        "evaluate",
+        "install",
+    ]
     assert all(s["status"] == "ran" for s in steps)
     assert (run / "model" / "config.json").exists() and (run / "gguf" / "tiny-f16.gguf").exists()
     summary = json.loads((run / "eval" / "summary.json").read_text())
@@ -81,7 +90,7 @@ def test_the_app_answers_with_the_installed_model(pipeline_run: tuple[Path, Path
     command = e2e.installed_command()
     if command is None:
         pytest.skip("synoema-assistant is not installed")
-    run, config_dir = pipeline_run
+    _, config_dir = pipeline_run
     server = e2e.Tmux(f"synoema-train-e2e-{os.getpid()}")
     env = {
         "SYNOEMA_CONFIG_DIR": str(config_dir),
@@ -104,3 +113,34 @@ def test_the_app_answers_with_the_installed_model(pipeline_run: tuple[Path, Path
         assert "gguf · tiny-f16" in screen and "How do I reverse a list?" in screen
     finally:
         server.run("kill-server")
+
+
+PROBE = """
+import contextlib, io, json, sys
+from assistant.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_serving_the_trained_model_imports_no_training_stack(
+    pipeline_run: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The installed config serves the GGUF without torch, trl, peft or our training package."""
+    _, config_dir = pipeline_run
+    env = _env(
+        SYNOEMA_CONFIG_DIR=str(config_dir),
+        SYNOEMA_DATA_DIR=str(tmp_path / "data"),
+        SYNOEMA_CACHE_DIR=str(tmp_path / "cache"),
+        SYNOEMA_MAX_TOKENS="16",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "ask", "How do I reverse a list?", "--no-history"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    modules = {name.split(".")[0] for name in result["modules"]}
+    assert result["code"] == 0 and "llama_cpp" in modules  # it really answered with the model
+    assert not modules & {"torch", "trl", "peft", "transformers", "bitsandbytes", "training"}

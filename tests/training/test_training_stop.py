@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from training_support import need_training_extras, small_config
 from model_support import serve_gguf
+from training_support import need_training_extras, small_config
 
 pytestmark = pytest.mark.slow
 need_training_extras()
