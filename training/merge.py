@@ -52,6 +52,9 @@ def merge_adapter(
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from training.sft import quiet_libraries
+
+    quiet_libraries()
     adapter = Path(adapter_dir)
     base_dir = Path(base) if base else base_of(adapter)
     model: Any = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)

@@ -66,8 +66,10 @@ def build_scratch_model(
     import torch
     from transformers import AutoModelForCausalLM, LlamaConfig, Qwen2Config
 
+    from training.sft import quiet_libraries
     from training.tiny_model import build_tokenizer
 
+    quiet_libraries()
     if size not in SCRATCH_SIZES:
         raise ValueError(f"unknown size {size!r}; use one of {', '.join(SCRATCH_SIZES)}")
     shape = SCRATCH_SIZES[size]
