@@ -252,9 +252,11 @@ def bench_all(args: argparse.Namespace) -> None:
           f"{100 * result['eval_token_accuracy']:.1f}% (assistant tokens), {result['tokens_per_s']:,.0f} tokens/s")  # fmt: skip
     summary = json.loads((run / "eval" / "summary.json").read_text())
     for name, figures in summary["models"].items():
-        print(f"  {name:<10} syntax {100 * figures['syntax_rate']:5.1f}%  types {100 * figures['type_rate']:5.1f}%  "
-              f"runs {100 * figures['run_rate']:5.1f}%  stops {100 * figures['stop_rate']:5.1f}%  "
-              f"({figures['code_prompts']} code prompts of {figures['prompts']})")  # fmt: skip
+        print(
+            f"  {name:<10} syntax {100 * figures['syntax_rate']:5.1f}%  types {100 * figures['type_rate']:5.1f}%  "
+            f"runs {100 * figures['run_rate']:5.1f}%  correct {100 * figures['correct_rate']:5.1f}%  "
+            f"({figures['tasks']} {summary['tasks']} tasks, {summary['samples']} sample each, raw)"
+        )
     print(f"run folder: {run}")
 
 

@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     every.add_argument("--corpus-target", type=int, default=1500, help="programs in the generated corpus")
     every.add_argument("--gguf-dtype", default="f16", help="GGUF weight type (default f16)")
     every.add_argument("--no-eval", action="store_true", help="skip the trained-vs-untrained evaluation")
+    every.add_argument("--eval-tasks", default="fifty", help="synoema-eval task set or file (default: fifty)")
+    every.add_argument("--eval-samples", type=int, default=1, help="samples per task (default 1, greedy)")
+    every.add_argument("--eval-max-tokens", type=int, default=384, help="reply length in the evaluation")
     every.add_argument("--no-install", action="store_true", help="do not point the app at the model")
     every.add_argument("--app-config", type=Path, help="the app's config.toml (default: the user's)")
     return parser
@@ -161,6 +164,9 @@ def cmd_all(args: argparse.Namespace) -> int:
         corpus_target=args.corpus_target,
         gguf_dtype=args.gguf_dtype,
         evaluate=not args.no_eval,
+        eval_tasks=args.eval_tasks,
+        eval_samples=args.eval_samples,
+        eval_max_tokens=args.eval_max_tokens,
         install=not args.no_install,
         app_config=args.app_config,
     )

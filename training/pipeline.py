@@ -11,7 +11,7 @@ action; a step whose outputs all exist is skipped, and every output appears only
     sft         RUN/adapter/ or RUN/model/ the fine-tune (training.sft)
     merge       RUN/merged/                LoRA runs only: the adapter folded into the base
     export      RUN/gguf/<name>-<dtype>.gguf, and the untrained base beside it for the comparison
-    evaluate    RUN/eval/summary.json      syntax / type / run rate, trained and untrained, same prompts
+    evaluate    RUN/eval/summary.json      synoema-eval on the trained and the untrained GGUF, same tasks
     install     the app's config.toml      [backend] pointed at the GGUF
 """
 
@@ -59,7 +59,10 @@ class Options:
     evaluate: bool = True
     install: bool = True
     app_config: Path | None = None  # the app's config.toml (default: the user's)
-    eval_prompts: int = 24
+    eval_tasks: str = "fifty"  # an evaluation task set (evaluation/tasks) or a JSONL file
+    eval_samples: int = 1
+    eval_max_tokens: int = 384
+    eval_modes: tuple[str, ...] = ("raw", "rules")
     log: Callable[[str], None] = print
 
 
@@ -238,17 +241,36 @@ class Pipeline:
                 export_gguf(folder, path, dtype=self.options.gguf_dtype, name=path.stem)
 
     def evaluate(self) -> None:
-        from training.quick_eval import compare
+        """Trained and untrained GGUF on the same evaluation tasks (``evaluation.run_evaluation``)."""
+        from evaluation import run_evaluation
 
-        rows = load_rows([self.train_rows]).rows
-        _, held = split_eval(rows, self.config.eval_fraction)  # the rows sft held out: never trained on
-        summary = compare(
-            {"trained": self.gguf_path(), "untrained": self.gguf_path("untrained")},
-            held[: self.options.eval_prompts],
-            self.run / "eval",
-        )
+        n_params = json.loads((self.run / "result.json").read_text(encoding="utf-8")).get("n_params", 0)
+        backend = {"n_ctx": 2048 if self.config.init == "scratch" else 4096}
+        if n_params < 50_000_000:
+            backend["n_threads"] = 1  # a tiny model: one thread beats two that wait on each other
+        out = self.run / "eval"
+        figures: dict[str, Any] = {}
+        for name in ("trained", "untrained"):
+            summary = run_evaluation(
+                "gguf",
+                {**backend, "model_path": str(self.gguf_path(name))},
+                tasks=self.options.eval_tasks,
+                samples=self.options.eval_samples,
+                modes=self.options.eval_modes,
+                out_dir=out / name,
+                max_tokens=self.options.eval_max_tokens,
+                temperature=0.0,
+            )
+            figures[name] = {
+                key: summary[key] for key in ("syntax_rate", "type_rate", "run_rate", "correct_rate", "tasks")
+            }
+            figures[name]["splits"] = summary.get("splits", {})
+            figures[name]["report"] = summary.get("report")
+        record = {"tasks": self.options.eval_tasks, "samples": self.options.eval_samples, "models": figures}
+        write_atomic(out / "summary.json", json.dumps(record, indent=2) + "\n")
         self.notes["evaluate"] = ", ".join(
-            f"{name}: syntax {100 * s['syntax_rate']:.0f}%" for name, s in summary["models"].items()
+            f"{name}: syntax {100 * f['syntax_rate']:.0f}%, runs {100 * f['run_rate']:.0f}%"
+            for name, f in figures.items()
         )
 
     def is_installed(self) -> bool:
