@@ -21,6 +21,7 @@ evaluation (syntax, type and run rate of the trained and the untrained model on 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -121,7 +122,7 @@ def plain_loop(prep: Any, loader: Any, steps: int) -> tuple[float, int, float]:
     """The same model weights, batches and optimizer settings, trained by hand: (seconds, tokens, loss)."""
     import torch
 
-    from training.sft import load_model
+    from training.sft import _torch_dtype, load_model
 
     config = prep.config
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -139,6 +140,12 @@ def plain_loop(prep: Any, loader: Any, steps: int) -> tuple[float, int, float]:
         )
     model.train()
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config.learning_rate)
+    # the Trainer's mixed precision, by hand: autocast to the compute dtype on GPUs
+    autocast = (
+        torch.autocast("cuda", dtype=_torch_dtype(prep.dtype))
+        if device == "cuda" and prep.dtype != "fp32"
+        else contextlib.nullcontext()
+    )
     batches = iter(loader)
     tokens, done, losses = 0, 0, []
     if device == "cuda":
@@ -152,7 +159,8 @@ def plain_loop(prep: Any, loader: Any, steps: int) -> tuple[float, int, float]:
                 batches = iter(loader)
                 batch = next(batches)
             batch = {k: v.to(device) for k, v in batch.items() if hasattr(v, "to")}
-            out = model(**batch)
+            with autocast:
+                out = model(**batch)
             (out.loss / config.grad_accum).backward()
             tokens += batch_tokens(batch)
             losses.append(out.loss.item())

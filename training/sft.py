@@ -156,11 +156,16 @@ def _local_device() -> Any:
 
 
 def load_model(model_dir: Path, method: str, dtype: str, config: TrainConfig) -> Any:
-    """The base model as the method needs it: 4-bit NF4 for qlora, the compute dtype otherwise."""
+    """The base model as the method needs it: 4-bit NF4 for qlora, the compute dtype for lora (the base
+    is frozen), fp32 master weights for full training (bf16/fp16 then runs as autocast)."""
     import torch
     from transformers import AutoModelForCausalLM
 
-    kwargs: dict[str, Any] = {"dtype": _torch_dtype(dtype), "attn_implementation": config.attn_implementation}
+    weights = "fp32" if method == "full" else dtype
+    kwargs: dict[str, Any] = {
+        "dtype": _torch_dtype(weights),
+        "attn_implementation": config.attn_implementation,
+    }
     if method == "qlora":
         from transformers import BitsAndBytesConfig
 

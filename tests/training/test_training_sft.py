@@ -106,16 +106,22 @@ def test_qlora_trains_a_4bit_nf4_base_with_packing(
     """bitsandbytes 4-bit runs on this CPU: the base layers are Linear4bit (NF4) and the loss falls."""
     pytest.importorskip("bitsandbytes")
     import bitsandbytes as bnb
+    from transformers import TrainerCallback
 
-    from training.sft import prepare_run, run_sft
+    from training.sft import run_sft
+
+    quant_types: list[str] = []
+
+    class Inspect(TrainerCallback):
+        def on_train_begin(self, args, state, control, model=None, **kwargs):
+            quant_types.extend(
+                m.weight.quant_type for m in model.modules() if isinstance(m, bnb.nn.Linear4bit)
+            )
 
     config = small_config(
-        tmp_path / "run", scratch_base, rows_file, method="qlora", packing="on", batch_size=2
+        tmp_path / "run", scratch_base, rows_file, method="qlora", packing="on", max_steps=5
     )
-    probe = prepare_run(config)
-    layers = [m for m in probe.trainer.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
-    assert layers and all(layer.weight.quant_type == "nf4" for layer in layers)
-    assert probe.packing
-    result = run_sft(config)
+    result = run_sft(config, callbacks=[Inspect()])
+    assert quant_types and set(quant_types) == {"nf4"}
     losses = logged_losses(config.run_path)
     assert result.method == "qlora" and result.packing and losses[-1][1] < losses[0][1] - 0.2, losses
