@@ -3,7 +3,7 @@
     synoema-train sft --config train.toml [--model DIR] [--data FILE ...] [--resume] [flags]
     synoema-train sft --init scratch --size tiny --data FILE --run-dir runs/tiny
     synoema-train merge RUN [--base DIR] [--out DIR] [--dtype auto|bf16|fp16|fp32]
-    synoema-train export-gguf RUN|MODEL_DIR [--out FILE] [--dtype f16]
+    synoema-train export-gguf RUN|MODEL_DIR [--out FILE] [--dtype f16] [--adapter]
     synoema-train install RUN|FILE.gguf [--app-config FILE] [--n-ctx N]
     synoema-train all [--init scratch --size tiny | --model DIR] [--run-dir RUN] [flags]
 
@@ -42,8 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-gguf", help="write a GGUF of a run's merged model (or any HF folder)")
     export.add_argument("source", type=Path, help="run folder, or a Hugging Face model folder")
     export.add_argument("--out", type=Path, help="output file (default: RUN/gguf/NAME-DTYPE.gguf)")
-    export.add_argument("--dtype", default="f16", help="f32, f16 (and what training.gguf_export supports)")
+    export.add_argument("--dtype", default="f16", help="f32, f16, bf16, q8_0, q4_k_m, q5_k_m (default f16)")
     export.add_argument("--name", help="general.name stored in the file")
+    export.add_argument(
+        "--adapter",
+        action="store_true",
+        help="export the run's LoRA adapter alone (a GGUF LoRA for lora_path)",
+    )
 
     install = sub.add_parser(
         "install", help="make the app serve a run's GGUF (edits config.toml, keeps comments)"
@@ -132,8 +137,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from training.gguf_export import export_gguf
+    from training.gguf_export import export_gguf, export_lora
 
+    if args.adapter:
+        from training.merge import base_of, run_output
+
+        adapter = args.source if (args.source / "adapter_config.json").exists() else run_output(args.source)
+        run = adapter.parent if adapter != args.source else adapter
+        dtype = args.dtype if args.dtype in ("f32", "f16", "bf16", "q8_0") else "f32"
+        out = args.out or run / "gguf" / f"{run.name}-lora-{dtype}.gguf"
+        path = export_lora(adapter, base_of(adapter), out, dtype=dtype)
+        print(f"{path}: GGUF LoRA for {base_of(adapter)} (llama.cpp: --lora, llama-cpp-python: lora_path)")
+        return 0
     folder = _model_folder(args.source)
     run = folder.parent if folder != args.source else args.source
     out = args.out or run / "gguf" / f"{run.name}-{args.dtype}.gguf"
