@@ -4,9 +4,11 @@ The pipeline is an ordered list of ``Step`` objects, each with its inputs, its o
 action; a step whose outputs all exist is skipped, and every output appears only when complete
 (atomic files, folders renamed into place), so an interrupted ``all`` resumes where it stopped.
 
-    corpus      RUN/data/corpus.jsonl      programs as chat rows (`python -m corpus build/export`)
+    corpus      RUN/data/corpus.jsonl      programs as chat rows (`python -m corpus build/export`), its
+                RUN/data/corpus-validation.jsonl   validation families apart
     dialogues   RUN/data/dialogues.jsonl   the dialogue set (the seed dialogues until `dialogue merge`)
-    data        RUN/data/train.jsonl       the rows above and --data files, checked and de-duplicated
+    data        RUN/data/train.jsonl       corpus train rows, dialogues and --data files, checked, and
+                RUN/data/eval.jsonl        the held-out rows (corpus validation, 5% of the dialogues)
     base        RUN/base/                  --init scratch only: tokenizer trained on the data, new model
     sft         RUN/adapter/ or RUN/model/ the fine-tune (training.sft)
     merge       RUN/merged/                LoRA runs only: the adapter folded into the base
@@ -115,8 +117,16 @@ class Pipeline:
         return self.data_dir / "dialogues.jsonl"
 
     @property
+    def corpus_held(self) -> Path:
+        return self.data_dir / "corpus-validation.jsonl"
+
+    @property
     def train_rows(self) -> Path:
         return self.data_dir / "train.jsonl"
+
+    @property
+    def eval_rows(self) -> Path:
+        return self.data_dir / "eval.jsonl"
 
     @property
     def base_dir(self) -> Path:
@@ -143,14 +153,19 @@ class Pipeline:
 
     def steps(self) -> list[Step]:
         steps = [
-            Step("corpus", "program corpus as chat rows", (self.corpus_rows,), self.build_corpus),
+            Step(
+                "corpus",
+                "program corpus as chat rows",
+                (self.corpus_rows, self.corpus_held),
+                self.build_corpus,
+            ),
             Step("dialogues", "dialogue rows", (self.dialogue_rows,), self.build_dialogues),
             Step(
                 "data",
                 "merged training rows",
-                (self.train_rows,),
+                (self.train_rows, self.eval_rows),
                 self.merge_data,
-                inputs=(self.corpus_rows, self.dialogue_rows),
+                inputs=(self.corpus_rows, self.corpus_held, self.dialogue_rows),
             ),
         ]
         if self.config.init == "scratch":
@@ -179,15 +194,22 @@ class Pipeline:
         return steps
 
     def build_corpus(self) -> None:
-        if not (_module_available("corpus.__main__") and _module_available("corpus.export")):
+        if not _module_available("corpus.export"):
             # issue 9 (`python -m corpus build/export`) is not on this branch yet: train on the dialogues
             self.notes["corpus"] = "corpus package has no build/export yet: no program rows"
+            write_rows(self.corpus_held, [])
             write_rows(self.corpus_rows, [])
             return
         folder = self.data_dir / "corpus"
         target = str(self.options.corpus_target)
-        _python_m("corpus", "build", "--target", target, "--generator", "synth", "--out", str(folder))
-        _python_m("corpus", "export", str(folder), "--format", "messages", "--out", str(self.corpus_rows))
+        _python_m(
+            "corpus", "build", "--target", target, "--generator", "synth", "--out", str(folder), "--quiet"
+        )
+        # the corpus splits by program family: validation families are never trained on
+        for split, out in (("validation", self.corpus_held), ("train", self.corpus_rows)):
+            _python_m(
+                "corpus", "export", str(folder), "--format", "messages", "--split", split, "--out", str(out)
+            )
 
     def build_dialogues(self) -> None:
         # Until `synoema-dialogue merge` (issue 10) lands, the dialogue set is the seed dialogues.
@@ -195,11 +217,25 @@ class Pipeline:
         write_rows(self.dialogue_rows, seed_dialogue_rows())
 
     def merge_data(self) -> None:
-        sources = [p for p in (self.corpus_rows, self.dialogue_rows) if p.exists() and p.stat().st_size]
-        data = load_rows([*sources, *self.config.data])
-        rows = [{"kind": r.kind, "messages": r.as_messages()} for r in data.rows]
-        write_rows(self.train_rows, rows)
-        self.notes["data"] = f"{len(rows)} rows ({data.duplicates} duplicates dropped), kinds {data.kinds()}"
+        """train.jsonl and eval.jsonl: corpus train + dialogues (+ --data) and their held-out parts."""
+
+        def present(*paths: Path) -> list[Path]:
+            return [p for p in paths if p.exists() and p.stat().st_size]
+
+        dialogues = load_rows([*present(self.dialogue_rows), *self.config.data]).rows
+        corpus = load_rows(present(self.corpus_rows)).rows if present(self.corpus_rows) else []
+        held_corpus = load_rows(present(self.corpus_held)).rows if present(self.corpus_held) else []
+        train_dialogues, held_dialogues = split_eval(dialogues, self.config.eval_fraction)
+
+        def rows(items: list[Any]) -> list[dict[str, Any]]:
+            return [{"kind": r.kind, "messages": r.as_messages()} for r in items]
+
+        write_rows(self.eval_rows, rows(held_corpus + held_dialogues))
+        write_rows(self.train_rows, rows(corpus + train_dialogues))
+        self.notes["data"] = (
+            f"{len(corpus) + len(train_dialogues)} training rows ({len(corpus)} programs, "
+            f"{len(train_dialogues)} dialogues), {len(held_corpus) + len(held_dialogues)} held out"
+        )
 
     def build_base(self) -> None:
         from training.scratch import build_scratch_model
@@ -215,7 +251,14 @@ class Pipeline:
         )
 
     def sft_config(self) -> TrainConfig:
-        return replace(self.config, model=str(self.base_dir), data=[str(self.train_rows)])
+        held = [str(self.eval_rows)] if self.eval_rows.stat().st_size else []
+        return replace(
+            self.config,
+            model=str(self.base_dir),
+            data=[str(self.train_rows)],
+            eval_data=held,
+            eval_fraction=0.0,
+        )
 
     def train(self) -> None:
         from training.sft import latest_checkpoint, run_sft
