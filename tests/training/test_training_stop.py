@@ -4,11 +4,12 @@ to GGUF and served by llama.cpp's server with the chat template from the file, i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from model_support import serve_gguf
-from training_support import need_training_extras, small_config
+from training_support import need_training_extras
 
 pytestmark = pytest.mark.slow
 need_training_extras()
@@ -23,24 +24,27 @@ ROWS = [
 ]  # fmt: skip
 
 
-def test_a_trained_model_served_by_llama_cpp_stops(
-    scratch_base: Path, tmp_path: Path, need_llama_cpp: None
-) -> None:
+def test_a_trained_model_served_by_llama_cpp_stops(tmp_path: Path, need_llama_cpp: None) -> None:
+    """Through the command line: `synoema-train sft --init scratch` (tokenizer and model built from
+    the two rows), then the GGUF export, then llama.cpp's server."""
     pytest.importorskip("gguf")
     import httpx
 
+    from training.cli import main
     from training.data import load_rows, write_rows
     from training.gguf_export import export_gguf
-    from training.sft import run_sft
 
     data = write_rows(tmp_path / "two.jsonl", ROWS)
-    config = small_config(
-        tmp_path / "run", scratch_base, data, method="full", max_steps=30, learning_rate=3e-3,
-        lr_scheduler="constant", eval_fraction=0.0, save_steps=1000,
-    )  # fmt: skip
-    result = run_sft(config)
-    assert result.final_loss < 1.0, result
-    gguf = export_gguf(result.output_dir, tmp_path / "two.gguf", dtype="f32").path
+    run = tmp_path / "run"
+    flags = [
+        "--init", "scratch", "--size", "tiny", "--data", str(data), "--run-dir", str(run), "--max-steps", "30",
+        "--batch-size", "2", "--grad-accum", "1", "--learning-rate", "3e-3", "--lr-scheduler", "constant",
+        "--warmup-steps", "0", "--eval-fraction", "0", "--save-steps", "1000", "--no-progress", "--no-tensorboard",
+    ]  # fmt: skip
+    assert main(["sft", *flags]) == 0
+    result = json.loads((run / "result.json").read_text())
+    assert result["method"] == "full" and result["final_loss"] < 1.0, result
+    gguf = export_gguf(run / "model", tmp_path / "two.gguf", dtype="f32").path
     with serve_gguf(gguf, tmp_path, n_ctx=1024, n_threads=1) as url:
         for row in load_rows([data]).rows:
             reply = httpx.post(
