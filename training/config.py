@@ -99,6 +99,9 @@ class TrainConfig:
         choices=PACKING,
     )
     gradient_checkpointing: bool = _opt(False, "Recompute activations in the backward pass to save memory.")
+    group_by_length: bool = _opt(
+        True, "Batch rows of similar length together (less padding) when not packing."
+    )
     seed: int = _opt(42, "Seed for data order, LoRA init and dropout.")
     # evaluation, logging, checkpoints
     eval_fraction: float = _opt(

@@ -254,6 +254,16 @@ def _checkpointing_flag(cls: Any, enabled: bool) -> dict[str, bool]:
     }
 
 
+def _sampling_flag(cls: Any, by_length: bool) -> dict[str, Any]:
+    """transformers 5 chose the sampler with train_sampling_strategy; older ones with group_by_length."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(cls)}
+    if "train_sampling_strategy" in names:
+        return {"train_sampling_strategy": "group_by_length" if by_length else "random"}
+    return {"group_by_length": by_length}
+
+
 def _sft_config(config: TrainConfig, dtype: str, packing: bool, has_eval: bool) -> Any:
     import torch
     from trl import SFTConfig
@@ -289,6 +299,7 @@ def _sft_config(config: TrainConfig, dtype: str, packing: bool, has_eval: bool) 
         fp16=dtype == "fp16",
         use_cpu=not torch.cuda.is_available(),
         **_checkpointing_flag(SFTConfig, config.gradient_checkpointing),
+        **_sampling_flag(SFTConfig, config.group_by_length and not packing),
         seed=config.seed,
         data_seed=config.seed,
         disable_tqdm=True,
