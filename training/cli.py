@@ -61,7 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     every = sub.add_parser("all", help="data -> sft -> merge -> GGUF -> evaluate -> install, resuming")
     add_config_flags(every)
-    every.add_argument("--corpus-target", type=int, default=1500, help="programs in the generated corpus")
+    every.add_argument(
+        "--corpus-target",
+        type=int,
+        default=0,
+        help="programs in the corpus (default: 1,000 for tiny, else 5,000)",
+    )
     every.add_argument("--gguf-dtype", default="f16", help="GGUF weight type (default f16)")
     every.add_argument("--no-eval", action="store_true", help="skip the trained-vs-untrained evaluation")
     every.add_argument("--eval-tasks", default="fifty", help="synoema-eval task set or file (default: fifty)")

@@ -56,7 +56,7 @@ class Options:
     """What ``all`` needs beyond the training config."""
 
     config: TrainConfig
-    corpus_target: int = 1500
+    corpus_target: int = 0  # 0: the scratch size's, or the recipe's 5,000 for a base model
     gguf_dtype: str = "f16"
     evaluate: bool = True
     install: bool = True
@@ -201,7 +201,7 @@ class Pipeline:
             write_rows(self.corpus_rows, [])
             return
         folder = self.data_dir / "corpus"
-        target = str(self.options.corpus_target)
+        target = str(self.options.corpus_target or self.default_corpus_target())
         _python_m(
             "corpus", "build", "--target", target, "--generator", "synth", "--out", str(folder), "--quiet"
         )
@@ -210,6 +210,11 @@ class Pipeline:
             _python_m(
                 "corpus", "export", str(folder), "--format", "messages", "--split", split, "--out", str(out)
             )
+
+    def default_corpus_target(self) -> int:
+        from training.scratch import SCRATCH_SIZES
+
+        return SCRATCH_SIZES[self.config.size].corpus_target if self.config.init == "scratch" else 5000
 
     def build_dialogues(self) -> None:
         # Until `synoema-dialogue merge` (issue 10) lands, the dialogue set is the seed dialogues.

@@ -30,19 +30,22 @@ class ScratchSize:
     max_positions: int
     # training preset (applied unless the config file or a flag sets the value)
     learning_rate: float
+    epochs: float
     max_length: int  # the small vocabularies spend more tokens on the system prompt than Qwen's
     warmup_steps: int
     batch_size: int
     grad_accum: int
+    corpus_target: int  # programs `synoema-train all` builds for this size
 
 
 SCRATCH_SIZES: dict[str, ScratchSize] = {
-    # ~1.3M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`)
-    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 3e-3, 1024, 20, 8, 2),
+    # ~1M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`):
+    # 1,000 programs, 2 epochs, so the whole pipeline stays under 20 minutes on two cores
+    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 3e-3, 2.0, 1024, 20, 8, 1, 1000),
     # ~16M parameters: a CPU afternoon or a GPU minute
-    "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 1024, 50, 8, 2),
+    "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 3.0, 1024, 50, 8, 2, 5000),
     # ~90M parameters: a GPU run
-    "base": ScratchSize(16384, 768, 2048, 12, 12, 4, 4096, 6e-4, 1024, 100, 16, 1),
+    "base": ScratchSize(16384, 768, 2048, 12, 12, 4, 4096, 6e-4, 3.0, 1024, 100, 16, 1, 5000),
 }
 
 
@@ -52,6 +55,7 @@ def preset(size: str) -> dict[str, Any]:
     return {
         "method": "full",
         "learning_rate": shape.learning_rate,
+        "epochs": shape.epochs,
         "max_length": shape.max_length,
         "warmup_steps": shape.warmup_steps,
         "batch_size": shape.batch_size,
