@@ -172,23 +172,16 @@ def _coerce(name: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"{where} must be true or false, got {value!r}")
         return value
-    if kind is int:
+    if kind in (int, float):
+        word = "a whole number" if kind is int else "a number"
         if isinstance(value, str):
             try:
-                value = int(value)
+                value = kind(value)
             except ValueError:
-                raise ConfigError(f"{where} must be a whole number, got {value!r}") from None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number, got {value!r}")
-    elif kind is float:
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise ConfigError(f"{where} must be a number, got {value!r}") from None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where} must be a number, got {value!r}")
-        value = float(value)
+                raise ConfigError(f"{where} must be {word}, got {value!r}") from None
+        if isinstance(value, bool) or not isinstance(value, int if kind is int else int | float):
+            raise ConfigError(f"{where} must be {word}, got {value!r}")
+        value = kind(value)
     elif not isinstance(value, str):
         raise ConfigError(f"{where} must be a string, got {value!r}")
     meta = spec.metadata

@@ -10,9 +10,10 @@ complete, so the pipeline can skip a merge that already happened.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
+
+from training.folders import write_folder
 
 
 class MergeError(RuntimeError):
@@ -64,11 +65,9 @@ def merge_adapter(
     tokenizer = AutoTokenizer.from_pretrained(
         adapter if (adapter / "tokenizer_config.json").exists() else base_dir
     )
-    out = Path(out_dir)
-    tmp = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.replace(out)
-    return out
+
+    def save(folder: Path) -> None:
+        model.save_pretrained(folder)
+        tokenizer.save_pretrained(folder)
+
+    return write_folder(out_dir, save)

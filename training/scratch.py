@@ -10,11 +10,12 @@ All its weights are then trained (``method = full``).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from training.folders import write_folder
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,9 @@ def build_scratch_model(
     config = Qwen2Config(**common) if arch == "qwen2" else LlamaConfig(**common)
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    out = Path(out_dir)
-    tmp = out.with_name(f".{out.name}.partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tokenizer.save_pretrained(tmp)
-    model.save_pretrained(tmp)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.replace(out)  # a folder that exists is complete, so `all` may skip it
-    return out
+
+    def save(folder: Path) -> None:
+        tokenizer.save_pretrained(folder)
+        model.save_pretrained(folder)
+
+    return write_folder(out_dir, save)  # a folder that exists is complete, so `all` may skip it

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import Any
 from synoema.durable import write_atomic
 from training.config import QLORA_ABOVE_PARAMS, TrainConfig
 from training.data import load_rows, split_eval, to_dataset
+from training.folders import commit, partial
 from training.templates import TrainingTemplate, training_template
 
 RECIPE = {  # Qwen2.5-Coder QLoRA/LoRA, one 16 GB consumer GPU, loss and accuracy over all tokens
@@ -456,13 +456,12 @@ def run_sft(config: TrainConfig, *, resume: bool = False, callbacks: list[Any] |
 
     out_dir = run / ("model" if prep.method == "full" else "adapter")
     prep.tokenizer.chat_template = prep.template.serving  # what the app and the GGUF use
+    tmp = partial(out_dir, clear=main)
+    trainer.accelerator.wait_for_everyone()
+    trainer.save_model(str(tmp))  # on every process: FSDP and ZeRO-3 gather the sharded weights
     if main:
-        tmp = out_dir.with_name(f".{out_dir.name}.partial")
-        shutil.rmtree(tmp, ignore_errors=True)
-        trainer.save_model(str(tmp))
         prep.tokenizer.save_pretrained(tmp)
-        shutil.rmtree(out_dir, ignore_errors=True)
-        tmp.replace(out_dir)
+        commit(tmp, out_dir)
     trainer.accelerator.wait_for_everyone()
 
     history = [h for h in trainer.state.log_history if "loss" in h]
