@@ -94,10 +94,10 @@ def build_base(shape: str, data: list[Path], out: Path, arch: str) -> Path:
     rows = load_rows(data).rows
     if shape not in QWEN_SHAPES:
         return build_scratch_model(out, corpus_text(rows), size=shape, arch=arch)
-    small = build_scratch_model(out.with_name(out.name + "-tok"), corpus_text(rows), size="base")
-    from transformers import AutoTokenizer
+    from training.tiny_model import build_tokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(small)
+    lines = [line for text in corpus_text(rows) for line in text.splitlines() if line.strip()]
+    tokenizer = build_tokenizer(lines, 16384)
     config = Qwen2Config(
         **QWEN_SHAPES[shape],
         rms_norm_eps=1e-6,
