@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the backends' options are imported only when a model kind i
     from assistant.backends.config import BackendOptions
 
 BUILTIN_KINDS: tuple[str, ...] = ("offline", "gguf", "openai", "hf")
-REFERENCE_SIZES: tuple[str, ...] = ("full", "compact")
+REFERENCE_SIZES: tuple[str, ...] = ("full", "compact", "none")
 
 
 @dataclass
@@ -70,8 +70,12 @@ class EngineConfig:
         3072, "SYNOEMA_CONTEXT_BUDGET", "Prompt tokens kept from the conversation.", minimum=256
     )
     reference: str = setting(
-        "compact", "SYNOEMA_REFERENCE", "Language reference in the prompt: full or compact.",
+        "compact", "SYNOEMA_REFERENCE", "Language reference in the prompt: full, compact, or none (a fine-tuned model).",
         choices=REFERENCE_SIZES, label="reference size",
+    )
+    few_shots: int = setting(
+        2, "SYNOEMA_FEW_SHOTS", "Past exchanges shown to the model as examples (0 for a fine-tuned model).",
+        minimum=0, maximum=8,
     )
     grammar: str = setting(
         "", "SYNOEMA_GRAMMAR", "GBNF grammar for write mode and repair rounds: empty (none), builtin, or a file path."

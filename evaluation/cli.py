@@ -58,7 +58,8 @@ def _generation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of sample 0; sample i uses seed + i (default 0)")
     p.add_argument("--max-tokens", type=int, default=512, help="most tokens per reply (default 512)")
     p.add_argument("--prompt", choices=PROMPTS, default="assistant",
-                   help="baseline: reference + plain instruction; assistant: the app's write prompt")
+                   help="baseline: reference + plain instruction; assistant: the app's write prompt; "
+                   "trained: the app's prompt for a fine-tuned model (no reference, no few-shots)")
     p.add_argument("--grammar", default="builtin", metavar="none|builtin|FILE",
                    help="grammar of the grammar-constrained pass (default builtin; none leaves it out)")
     p.add_argument("--repair-rounds", type=int, default=2,

@@ -62,7 +62,7 @@ class GenerateSettings:
     temperature: float = 0.2
     seed: int = 0  # sample i of every task is generated with seed + i
     max_tokens: int = 512
-    prompt: str = "assistant"  # baseline | assistant
+    prompt: str = "assistant"  # baseline | assistant | trained
     grammar: str = "none"  # none | builtin | a GBNF file of a program grammar
     repair_rounds: int = 2  # the engine's model repair loop; 0 leaves the "model" mode out
 
@@ -212,7 +212,10 @@ def make_engine(settings: GenerateSettings, metered: backends.Metered | None, ou
     # would make the figures depend on whose machine ran them.
     config.paths.dialogue_dir = str(out_dir / "no-curated-examples")
     common: dict[str, Any] = {"backend": metered, "history": False, "isolate": True, "grammars": dict(grammars or {})}
-    if settings.prompt == "assistant" or metered is None:
+    if settings.prompt == "trained":  # served as `synoema-train install` sets up a fine-tuned model
+        config.engine.reference = "none"
+        config.engine.few_shots = 0
+    if settings.prompt in ("assistant", "trained") or metered is None:
         return Engine(config, **common)
     counter = metered.counter if metered is not None else None
     source = _baseline_source_class()(metered, config, counter, grammars=dict(grammars or {}), isolate=True)

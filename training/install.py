@@ -1,8 +1,10 @@
 """``synoema-train install RUN``: make the app serve the exported model at its next start.
 
 The user's ``config.toml`` is edited as a round-trip with tomlkit: comments, order and every other
-setting stay as they were; only ``[backend]`` ``kind``, ``model_path`` and ``n_ctx`` change, and a
-stale ``adapter_path`` (trained for another model) is dropped. A file that does not parse is never
+setting stay as they were; only ``[backend]`` ``kind``, ``model_path`` and ``n_ctx`` change, a stale
+``adapter_path`` (trained for another model) is dropped, and ``[engine]`` gets ``reference = "none"``
+and ``few_shots = 0``: the model was trained on the system prompt and the conversation alone, so it
+is served exactly that (no reference text or example exchanges it never saw in training). A file that does not parse is never
 overwritten: the user gets the parse error and the lines to add by hand. The new text is written
 atomically (``synoema.durable.write_atomic``).
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from synoema.durable import write_atomic
 
@@ -65,6 +68,18 @@ def gguf_context_length(path: Path) -> int | None:
     return int(ctx.parts[ctx.data[0]][0]) if ctx is not None else None
 
 
+def _table(doc: Any, name: str, file: Path) -> Any:
+    import tomlkit
+
+    table = doc.get(name)
+    if table is None:
+        table = tomlkit.table()
+        doc[name] = table
+    elif not isinstance(table, dict):
+        raise InstallError(f"{file}: {name!r} is not a [{name}] table; it was left untouched")
+    return table
+
+
 def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int | None = None) -> Installed:
     """Point the app's ``[backend]`` at the model; returns what changed."""
     import tomlkit
@@ -83,12 +98,7 @@ def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int |
             f'[backend]\nkind = "gguf"\nmodel_path = "{model}"'
         ) from None
     ctx = n_ctx or min(4096, gguf_context_length(model) or 4096)
-    backend = doc.get("backend")
-    if backend is None:
-        backend = tomlkit.table()
-        doc["backend"] = backend
-    elif not isinstance(backend, dict):
-        raise InstallError(f"{file}: 'backend' is not a [backend] table; it was left untouched")
+    backend, engine = _table(doc, "backend", file), _table(doc, "engine", file)
     previous = {
         key: backend.get(key) for key in ("kind", "model_path", "n_ctx", "adapter_path") if key in backend
     }
@@ -97,6 +107,8 @@ def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int |
     backend["n_ctx"] = ctx
     if "adapter_path" in backend:
         del backend["adapter_path"]
+    engine["reference"] = "none"  # served the prompt it was trained on
+    engine["few_shots"] = 0
     write_atomic(file, tomlkit.dumps(doc))
     return Installed(file, model, ctx, previous)
 

@@ -308,6 +308,7 @@ class Pipeline:
                 out_dir=out / name,
                 max_tokens=self.options.eval_max_tokens,
                 temperature=0.0,
+                prompt="trained",  # the prompt `install` makes the app send: the training rows' shape
             )
             figures[name] = {
                 key: summary[key] for key in ("syntax_rate", "type_rate", "run_rate", "correct_rate", "tasks")

@@ -115,5 +115,8 @@ def build_prompt(
 
 
 def reference_sizes(configured: str) -> tuple[Size, ...]:
-    """Sizes to try, largest allowed first: the full reference may shrink to the compact one."""
+    """Sizes to try, largest allowed first: the full reference may shrink to the compact one; none
+    for a model fine-tuned without it (it is served the prompt it was trained on)."""
+    if configured == "none":
+        return ()
     return ("full", "compact") if configured == "full" else ("compact",)

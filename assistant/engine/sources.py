@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 OFFLINE = "offline"
 OFFLINE_MODEL = "built-in"
-FEW_SHOTS = 2
 APPROXIMATE_SHARE = 0.85  # of the budget used when tokens are counted with another model's tokenizer
 
 
@@ -213,7 +212,7 @@ class ModelSource:
             reference=load_reference,
             reference_sizes=reference_sizes(engine_cfg.reference),
             history=list(request.history),
-            examples=self._examples().pick(request.kind.value, request.query, FEW_SHOTS),
+            examples=self._examples().pick(request.kind.value, request.query, engine_cfg.few_shots),
         )
 
     def answer(self, request: AnswerRequest, cancel: CancelToken) -> Answer:

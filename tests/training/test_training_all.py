@@ -75,6 +75,8 @@ def test_all_runs_every_step_then_skips_them(pipeline_run: tuple[Path, Path]) ->
     assert set(summary["models"]) == {"trained", "untrained"}
     for figures in summary["models"].values():
         assert 0 <= figures["syntax_rate"] <= 1 and figures["tasks"] >= 1
+    generation = json.loads((run / "eval" / "trained" / "generations.jsonl").read_text().splitlines()[0])
+    assert generation["reference"] is None  # evaluated with the prompt the app serves it (the training shape)
     text = (config_dir / "config.toml").read_text()
     assert 'kind = "gguf"' in text and "tiny-f16.gguf" in text
 

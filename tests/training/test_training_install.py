@@ -40,6 +40,7 @@ def test_install_points_the_backend_at_the_model_and_keeps_everything_else(tmp_p
     assert done.model_path == (run / "gguf" / "run-f16.gguf").resolve()  # f16 preferred over f32
     assert "# my settings, keep this comment" in text and "temperature = 0.4  # warmer" in text
     assert 'kind = "gguf"' in text and 'base_url = "http://127.0.0.1:8080/v1"' in text
+    assert 'reference = "none"' in text and "few_shots = 0" in text
     assert "adapter_path" not in text  # trained for another model
     assert app_model_path(config) == done.model_path
     assert done.previous["kind"] == "openai"
@@ -57,6 +58,29 @@ def test_the_app_reads_the_installed_settings(tmp_path: Path) -> None:
         str(done.model_path),
         1024,
     )
+    assert (loaded.engine.reference, loaded.engine.few_shots) == ("none", 0)
+
+
+def test_a_fine_tuned_model_is_sent_only_the_system_prompt_and_the_conversation() -> None:
+    """reference none and no few-shots (what install sets): the prompt has the shape of the training rows."""
+    from assistant.engine.fewshot import Example
+    from assistant.engine.prompting import build_prompt, reference_sizes
+    from assistant.engine.tokens import estimating_counter
+    from assistant.knowledge import load_reference
+
+    shot = [Example("write-001", "write", "an example task", "an example answer")]
+    turn = [("user", "Write double 21.")]
+
+    def plan(size: str, examples: list[Example]):
+        return build_prompt(
+            system="SYSTEM", current=turn, counter=estimating_counter(), budget=8192,
+            reference=load_reference, reference_sizes=reference_sizes(size), examples=examples,
+        )  # fmt: skip
+
+    trained = plan("none", [])
+    assert [(m.role, m.content) for m in trained.messages] == [("system", "SYSTEM"), *turn]
+    untuned = plan("compact", shot)
+    assert untuned.reference == "compact" and len(untuned.messages) == 4
 
 
 def test_a_config_that_does_not_parse_is_left_untouched(tmp_path: Path) -> None:
