@@ -142,7 +142,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from training.gguf_export import export_gguf, export_lora
+    from training.gguf import export_gguf, export_lora
 
     if args.adapter:
         from training.merge import base_of, run_output
@@ -219,7 +219,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     try:
-        from training.gguf_export import ExportError
+        from training.gguf import ExportError
 
         errors.append(ExportError)
     except ImportError:

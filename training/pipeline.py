@@ -4,9 +4,12 @@ The pipeline is an ordered list of ``Step`` objects, each with its inputs, its o
 action; a step whose outputs all exist is skipped, and every output appears only when complete
 (atomic files, folders renamed into place), so an interrupted ``all`` resumes where it stopped.
 
-    corpus      RUN/data/corpus.jsonl      programs as chat rows (`python -m corpus build/export`), its
-                RUN/data/corpus-validation.jsonl   validation families apart
-    dialogues   RUN/data/dialogues.jsonl   the dialogue set (the seed dialogues until `dialogue merge`)
+    corpus      RUN/data/corpus/           `python -m corpus build` (synth generator), exported as chat
+                RUN/data/corpus.jsonl      rows: the train split, and its validation families apart in
+                RUN/data/corpus-validation.jsonl
+    dialogues   RUN/data/dialogues.jsonl   the seed dialogues, plus `python -m dialogue build --programs`
+                RUN/data/dialogues-validation.jsonl  on the corpus when issue 10's CLI is installed
+                                           (dialogues about validation programs held out with them)
     data        RUN/data/train.jsonl       corpus train rows, dialogues and --data files, checked, and
                 RUN/data/eval.jsonl        the held-out rows (corpus validation, 5% of the dialogues)
     base        RUN/base/                  --init scratch only: tokenizer trained on the data, new model
@@ -24,12 +27,13 @@ import json
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from synoema.durable import write_atomic
+from synoema.durable import read_jsonl, write_atomic
 from training.config import TrainConfig
 from training.data import corpus_text, load_rows, seed_dialogue_rows, split_eval, write_rows
 
@@ -85,8 +89,42 @@ class PipelineReport:
         return sum(s.seconds for s in self.steps)
 
 
-def _module_available(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
+def dialogue_cli_available() -> bool:
+    """Whether `python -m dialogue` (issue 10's command line) exists in this install."""
+    try:
+        return importlib.util.find_spec("dialogue.__main__") is not None
+    except ImportError:
+        return False
+
+
+HELD_SPLITS = ("validation", "test")
+
+
+def split_dialogues(folder: Path, corpus_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """(train, held out, dropped) rows of `dialogue build`'s ``DIR/<kind>.jsonl`` files, by the corpus
+    split of the program each is about (``meta.split``, or a held-out program id among its ``meta``)."""
+    from corpus import load_programs
+    from corpus.schema import SPLITS
+
+    held_ids = {
+        record.id: record.split for record in load_programs(corpus_dir) if record.split in HELD_SPLITS
+    }
+    train: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
+    dropped = 0
+    for file in sorted(folder.glob("*.jsonl")):
+        for row in read_jsonl(file).records:
+            meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+            split = meta.get("split")
+            if split not in SPLITS:
+                split = next(
+                    (held_ids[v] for v in meta.values() if isinstance(v, str) and v in held_ids), "train"
+                )
+            if split == "test":
+                dropped += 1
+            else:
+                (held if split == "validation" else train).append(row)
+    return train, held, dropped
 
 
 def _python_m(*args: str) -> None:
@@ -159,13 +197,18 @@ class Pipeline:
                 (self.corpus_rows, self.corpus_held),
                 self.build_corpus,
             ),
-            Step("dialogues", "dialogue rows", (self.dialogue_rows,), self.build_dialogues),
+            Step(
+                "dialogues",
+                "dialogue rows",
+                (self.dialogue_rows, self.dialogue_held),
+                self.build_dialogues,
+            ),
             Step(
                 "data",
                 "merged training rows",
                 (self.train_rows, self.eval_rows),
                 self.merge_data,
-                inputs=(self.corpus_rows, self.corpus_held, self.dialogue_rows),
+                inputs=(self.corpus_rows, self.corpus_held, self.dialogue_rows, self.dialogue_held),
             ),
         ]
         if self.config.init == "scratch":
@@ -193,23 +236,37 @@ class Pipeline:
             steps.append(Step("install", "the app serves it", (), self.install, done_check=self.is_installed))
         return steps
 
+    @property
+    def corpus_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def dialogue_dir(self) -> Path:
+        return self.data_dir / "dialogues"
+
+    @property
+    def dialogue_held(self) -> Path:
+        return self.data_dir / "dialogues-validation.jsonl"
+
     def build_corpus(self) -> None:
-        if not _module_available("corpus.export"):
-            # issue 9 (`python -m corpus build/export`) is not on this branch yet: train on the dialogues
-            self.notes["corpus"] = "corpus package has no build/export yet: no program rows"
-            write_rows(self.corpus_held, [])
-            write_rows(self.corpus_rows, [])
-            return
-        folder = self.data_dir / "corpus"
+        """`synoema-corpus build`, then its train and validation splits exported apart as chat rows."""
+        from corpus import load_programs
+
         target = str(self.options.corpus_target or self.default_corpus_target())
         _python_m(
-            "corpus", "build", "--target", target, "--generator", "synth", "--out", str(folder), "--quiet"
-        )
+            "corpus", "build", "--target", target, "--generator", "synth", "--out", str(self.corpus_dir),
+            "--quiet",
+        )  # fmt: skip
         # the corpus splits by program family: validation families are never trained on
         for split, out in (("validation", self.corpus_held), ("train", self.corpus_rows)):
             _python_m(
-                "corpus", "export", str(folder), "--format", "messages", "--split", split, "--out", str(out)
-            )
+                "corpus", "export", str(self.corpus_dir), "--format", "messages", "--split", split,
+                "--out", str(out),
+            )  # fmt: skip
+        counts = Counter(record.split for record in load_programs(self.corpus_dir))
+        self.notes["corpus"] = (
+            ", ".join(f"{counts[s]} {s}" for s in ("train", "validation", "test")) + " programs"
+        )
 
     def default_corpus_target(self) -> int:
         from training.scratch import SCRATCH_SIZES
@@ -217,20 +274,40 @@ class Pipeline:
         return SCRATCH_SIZES[self.config.size].corpus_target if self.config.init == "scratch" else 5000
 
     def build_dialogues(self) -> None:
-        # Until `synoema-dialogue merge` (issue 10) lands, the dialogue set is the seed dialogues.
-        self.notes["dialogues"] = "seed dialogues (dialogue/seed)"
-        write_rows(self.dialogue_rows, seed_dialogue_rows())
+        """The seed dialogues, and `synoema-dialogue build` on the corpus when that package is installed.
+
+        A dialogue about a validation program is held out with it and one about a test program is
+        dropped, so the corpus split holds for the dialogues too."""
+        seeds = seed_dialogue_rows()
+        if not dialogue_cli_available():
+            self.notes["dialogues"] = (
+                f"{len(seeds)} seed dialogues only: the dialogue package has no command line yet "
+                "(`python -m dialogue build` is not importable), so no dialogues were built from the corpus"
+            )
+            write_rows(self.dialogue_held, [])
+            write_rows(self.dialogue_rows, seeds)
+            return
+        _python_m("dialogue", "build", "--programs", str(self.corpus_dir), "--out", str(self.dialogue_dir))
+        train, held, dropped = split_dialogues(self.dialogue_dir, self.corpus_dir)
+        write_rows(self.dialogue_held, held)
+        write_rows(self.dialogue_rows, seeds + train)
+        self.notes["dialogues"] = (
+            f"{len(seeds)} seed + {len(train)} built dialogues, {len(held)} held out with their "
+            f"validation programs, {dropped} about test programs left out"
+        )
 
     def merge_data(self) -> None:
         """train.jsonl and eval.jsonl: corpus train + dialogues (+ --data) and their held-out parts."""
 
-        def present(*paths: Path) -> list[Path]:
-            return [p for p in paths if p.exists() and p.stat().st_size]
+        def read(path: Path) -> list[Any]:  # an empty file (no held-out rows) is no rows, not an error
+            return load_rows([path]).rows if path.exists() and path.stat().st_size else []
 
-        dialogues = load_rows([*present(self.dialogue_rows), *self.config.data]).rows
-        corpus = load_rows(present(self.corpus_rows)).rows if present(self.corpus_rows) else []
-        held_corpus = load_rows(present(self.corpus_held)).rows if present(self.corpus_held) else []
-        train_dialogues, held_dialogues = split_eval(dialogues, self.config.eval_fraction)
+        extra = load_rows(self.config.data).rows if self.config.data else []
+        corpus, held_corpus = read(self.corpus_rows), read(self.corpus_held)
+        train_dialogues, held_dialogues = split_eval(
+            read(self.dialogue_rows) + extra, self.config.eval_fraction
+        )
+        held_dialogues += read(self.dialogue_held)
 
         def rows(items: list[Any]) -> list[dict[str, Any]]:
             return [{"kind": r.kind, "messages": r.as_messages()} for r in items]
@@ -281,12 +358,16 @@ class Pipeline:
         merge_adapter(self.trained_dir, self.model_dir, base=self.base_dir)
 
     def export(self) -> None:
-        from training.gguf_export import export_gguf
+        from training.gguf import export_gguf
 
+        notes = []
         for which, folder in (("trained", self.model_dir), ("untrained", self.base_dir)):
             path = self.gguf_path(which)
             if not path.exists():
-                export_gguf(folder, path, dtype=self.options.gguf_dtype, name=path.stem)
+                report = export_gguf(folder, path, dtype=self.options.gguf_dtype, name=path.stem)
+                notes.append(f"{path.name} ({report.arch}, {report.n_params:,} parameters)")
+                notes += [f"warning: {w}" for w in report.warnings]
+        self.notes["export"] = "; ".join(notes)
 
     def evaluate(self) -> None:
         """Trained and untrained GGUF on the same evaluation tasks (``evaluation.run_evaluation``)."""

@@ -63,7 +63,7 @@ def test_the_merged_gguf_matches_transformers_logits_and_greedy_tokens(merged: t
     from llama_cpp import Llama
     from transformers import AutoModelForCausalLM
 
-    from training.gguf_export import export_gguf
+    from training.gguf import export_gguf
 
     _, folded = merged
     gguf = export_gguf(folded, folded.parent / "gguf" / "merged-f32.gguf", dtype="f32").path

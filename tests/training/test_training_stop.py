@@ -32,7 +32,7 @@ def test_a_trained_model_served_by_llama_cpp_stops(tmp_path: Path, need_llama_cp
 
     from training.cli import main
     from training.data import load_rows, write_rows
-    from training.gguf_export import export_gguf
+    from training.gguf import export_gguf
 
     data = write_rows(tmp_path / "two.jsonl", ROWS)
     run = tmp_path / "run"
