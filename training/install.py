@@ -1,12 +1,17 @@
 """``synoema-train install RUN``: make the app serve the exported model at its next start.
 
-The user's ``config.toml`` is edited as a round-trip with tomlkit: comments, order and every other
-setting stay as they were; only ``[backend]`` ``kind``, ``model_path`` and ``n_ctx`` change, a stale
-``adapter_path`` (trained for another model) is dropped, and ``[engine]`` gets ``reference = "none"``
-and ``few_shots = 0``: the model was trained on the system prompt and the conversation alone, so it
-is served exactly that (no reference text or example exchanges it never saw in training). A file that does not parse is never
-overwritten: the user gets the parse error and the lines to add by hand. The new text is written
-atomically (``synoema.durable.write_atomic``).
+The user's ``config.toml`` is edited through the app's own round-trip writer
+(``assistant.config.update_config``: tomlkit keeps comments, order and every other key; a file that
+does not parse is never overwritten; the new text is written atomically). What changes:
+
+- ``[backend] kind = "gguf"`` and ``[backend.gguf]`` ``model_path`` and ``n_ctx``; the gguf
+  table's ``chat_format`` and ``model`` are removed, so llama.cpp uses the chat template stored in
+  the file (the one the model was trained with) and the name shown is the file's own;
+- options written flat under ``[backend]`` (before each kind had a table) move into the table of
+  the kind they belonged to, so switching back keeps them; a flat ``adapter_path`` (trained for
+  another model) is dropped;
+- ``[engine] reference = "none"`` and ``few_shots = 0``: the model was trained on the system prompt
+  and the conversation alone, so it is served exactly that.
 """
 
 from __future__ import annotations
@@ -14,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from synoema.durable import write_atomic
 
 # The GGUF the pipeline prefers to serve when a run folder holds several.
 PREFERRED = ("q4_k_m", "q5_k_m", "q8_0", "f16", "bf16", "f32")
@@ -68,62 +71,70 @@ def gguf_context_length(path: Path) -> int | None:
     return int(ctx.parts[ctx.data[0]][0]) if ctx is not None else None
 
 
-def _table(doc: Any, name: str, file: Path) -> Any:
-    import tomlkit
+def _backend_table(file: Path) -> dict[str, Any]:
+    """``[backend]`` as it is in the file now ({} when the file is missing); parse errors are left to
+    ``update_config``, which reports them without touching the file."""
+    import tomllib
 
-    table = doc.get(name)
-    if table is None:
-        table = tomlkit.table()
-        doc[name] = table
-    elif not isinstance(table, dict):
-        raise InstallError(f"{file}: {name!r} is not a [{name}] table; it was left untouched")
-    return table
+    try:
+        table = tomllib.loads(file.read_text(encoding="utf-8")).get("backend", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    return table if isinstance(table, dict) else {}
 
 
 def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int | None = None) -> Installed:
-    """Point the app's ``[backend]`` at the model; returns what changed."""
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
+    """Point the app's backend at the model; returns what it pointed at before."""
     from assistant import paths
+    from assistant.config import ConfigError, update_config
 
     model = find_gguf(target)
     file = config_file or paths.config_file()
-    text = file.read_text(encoding="utf-8") if file.exists() else ""
-    try:
-        doc = tomlkit.parse(text)
-    except TOMLKitError as exc:
-        raise InstallError(
-            f"{file} is not valid TOML ({exc}); it was left untouched. Fix it, or add by hand:\n"
-            f'[backend]\nkind = "gguf"\nmodel_path = "{model}"'
-        ) from None
     ctx = n_ctx or min(4096, gguf_context_length(model) or 4096)
-    backend, engine = _table(doc, "backend", file), _table(doc, "engine", file)
-    previous = {
-        key: backend.get(key) for key in ("kind", "model_path", "n_ctx", "adapter_path") if key in backend
-    }
-    backend["kind"] = "gguf"
-    backend["model_path"] = str(model)
-    backend["n_ctx"] = ctx
-    if "adapter_path" in backend:
-        del backend["adapter_path"]
-    engine["reference"] = "none"  # served the prompt it was trained on
-    engine["few_shots"] = 0
-    write_atomic(file, tomlkit.dumps(doc))
+    backend = _backend_table(file)
+    was = str(backend.get("kind", "offline"))
+    flat = {key: value for key, value in backend.items() if key != "kind" and not isinstance(value, dict)}
+    previous: dict[str, object] = {"kind": was, **flat}
+    if isinstance(backend.get("gguf"), dict):
+        previous.update({f"gguf.{k}": v for k, v in backend["gguf"].items()})
+    changes: dict[str, Any] = {}
+    for key, value in flat.items():  # the old flat layout: keep each option with the kind it was for
+        changes[f"backend.{key}"] = None
+        keep_for = was if was not in ("gguf", "offline") else None
+        own = backend.get(was) if isinstance(backend.get(was), dict) else {}
+        if keep_for and key != "adapter_path" and key not in own:
+            changes[f"backend.{keep_for}.{key}"] = value
+    changes.update(
+        {
+            "backend.kind": "gguf",
+            "backend.gguf.model_path": str(model),
+            "backend.gguf.n_ctx": ctx,
+            "backend.gguf.chat_format": None,  # the template stored in the file: the one trained with
+            "backend.gguf.model": None,
+            "engine.reference": "none",  # served the prompt it was trained on
+            "engine.few_shots": 0,
+        }
+    )
+    try:
+        update_config(changes, file)
+    except ConfigError as exc:
+        raise InstallError(
+            f'{exc}\nOr add by hand:\n[backend]\nkind = "gguf"\n\n[backend.gguf]\nmodel_path = "{model}"\n'
+            f"n_ctx = {ctx}"
+        ) from None
     return Installed(file, model, ctx, previous)
 
 
 def app_model_path(config_file: Path | None = None) -> Path | None:
     """The GGUF the app's config points at (``None`` when it serves something else or cannot be read)."""
-    import tomllib
-
     from assistant import paths
+    from assistant.config import load_config
 
     file = config_file or paths.config_file()
-    try:
-        backend = tomllib.loads(file.read_text(encoding="utf-8")).get("backend", {})
-    except (OSError, tomllib.TOMLDecodeError):
+    if not file.exists():
         return None
-    if not isinstance(backend, dict) or backend.get("kind") != "gguf" or not backend.get("model_path"):
+    config, _ = load_config(file, env={})
+    if config.backend.kind != "gguf":
         return None
-    return Path(str(backend["model_path"])).expanduser().resolve()
+    path = config.backend.options_for("gguf").model_path
+    return Path(path).expanduser().resolve() if path else None

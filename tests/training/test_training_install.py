@@ -32,6 +32,8 @@ def fake_run(tmp_path: Path) -> Path:
 
 
 def test_install_points_the_backend_at_the_model_and_keeps_everything_else(tmp_path: Path) -> None:
+    import tomllib
+
     run = fake_run(tmp_path)
     config = tmp_path / "config.toml"
     config.write_text(USER_CONFIG)
@@ -39,9 +41,13 @@ def test_install_points_the_backend_at_the_model_and_keeps_everything_else(tmp_p
     text = config.read_text()
     assert done.model_path == (run / "gguf" / "run-f16.gguf").resolve()  # f16 preferred over f32
     assert "# my settings, keep this comment" in text and "temperature = 0.4  # warmer" in text
-    assert 'kind = "gguf"' in text and 'base_url = "http://127.0.0.1:8080/v1"' in text
-    assert 'reference = "none"' in text and "few_shots = 0" in text
-    assert "adapter_path" not in text  # trained for another model
+    data = tomllib.loads(text)
+    assert data["backend"]["kind"] == "gguf"
+    assert data["backend"]["gguf"] == {"model_path": str(done.model_path), "n_ctx": 2048}
+    # the old flat openai option now lives with its kind; the stale adapter is gone
+    assert data["backend"]["openai"] == {"base_url": "http://127.0.0.1:8080/v1"}
+    assert "adapter_path" not in text and "base_url" not in data["backend"]
+    assert (data["engine"]["reference"], data["engine"]["few_shots"]) == ("none", 0)
     assert app_model_path(config) == done.model_path
     assert done.previous["kind"] == "openai"
 
@@ -50,15 +56,22 @@ def test_the_app_reads_the_installed_settings(tmp_path: Path) -> None:
     from assistant.config import load_config
 
     config = tmp_path / "config.toml"
+    config.write_text(USER_CONFIG)
     done = install(fake_run(tmp_path), config_file=config, n_ctx=1024)
     loaded, problems = load_config(config, env={})
     assert problems == []
-    assert (loaded.backend.kind, loaded.backend.model_path, loaded.backend.n_ctx) == (
-        "gguf",
-        str(done.model_path),
-        1024,
-    )
+    gguf = loaded.backend.options_for("gguf")
+    assert (loaded.backend.kind, gguf.model_path, gguf.n_ctx, gguf.chat_format) == (
+        "gguf", str(done.model_path), 1024, None,
+    )  # fmt: skip
+    assert loaded.backend.options_for("openai").base_url == "http://127.0.0.1:8080/v1"
     assert (loaded.engine.reference, loaded.engine.few_shots) == ("none", 0)
+
+
+def test_a_missing_config_is_created_from_the_commented_defaults(tmp_path: Path) -> None:
+    config = tmp_path / "new" / "config.toml"
+    done = install(fake_run(tmp_path), config_file=config, n_ctx=512)
+    assert config.read_text().startswith("#") and app_model_path(config) == done.model_path
 
 
 def test_a_fine_tuned_model_is_sent_only_the_system_prompt_and_the_conversation() -> None:
@@ -87,7 +100,7 @@ def test_a_config_that_does_not_parse_is_left_untouched(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[backend\nkind = 'gguf'\n")
     before = config.read_bytes()
-    with pytest.raises(InstallError, match="left untouched"):
+    with pytest.raises(InstallError, match=r"not valid TOML.*left as it is"):
         install(fake_run(tmp_path), config_file=config)
     assert config.read_bytes() == before
 
