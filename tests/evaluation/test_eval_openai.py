@@ -134,6 +134,18 @@ def test_baseline_prompt_is_the_reference_and_a_plain_instruction(standard: Task
     assert summary["correct_rate"] == 1.0 and summary["modes_available"] == ["raw"]
 
 
+def test_trained_prompt_is_the_system_prompt_and_the_task_alone(standard: TaskSet, tmp_path: Path) -> None:
+    """`--prompt trained`: what the app sends a model installed by synoema-train (the training rows' shape)."""
+    from assistant.knowledge import load_prompts
+
+    with serve(solutions(standard)) as server:
+        run_evaluation("openai", {**_options(server.base_url), "n_ctx": 8192}, "standard", 1, modes=("raw",),
+                       prompt="trained", out_dir=tmp_path / "run", task_ids=["quicksort"], **FAST)
+    [request] = server.requests
+    assert [m["role"] for m in request["messages"]] == ["system", "user"]  # no few-shot examples
+    assert request["messages"][0]["content"] == load_prompts().kinds["write"].system  # no reference
+
+
 def test_generation_resumes_and_refuses_other_settings(standard: TaskSet, tmp_path: Path) -> None:
     out = tmp_path / "run"
     with serve(solutions(standard)) as server:
