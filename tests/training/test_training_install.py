@@ -9,8 +9,6 @@ import pytest
 
 from training.install import InstallError, app_model_path, find_gguf, install
 
-pytest.importorskip("tomlkit")
-
 USER_CONFIG = """\
 # my settings, keep this comment
 [backend]
