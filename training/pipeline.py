@@ -7,9 +7,9 @@ action; a step whose outputs all exist is skipped, and every output appears only
     corpus      RUN/data/corpus/           `python -m corpus build` (synth generator), exported as chat
                 RUN/data/corpus.jsonl      rows: the train split, and its validation families apart in
                 RUN/data/corpus-validation.jsonl
-    dialogues   RUN/data/dialogues.jsonl   the seed dialogues, plus `python -m dialogue build --programs`
-                RUN/data/dialogues-validation.jsonl  on the corpus when issue 10's CLI is installed
-                                           (dialogues about validation programs held out with them)
+    dialogues   RUN/data/dialogues/        `python -m dialogue build --programs RUN/data/corpus`, then
+                RUN/data/dialogues.jsonl   `python -m dialogue merge` of its train and validation splits
+                RUN/data/dialogues-validation.jsonl  (recipe mix + seeds); the seeds alone without it
     data        RUN/data/train.jsonl       corpus train rows, dialogues and --data files, checked, and
                 RUN/data/eval.jsonl        the held-out rows (corpus validation, 5% of the dialogues)
     base        RUN/base/                  --init scratch only: tokenizer trained on the data, new model
@@ -95,36 +95,6 @@ def dialogue_cli_available() -> bool:
         return importlib.util.find_spec("dialogue.__main__") is not None
     except ImportError:
         return False
-
-
-HELD_SPLITS = ("validation", "test")
-
-
-def split_dialogues(folder: Path, corpus_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
-    """(train, held out, dropped) rows of `dialogue build`'s ``DIR/<kind>.jsonl`` files, by the corpus
-    split of the program each is about (``meta.split``, or a held-out program id among its ``meta``)."""
-    from corpus import load_programs
-    from corpus.schema import SPLITS
-
-    held_ids = {
-        record.id: record.split for record in load_programs(corpus_dir) if record.split in HELD_SPLITS
-    }
-    train: list[dict[str, Any]] = []
-    held: list[dict[str, Any]] = []
-    dropped = 0
-    for file in sorted(folder.glob("*.jsonl")):
-        for row in read_jsonl(file).records:
-            meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
-            split = meta.get("split")
-            if split not in SPLITS:
-                split = next(
-                    (held_ids[v] for v in meta.values() if isinstance(v, str) and v in held_ids), "train"
-                )
-            if split == "test":
-                dropped += 1
-            else:
-                (held if split == "validation" else train).append(row)
-    return train, held, dropped
 
 
 def _python_m(*args: str) -> None:
@@ -274,26 +244,31 @@ class Pipeline:
         return SCRATCH_SIZES[self.config.size].corpus_target if self.config.init == "scratch" else 5000
 
     def build_dialogues(self) -> None:
-        """The seed dialogues, and `synoema-dialogue build` on the corpus when that package is installed.
-
-        A dialogue about a validation program is held out with it and one about a test program is
-        dropped, so the corpus split holds for the dialogues too."""
-        seeds = seed_dialogue_rows()
+        """`synoema-dialogue build` on the corpus, then `merge` of its train and validation splits (the
+        recipe's mix with the seed dialogues; a dialogue keeps its program's corpus split). Without the
+        dialogue package's command line: the seed dialogues, and the step says so."""
         if not dialogue_cli_available():
+            seeds = seed_dialogue_rows()
             self.notes["dialogues"] = (
-                f"{len(seeds)} seed dialogues only: the dialogue package has no command line yet "
-                "(`python -m dialogue build` is not importable), so no dialogues were built from the corpus"
+                f"{len(seeds)} seed dialogues only: the dialogue package has no command line "
+                "(`python -m dialogue` is not importable), so no dialogues were built from the corpus"
             )
             write_rows(self.dialogue_held, [])
             write_rows(self.dialogue_rows, seeds)
             return
-        _python_m("dialogue", "build", "--programs", str(self.corpus_dir), "--out", str(self.dialogue_dir))
-        train, held, dropped = split_dialogues(self.dialogue_dir, self.corpus_dir)
-        write_rows(self.dialogue_held, held)
-        write_rows(self.dialogue_rows, seeds + train)
+        folder = str(self.dialogue_dir)
+        _python_m("dialogue", "build", "--programs", str(self.corpus_dir), "--out", folder, "--quiet")
+        for split, out in (("validation", self.dialogue_held), ("train", self.dialogue_rows)):
+            # programs come from the corpus step's export: the merge adds the dialogues only
+            _python_m(
+                "dialogue", "merge", "--programs", str(self.corpus_dir), "--dialogues", folder,
+                "--max-programs", "0", "--split", split, "--out", str(out), "--quiet",
+            )  # fmt: skip
+        counts = {split: len(read_jsonl(path).records) for split, path in
+                  (("train", self.dialogue_rows), ("validation", self.dialogue_held))}  # fmt: skip
         self.notes["dialogues"] = (
-            f"{len(seeds)} seed + {len(train)} built dialogues, {len(held)} held out with their "
-            f"validation programs, {dropped} about test programs left out"
+            f"{counts['train']} training and {counts['validation']} validation dialogues "
+            "(synoema-dialogue build + merge, the recipe's mix with the seed dialogues)"
         )
 
     def merge_data(self) -> None:
@@ -304,10 +279,12 @@ class Pipeline:
 
         extra = load_rows(self.config.data).rows if self.config.data else []
         corpus, held_corpus = read(self.corpus_rows), read(self.corpus_held)
-        train_dialogues, held_dialogues = split_eval(
-            read(self.dialogue_rows) + extra, self.config.eval_fraction
-        )
-        held_dialogues += read(self.dialogue_held)
+        dialogues, built_held = read(self.dialogue_rows), read(self.dialogue_held)
+        if built_held:  # the dialogue merge split them by the corpus: hold out part of --data only
+            train_extra, held_extra = split_eval(extra, self.config.eval_fraction)
+            train_dialogues, held_dialogues = dialogues + train_extra, built_held + held_extra
+        else:
+            train_dialogues, held_dialogues = split_eval(dialogues + extra, self.config.eval_fraction)
 
         def rows(items: list[Any]) -> list[dict[str, Any]]:
             return [{"kind": r.kind, "messages": r.as_messages()} for r in items]

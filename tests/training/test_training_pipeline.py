@@ -49,46 +49,6 @@ def test_steps_whose_outputs_exist_are_skipped(tmp_path: Path) -> None:
     assert (tmp_path / "run" / "pipeline.json").exists()
 
 
-def _corpus(folder: Path) -> Path:
-    """A corpus folder of three programs, one per split (the shape `synoema-corpus build` writes)."""
-    from training.data import write_rows
-
-    folder.mkdir(parents=True)
-    records = [
-        {"id": f"p-{split}", "category": "fundamentals", "family": f"f-{split}", "prompt": "Print 1.",
-         "source": "main = 1", "expected_output": "1\n", "split": split}
-        for split in ("train", "validation", "test")
-    ]  # fmt: skip
-    write_rows(folder / "programs.jsonl", records)
-    return folder
-
-
-def _dialogue(program: str | None = None, split: str | None = None) -> dict:
-    meta: dict = {"topics": []}
-    if program:
-        meta["program"] = program
-    if split:
-        meta["split"] = split
-    return {"kind": "ask", "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
-            "meta": meta}  # fmt: skip
-
-
-def test_built_dialogues_follow_the_corpus_split_of_their_program(tmp_path: Path) -> None:
-    from training.data import write_rows
-    from training.pipeline import split_dialogues
-
-    corpus = _corpus(tmp_path / "corpus")
-    built = tmp_path / "dialogues"
-    write_rows(
-        built / "explain.jsonl", [_dialogue("p-train"), _dialogue("p-validation"), _dialogue("p-test")]
-    )
-    write_rows(built / "ask.jsonl", [_dialogue(), _dialogue(split="validation"), _dialogue(split="test")])
-    train, held, dropped = split_dialogues(built, corpus)
-    assert [r["meta"].get("program") for r in train] == [None, "p-train"]
-    assert [r["meta"].get("program") or r["meta"]["split"] for r in held] == ["validation", "p-validation"]
-    assert dropped == 2
-
-
 def test_without_the_dialogue_command_line_the_step_uses_the_seeds_and_says_so(
     tmp_path: Path, monkeypatch
 ) -> None:
@@ -101,4 +61,4 @@ def test_without_the_dialogue_command_line_the_step_uses_the_seeds_and_says_so(
     pipeline.build_dialogues()
     assert len(load_rows([pipeline.dialogue_rows]).rows) == len(seed_dialogue_rows())
     assert pipeline.dialogue_held.read_text() == ""
-    assert "no command line yet" in pipeline.notes["dialogues"]
+    assert "no command line" in pipeline.notes["dialogues"]
