@@ -258,6 +258,19 @@ def string_plus(p: Program, rng: random.Random) -> list[TextEdit] | None:
     return edits
 
 
+def _subscripted(p: Program, node: A.App) -> str | None:
+    """`index i xs` as `xs[i]`; `index j (index i m)` as `m[i][j]`."""
+    i, xs = node.args
+    inner = xs.expr if isinstance(xs, A.Paren) else xs
+    if isinstance(inner, A.App) and isinstance(inner.fn, A.Var) and inner.fn.name == "index" and len(inner.args) == 2:
+        base = _subscripted(p, inner)
+    elif isinstance(xs, A.Var | A.Paren | A.ListLit):
+        base = p.text(xs)
+    else:
+        return None
+    return None if base is None else f"{base}[{_unparen(p, i)}]"
+
+
 def indexing(p: Program, rng: random.Random) -> list[TextEdit] | None:
     apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and n.fn.name in ("index", "head")
             and p.single_line(n)]
@@ -265,10 +278,9 @@ def indexing(p: Program, rng: random.Random) -> list[TextEdit] | None:
     if node is None or not isinstance(node.fn, A.Var):
         return None
     if node.fn.name == "index" and len(node.args) == 2:
-        i, xs = node.args
-        if not isinstance(xs, A.Var | A.Paren | A.ListLit):
+        new = _subscripted(p, node)
+        if new is None:
             return None
-        new = f"{p.text(xs)}[{p.text(i)}]"
     elif node.fn.name == "head" and len(node.args) == 1 and isinstance(node.args[0], A.Var | A.Paren | A.ListLit):
         new = f"{p.text(node.args[0])}[0]"
     else:
@@ -381,22 +393,116 @@ def missing_main(p: Program, rng: random.Random) -> list[TextEdit] | None:
     return [TextEdit(main.span.offset, body.span.offset, "")]
 
 
+def not_equal(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """`a != b` written with Haskell's `/=` or ML's `<>`."""
+    ops = [n for n in p.nodes(A.BinOp) if n.op == "!="]
+    node = _pick(rng, ops)
+    if node is None:
+        return None
+    s = node.op_span
+    return [TextEdit(s.offset, s.end_offset, rng.choice(["/=", "<>"]))]
+
+
+def str_length(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """`str_len s` written `length s` (a String is a list in Haskell) or `len s`."""
+    apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and n.fn.name == "str_len" and len(n.args) == 1]
+    node = _pick(rng, apps)
+    if node is None:
+        return None
+    s = node.fn.span
+    return [TextEdit(s.offset, s.end_offset, rng.choice(["length", "length", "len"]))]
+
+
+def number_as_string(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """A number compared with a quoted number: `n % 2 == "0"`."""
+    cands = []
+    for n in p.nodes(A.BinOp):
+        if n.op in ("==", "!=", "<", ">", "<=", ">="):
+            for side, other in ((n.right, n.left), (n.left, n.right)):
+                if isinstance(side, A.Lit) and side.kind == "int" and not isinstance(other, A.Lit):
+                    cands.append(side)
+    node = _pick(rng, cands)
+    if node is None:
+        return None
+    return [TextEdit(node.span.offset, node.span.end_offset, f'"{p.text(node)}"')]
+
+
+def _unparen(p: Program, e: object) -> str:
+    if isinstance(e, A.Paren) and not isinstance(e.expr, A.Lambda | A.Cond):
+        return p.text(e.expr)
+    return p.text(e)
+
+
+def python_reduce(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """`foldl f z xs` as Python's `reduce(f, xs, z)` (or `functools.reduce`), lambdas Python's too."""
+    apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and n.fn.name == "foldl" and len(n.args) == 3
+            and p.single_line(n)]
+    node = _pick(rng, apps)
+    if node is None:
+        return None
+    f, z, xs = node.args
+    ft = p.text(f)
+    lam = f.expr if isinstance(f, A.Paren) else f
+    if isinstance(lam, A.Lambda) and all(isinstance(q, A.PVar) for q in lam.params) and rng.random() < 0.5:
+        ft = f"lambda {', '.join(q.name for q in lam.params)}: {p.text(lam.body)}"  # type: ignore[union-attr]
+    name = "functools.reduce" if rng.random() < 0.3 else "reduce"
+    return [TextEdit(node.span.offset, node.span.end_offset, f"{name}({ft}, {_unparen(p, xs)}, {_unparen(p, z)})")]
+
+
+def fold_habit(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    options = [python_reduce, foldr_habit]
+    rng.shuffle(options)
+    for fn in options:
+        got = fn(p, rng)
+        if got:
+            return got
+    return None
+
+
+def python_builtin_calls(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """`map f xs` / `filter f xs` / `sum xs` in Python's call form: `map(f, xs)`, `sum(xs)`."""
+    apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and p.single_line(n)
+            and ((n.fn.name in ("map", "filter") and len(n.args) == 2) or (n.fn.name == "sum" and len(n.args) == 1))]
+    node = _pick(rng, apps)
+    if node is None:
+        return None
+    new = f"{node.fn.name}({', '.join(_unparen(p, a) for a in node.args)})"
+    before = p.source[:node.span.offset].rstrip()[-1:]
+    if before and (before.isalnum() or before in ")]\""):
+        new = f"({new})"
+    return [TextEdit(node.span.offset, node.span.end_offset, new)]
+
+
+def python_calls(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    options = [python_builtin_calls, call_syntax]
+    rng.shuffle(options)
+    for fn in options:
+        got = fn(p, rng)
+        if got:
+            return got
+    return None
+
+
+# The mistake classes (the taxonomy `benchmarks/repair_habits.py` shares) and their injectors.
 INJECTORS: dict[str, Injector] = {
     "list_commas": list_commas,
-    "if_then_else": if_then_else,
-    "def_return": def_return,
+    "conditional": if_then_else,
+    "python_def": def_return,
     "let_in": let_in,
     "where": where,
     "case_of": case_of,
-    "lambda_backslash": lambda_backslash,
+    "lambda": lambda_backslash,
     "comments": comments,
     "string_plus": string_plus,
     "indexing": indexing,
-    "foreign_names": foreign_names,
-    "foldr": foldr_habit,
+    "foreign_name": foreign_names,
+    "fold": fold_habit,
     "cons_pattern": cons_pattern,
-    "call_syntax": call_syntax,
+    "python_calls": python_calls,
     "missing_main": missing_main,
+    "not_equal": not_equal,
+    "str_length": str_length,
+    "num_string_compare": number_as_string,
 }
 
 
