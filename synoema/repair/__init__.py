@@ -16,7 +16,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Span
 from ..edits import TextEdit, apply_edits
-from .base import Assessment, Ctx, Fix, RuleSpec, assess
+from .base import Assessment, Ctx, Fix, RuleSpec, assess, slips
 from .text import line_starts, map_back, span_of
 
 __all__ = ["Edit", "RepairResult", "repair"]
@@ -54,7 +54,7 @@ class RepairResult:
 
 
 def _rules() -> list[RuleSpec]:
-    from . import names, structure, syntax, typed
+    from . import calls, names, structure, syntax, typed
 
     return [
         RuleSpec("primes", syntax.fix_primes),
@@ -73,6 +73,7 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("lambdas", syntax.fix_lambdas),
         RuleSpec("comprehensions", syntax.fix_comprehensions),
         RuleSpec("sections", syntax.fix_sections),
+        RuleSpec("python_calls", calls.fix_python_calls, batch=False),
         RuleSpec("method_calls", syntax.fix_method_calls, batch=False),
         RuleSpec("list_commas", syntax.fix_list_commas),
         RuleSpec("cons_patterns", syntax.fix_cons_patterns),
@@ -82,10 +83,12 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("local_equations", structure.fix_local_equations, batch=False),
         RuleSpec("missing_main", structure.fix_missing_main, batch=False),
         RuleSpec("definition_order", structure.fix_definition_order, batch=False),
+        RuleSpec("reduce_order", calls.fix_reduce_order, batch=False),
         RuleSpec("names", names.fix_names, batch=False),
         RuleSpec("callee_types", names.fix_callee_types, batch=False),
         RuleSpec("string_list_mixups", names.fix_string_list_mixups, batch=False),
-        RuleSpec("plus_strings", typed.fix_plus_strings),
+        RuleSpec("compare_types", typed.fix_compare_types, batch=False),
+        RuleSpec("plus_strings", typed.fix_plus_strings, batch=False),
         RuleSpec("zip_pairs", typed.fix_zip_pairs),
     ]
 
@@ -103,6 +106,13 @@ class _State:
     original: str = ""
     seen: set[str] = field(default_factory=set)
     filename: str | None = None
+    memo: dict[str, Assessment] = field(default_factory=dict)  # candidate text -> its assessment
+
+    def assess(self, text: str) -> Assessment:
+        got = self.memo.get(text)
+        if got is None:
+            got = self.memo[text] = assess(text, self.filename)
+        return got
 
     def to_original(self, offset: int, extra: list[TextEdit] | None = None) -> int:
         if extra:
@@ -154,7 +164,7 @@ def _try(state: _State, fixes: list[Fix]) -> tuple[str, Assessment] | None:
     new_text = apply_edits(state.text, edits)
     if new_text is None or new_text == state.text or new_text in state.seen:
         return None
-    return new_text, assess(new_text, state.filename)
+    return new_text, state.assess(new_text)
 
 
 def _apply_rule(state: _State, spec: RuleSpec) -> bool:
@@ -254,15 +264,22 @@ def _unwrap_expression(text: str) -> str | None:
     return None
 
 
+def slips_of(source: str, filename: str | None) -> list[Diagnostic]:
+    """What a program that checks still gets wrong (see `base.slips`)."""
+    a = assess(source, filename)
+    return slips(source, a.checked)
+
+
 # ── the entry point ──────────────────────────────────────────────────────────────────────────
 
 
-def repair(source: str, *, filename: str | None = None, max_rounds: int = 8) -> RepairResult:
-    """Repair `source` until it checks or no rule helps (at most `max_rounds` passes). Never raises."""
+def repair(source: str, *, filename: str | None = None, max_rounds: int = 40) -> RepairResult:
+    """Repair `source` until it checks or no rule helps (at most `max_rounds` passes, each ending
+    with the first rule whose fixes were kept). Never raises."""
     from ..check import check
 
     initial = check(source, filename=filename, run=False)
-    if initial.ok:
+    if initial.ok and (initial.shape == "expression" or not slips_of(source, filename)):
         return RepairResult(source, [], False, True, list(initial.diagnostics), initial, source, 0)
     if len(source) > MAX_REPAIR_SOURCE:
         note = Diagnostic("limit_exceeded", f"repair reads snippets of at most {MAX_REPAIR_SOURCE} characters", None,
@@ -296,19 +313,30 @@ def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) ->
                 break
             if expression and spec.name == "missing_main":
                 continue
-            progressed |= _apply_rule(state, spec)
+            if _apply_rule(state, spec):
+                # start over: with this mistake gone, an earlier rule may now see (and prove) its fix,
+                # before a later, looser rule takes the next error for one of its own
+                progressed = True
+                break
         if state.current.ok or not progressed:
             break
     text = state.text
     if expression:
         unwrapped = _unwrap_expression(text)
         if unwrapped is not None:
-            text = unwrapped if source.endswith("\n") else unwrapped.rstrip("\n")
+            unwrapped = unwrapped if source.endswith("\n") else unwrapped.rstrip("\n")
+            # lines that only run as a block (`print a` then `print b`) stay under `main =`
+            if not state.current.ok or check(unwrapped, filename=filename, run=False).ok:
+                text = unwrapped
+            else:
+                state.edits.insert(0, Edit("missing_main", span_of(source, 0, 0),
+                                           "lines that run one after another are the body of `main =`", "", "main =\n"))
     changed = text != source and bool(state.edits)
     if not changed:
         return RepairResult(source, [], False, False, list(initial.diagnostics), initial, source, rounds)
     final = check(text, filename=filename, run=False)
-    return RepairResult(text, state.edits, True, final.ok, list(final.diagnostics), final, source, rounds)
+    ok = final.ok and (final.shape == "expression" or not slips_of(text, filename))
+    return RepairResult(text, state.edits, True, ok, list(final.diagnostics), final, source, rounds)
 
 
 class _CallableModule(types.ModuleType):

@@ -26,17 +26,14 @@ class Assessment:
     @cached_property
     def errors(self) -> list[Diagnostic]:
         errs = [d for d in self.checked.diagnostics if d.is_error]
-        if not errs:
-            sig = dict(self.checked.signatures).get("main")
-            if sig is not None and _is_function_type(sig):
-                # it checks, but `main` still waits for arguments: surely a slip (a call written `f(a, b)`)
-                errs = [Diagnostic("type_mismatch", f"`main` is a function ({sig}), not a value", None,
-                                   data={"main_function": True})]
-        return errs
+        return errs or slips(self.source, self.checked)
 
     @property
     def first_error(self) -> Diagnostic | None:
         located = [d for d in self.errors if d.span is not None and d.span.line > 0]
+        # a signature "not followed by its definition" only echoes a definition that failed to parse
+        causes = [d for d in located if not _orphan_signature(d)]
+        located = causes or located
         return min(located, key=lambda d: d.span.offset) if located else None  # type: ignore[union-attr]
 
     @property
@@ -63,6 +60,38 @@ class Assessment:
         """Lexical errors hide the parse errors of their line, so they are counted on their own."""
         return sum(1 for d in lex(self.source).diagnostics if d.is_error)
 
+
+
+def _orphan_signature(d: Diagnostic) -> bool:
+    return d.code == "unbound_variable" and "is not followed by its definition" in d.message
+
+
+def slips(source: str, checked: CheckResult) -> list[Diagnostic]:
+    """Mistakes in a program that type-checks: `main` still waiting for arguments, or a function of
+    several parameters called Python's way, `f(a, b)`, which passes one pair and leaves it partly
+    applied (`print (f(a, b))` checks, and prints a function)."""
+    if checked.program is None or any(d.is_error for d in checked.diagnostics):
+        return []
+    sig = dict(checked.signatures).get("main")
+    if sig is not None and _is_function_type(sig):
+        return [Diagnostic("type_mismatch", f"`main` is a function ({sig}), not a value", None,
+                           data={"main_function": True})]
+    from .. import ast as A
+    from ..stdlib import BUILTINS
+
+    arity = {name: b.arity for name, b in BUILTINS.items()} | {d.name: d.arity for d in checked.program.funcs()}
+    out: list[Diagnostic] = []
+    for decl in checked.program.funcs():
+        for eq in decl.equations:
+            for node in A.walk(eq.body):
+                if isinstance(node, A.App) and isinstance(node.fn, A.Var) and len(node.args) == 1 \
+                        and isinstance(node.args[0], A.Pair) and arity.get(node.fn.name, 0) >= 2 \
+                        and node.fn.span.end_offset == node.args[0].span.offset \
+                        and source[node.args[0].span.offset:node.args[0].span.offset + 1] == "(":
+                    out.append(Diagnostic(
+                        "arity_mismatch", f"`{node.fn.name}` takes {arity[node.fn.name]} arguments, not one pair",
+                        node.span, data={"callee": node.fn.name, "pair_call": True}))
+    return out
 
 
 def _is_function_type(sig: str) -> bool:

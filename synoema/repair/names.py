@@ -260,8 +260,8 @@ def fix_callee_types(ctx: Ctx) -> list[Fix]:
 
     for d in ctx.errors_with("type_mismatch"):
         callee = d.data.get("callee")
-        if not callee or d.span is None:
-            continue
+        if not callee or d.span is None or program.find(str(callee)) is not None:
+            continue  # the program's own function: its definition is what to fix, not its name
         alternatives = list(RENAMES.get(str(callee), ()))
         if d.did_you_mean and re.fullmatch(r"[a-z_]\w*", d.did_you_mean):
             alternatives.insert(0, d.did_you_mean)

@@ -678,6 +678,7 @@ METHODS: dict[str, tuple[str, ...]] = {
     "head": ("head {s}",),
     "tail": ("tail {s}",),
 }
+MODULES = frozenset({"functools", "math", "itertools", "operator", "builtins"})
 STANDALONE = {("console", "log"): "print", ("System", "out"): "", ("Math", "sqrt"): "sqrt", ("Math", "abs"): "abs",
               ("math", "sqrt"): "sqrt"}
 
@@ -698,6 +699,8 @@ def fix_method_calls(ctx: Ctx) -> list[Fix]:
             if subj_end.kind not in (LOWER, UPPER, STR, INT, FLOAT, ")", "]"):
                 continue
             subject = ctx.source[t.toks[subj_first].start:subj_end.end]
+            if subject in MODULES and subject not in known:
+                continue  # `functools.reduce(...)`, `math.sqrt(x)`: a function, not a method (see calls.py)
             args: list[str] = []
             last = i + 1
             has_call = i + 2 < len(t.toks) and t.toks[i + 2].kind == "(" and not t.toks[i + 2].spaced \
@@ -836,7 +839,7 @@ def _backtick_infix(t: Tokens, text: str, start: int, end: int, name: str) -> Fi
 
 
 def fix_word_operators(ctx: Ctx) -> list[Fix]:
-    """Python's `a and b` / `a or b` -> `&&` / `||`; Haskell's `/=` -> `!=`."""
+    """Python's `a and b` / `a or b` -> `&&` / `||`; Haskell's `/=` and ML's `<>` -> `!=`."""
     t = ctx.tokens
     defined = {str(k.value) for k in t.toks if k.first and k.col == 1 and k.kind == LOWER}
     fixes: list[Fix] = []
@@ -849,6 +852,12 @@ def fix_word_operators(ctx: Ctx) -> list[Fix]:
                     fixes.append(Fix("word_operators", f"logical `{k.value}` is `{op}`", [TextEdit(k.start, k.end, op)]))
             elif k.kind == "/" and i + 1 < len(s.toks) and s.toks[i + 1].kind == "=" and s.toks[i + 1].start == k.end:
                 fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(k.start, k.end + 1, "!=")]))
+            elif k.kind == "<" and i + 1 < len(s.toks) and s.toks[i + 1].kind == ">" and s.toks[i + 1].start == k.end:
+                # ML, SQL and Pascal's inequality, or Haskell's `<>` joining two Strings: the types decide
+                span = [k.start, s.toks[i + 1].end]
+                fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(*span, "!=")], f"ne@{k.start}"))
+                fixes.append(Fix("string_concat", "strings and lists are joined with `++`", [TextEdit(*span, "++")],
+                                 f"ne@{k.start}"))
     return fixes
 
 

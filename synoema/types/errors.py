@@ -186,6 +186,10 @@ def describe(err: UnifyError, expected: Type, found: Type, span: Span | None, wh
         data["definition"] = where.definition
     if where.callee:
         data["callee"] = where.callee
+    if where.kind == "arg":
+        data["argument"] = where.index + 1  # 1-based, as the message says (repair finds the parameter)
+    if where.op:
+        data["operator"] = where.op  # the operator whose operand this is (repair's type-directed rewrites)
     kind = err.kind
     code = "type_mismatch"
     hint: str | None = None
