@@ -125,16 +125,16 @@ def _still_checks(text: str) -> bool:
 
 
 def build(programs: list[Program], spoil, classes: list[str], split: str, seed: int, variants: int,
-          pairs: int, triples: int) -> list[dict]:
-    rows: list[dict] = []
-    seen: set[str] = set()
+          pairs: int, triples: int, injector: str, rows: list[dict] | None = None, salt: str = "") -> list[dict]:
+    rows = [] if rows is None else rows
+    seen: set[str] = {r["broken"] for r in rows}
 
     def add(p: Program, ks: list[str], broken: str | None) -> bool:
         if broken is None or broken == p.source or broken in seen or _still_checks(broken):
             return False
         seen.add(broken)
-        rows.append({"id": f"{split}-{len(rows):05d}", "split": split, "origin": p.origin, "mistakes": ks,
-                     "broken": broken, "stdin": p.stdin, "expected_output": p.expected})
+        rows.append({"id": f"{split}-{len(rows):05d}", "split": split, "origin": p.origin, "injector": injector,
+                     "mistakes": ks, "broken": broken, "stdin": p.stdin, "expected_output": p.expected})
         return True
 
     applicable: dict[int, list[str]] = {}
@@ -145,12 +145,12 @@ def build(programs: list[Program], spoil, classes: list[str], split: str, seed: 
             for v in range(variants * 3):
                 if made >= variants:
                     break
-                broken = spoil(p.source, [k], random.Random(f"{seed}:{split}:{i}:{k}:{v}"))
+                broken = spoil(p.source, [k], random.Random(f"{seed}{salt}:{split}:{i}:{k}:{v}"))
                 if broken is not None and k not in applicable[i]:
                     applicable[i].append(k)
                 made += add(p, [k], broken)
     for n, budget in ((2, pairs), (3, triples)):
-        rng = random.Random(f"{seed}:{split}:multi:{n}")
+        rng = random.Random(f"{seed}{salt}:{split}:multi:{n}")
         pool = [(i, list(ks)) for i in applicable for ks in combinations(applicable[i], n)]
         rng.shuffle(pool)
         got = 0
@@ -158,7 +158,7 @@ def build(programs: list[Program], spoil, classes: list[str], split: str, seed: 
             if got >= budget:
                 break
             for attempt in range(3):
-                if add(programs[i], ks, spoil(programs[i].source, ks, random.Random(f"{seed}:{split}:{n}:{t}:{attempt}"))):
+                if add(programs[i], ks, spoil(programs[i].source, ks, random.Random(f"{seed}{salt}:{split}:{n}:{t}:{attempt}"))):
                     got += 1
                     break
     return rows
@@ -183,13 +183,18 @@ def main(argv: list[str] | None = None) -> int:
     ns.out.mkdir(parents=True, exist_ok=True)
     if ns.only in (None, "dev"):
         progs = dev_programs(ns.corpus, ns.corpus_max, ns.seed)
-        rows = build(progs, _dev_spoil, sorted(mistakes.INJECTORS), "dev", ns.seed, ns.variants, ns.pairs, ns.triples)
+        rows = build(progs, _dev_spoil, sorted(mistakes.INJECTORS), "dev", ns.seed, ns.variants, ns.pairs, ns.triples,
+                     "mistakes")
+        # the held-out injector's habits on the dev programs too (see the README: after the first
+        # held-out measurement, rules were also written against these)
+        rows = build(progs, repair_habits.spoil, repair_habits.CLASSES, "dev", ns.seed, 1, ns.pairs // 2,
+                     ns.triples // 2, "habits", rows, salt=":habits")
         write(ns.out / "dev.jsonl", rows)
         print(f"dev: {len(progs)} programs, {len(rows)} broken variants -> {ns.out / 'dev.jsonl'}")
     if ns.only in (None, "heldout"):
         progs = heldout_programs(ns.corpus, ns.corpus_max, ns.seed)
         rows = build(progs, repair_habits.spoil, repair_habits.CLASSES, "heldout", ns.seed, ns.variants, ns.pairs,
-                     ns.triples)
+                     ns.triples, "habits")
         write(ns.out / "heldout.jsonl", rows)
         print(f"heldout: {len(progs)} programs, {len(rows)} broken variants -> {ns.out / 'heldout.jsonl'}")
     return 0

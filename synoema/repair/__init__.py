@@ -65,6 +65,7 @@ def _rules() -> list[RuleSpec]:
         RuleSpec("def_return", structure.fix_def_return),
         RuleSpec("statement_if", structure.fix_statement_if),
         RuleSpec("if_then_else", structure.fix_if_then_else),
+        RuleSpec("ternary", structure.fix_ternary),
         RuleSpec("let_in", structure.fix_let_in, batch=False),
         RuleSpec("where", structure.fix_where, batch=False),
         RuleSpec("case_of", structure.fix_case_of, batch=False),

@@ -79,9 +79,10 @@ def slips(source: str, checked: CheckResult) -> list[Diagnostic]:
     from .. import ast as A
     from ..stdlib import BUILTINS
 
-    arity = {name: b.arity for name, b in BUILTINS.items()} | {d.name: d.arity for d in checked.program.funcs()}
+    decls = _all_funcs(checked.program.decls)
+    arity = {name: b.arity for name, b in BUILTINS.items()} | {d.name: d.arity for d in decls}
     out: list[Diagnostic] = []
-    for decl in checked.program.funcs():
+    for decl in decls:
         for eq in decl.equations:
             for node in A.walk(eq.body):
                 if isinstance(node, A.App) and isinstance(node.fn, A.Var) and len(node.args) == 1 \
@@ -91,6 +92,19 @@ def slips(source: str, checked: CheckResult) -> list[Diagnostic]:
                     out.append(Diagnostic(
                         "arity_mismatch", f"`{node.fn.name}` takes {arity[node.fn.name]} arguments, not one pair",
                         node.span, data={"callee": node.fn.name, "pair_call": True}))
+    return out
+
+
+def _all_funcs(decls: list) -> list:
+    """Function definitions at top level and inside modules."""
+    from .. import ast as A
+
+    out = []
+    for d in decls:
+        if isinstance(d, A.FuncDef):
+            out.append(d)
+        elif isinstance(d, A.ModuleDecl):
+            out += _all_funcs(d.body)
     return out
 
 

@@ -99,10 +99,11 @@ def fix_python_calls(ctx: Ctx) -> list[Fix]:
             if k.kind not in (LOWER, UPPER) or str(k.value) not in PY_FUNCS or str(k.value) in defined:
                 continue
             first = i
-            if i >= 2 and t.toks[i - 1].kind == "." and t.toks[i - 2].kind in (LOWER, UPPER) \
-                    and t.toks[i - 1].start == t.toks[i - 2].end == t.toks[i - 1].end - 1 == k.start - 1:
-                if str(t.toks[i - 2].value) not in QUALIFIERS or str(t.toks[i - 2].value) in defined:
-                    continue
+            if i >= 1 and t.toks[i - 1].kind == "." and t.toks[i - 1].end == k.start:
+                qualifier = t.toks[i - 2] if i >= 2 else None
+                if qualifier is None or qualifier.kind not in (LOWER, UPPER) or qualifier.end != t.toks[i - 1].start \
+                        or str(qualifier.value) not in QUALIFIERS or str(qualifier.value) in defined:
+                    continue  # a method call `xs.reduce(...)` (see syntax.fix_method_calls)
                 first = i - 2
             if i + 1 >= len(t.toks) or t.toks[i + 1].kind != "(" or t.toks[i + 1].spaced or (i + 1) not in t.pair:
                 continue

@@ -14,6 +14,7 @@ from ..edits import TextEdit
 from ..lexer import LOWER, UPPER
 from ..stdlib import BUILTINS
 from .base import Ctx, Fix
+from .text import paren
 
 # name -> replacements to try, best first (a replacement may be an expression)
 RENAMES: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ RENAMES: dict[str, tuple[str, ...]] = {
     "sqrtf": ("sqrt",),
     "truncate": ("floor",),
     "join": ("str_join",),
+    "intercalate": ("str_join",),
     "first": ("head",),
     "rest": ("tail",),
     "concat": ("(str_join \"\")",),
@@ -235,6 +237,10 @@ def fix_string_list_mixups(ctx: Ctx) -> list[Fix]:
         if "String" not in d.message + str(d.data.get("found", "")) or "List" not in d.message + str(
                 d.data.get("expected", "")) + str(d.data.get("found", "")):
             continue
+        if d.data.get("argument") and d.data.get("found") == "String" and str(d.data.get("expected", "")).startswith("List"):
+            got = _as_string_parameter(ctx, program, str(d.data.get("callee")), int(d.data["argument"]))
+            if got is not None:
+                fixes.append(got)
         where = d.data.get("definition")
         for decl in program.funcs():
             if where and decl.name != where:
@@ -248,6 +254,40 @@ def fix_string_list_mixups(ctx: Ctx) -> list[Fix]:
                                          f"on {'strings' if node.name == 'length' else 'lists'}",
                                          [TextEdit(s.offset, s.end_offset, SWAPS[node.name])]))
     return fixes
+
+
+def _as_string_parameter(ctx: Ctx, program, callee: str, argument: int) -> Fix | None:
+    """A function called with a String where it treats the parameter as a list (`length s`,
+    `index i s`, from Haskell's and Python's view of strings): the string builtins, all at once."""
+    from .. import ast as A
+
+    decl = program.find(callee)
+    if decl is None:
+        return None
+    edits: list[TextEdit] = []
+    for eq in decl.equations:
+        if len(eq.params) < argument or not isinstance(eq.params[argument - 1], A.PVar):
+            continue
+        name = eq.params[argument - 1].name
+
+        def is_param(e: object) -> bool:
+            inner = e.expr if isinstance(e, A.Paren) else e
+            return isinstance(inner, A.Var) and inner.name == name
+
+        for node in A.walk(eq.body):
+            if not (isinstance(node, A.App) and isinstance(node.fn, A.Var)):
+                continue
+            f, args = node.fn.name, node.args
+            if f == "length" and len(args) == 1 and is_param(args[0]):
+                edits.append(TextEdit(node.fn.span.offset, node.fn.span.end_offset, "str_len"))
+            elif f == "index" and len(args) == 2 and is_param(args[1]):
+                i = ctx.source[args[0].span.offset:args[0].span.end_offset]
+                edits.append(TextEdit(node.span.offset, node.span.end_offset,
+                                      f"str_slice {name} {paren(i)} ({i} + 1)"))
+    if not edits:
+        return None
+    return Fix("builtin_for_type", f"`{callee}` is given a String: its list functions become the string ones "
+               "(`str_len`, `str_slice`)", edits)
 
 
 def fix_callee_types(ctx: Ctx) -> list[Fix]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from ..edits import TextEdit
+from ..edits import TextEdit, apply_edits
 from ..lexer import LOWER, UPPER
 from ..parser import split_top_level
 from .base import Ctx, Fix
 from .syntax import ATOM_END, atoms, split_commas
-from .text import ATOM_KINDS, OPENERS, Tok, Tokens, paren
+from .text import ATOM_KINDS, OPENERS, Tok, Tokens, diff_edit, paren
 
 # ── if / then / else ─────────────────────────────────────────────────────────────────────────
 
@@ -102,18 +102,34 @@ def _expr_end(t: Tokens, start: int) -> int:
 
 
 def _expr_begin(t: Tokens, end: int) -> int:
-    """First index of the expression ending at `end` (back to `=`, an opener, a comma or the line start)."""
-    depth = t.toks[end].depth
-    first = end
-    for m in range(end, -1, -1):
+    """First index of the expression ending at `end` (back to `=`, an opener, a comma or the line start);
+    a bracket group ending there is taken whole."""
+    if t.toks[end].kind in (")", "]", "}") and end in t.pair:
+        end_group = t.pair[end]
+        depth = t.toks[end_group].depth
+    else:
+        end_group = end
+        depth = t.toks[end].depth
+    first = end_group
+    if t.toks[end_group].first:
+        return first
+    m = end_group - 1
+    while m >= 0:
         k = t.toks[m]
+        if k.kind in (")", "]", "}") and m in t.pair and k.depth == depth:
+            first = t.pair[m]
+            if t.toks[first].first:
+                break
+            m = first - 1
+            continue
         if k.depth < depth:
             break
-        if k.depth == depth and (k.kind in ("=", ",", "->", "(", "[", "{", "?", "<-") or k.word("return")):
+        if k.depth == depth and (k.kind in ("=", ",", "->", "(", "[", "{", "?", "<-", ":") or k.word("return")):
             break
         first = m
         if k.first:
             break
+        m -= 1
     return first
 
 
@@ -127,12 +143,71 @@ def _ternary_fix(t: Tokens, text: str, i: int, el: int) -> Fix | None:
     a = text[t.toks[a0].start:t.toks[i - 1].end].strip()
     c = text[t.toks[i].end:t.toks[el].start].strip()
     b = text[t.toks[el].end:t.toks[b1].end].strip()
-    new = f"? {c} -> {a} : {b}"
+    new = f"? {c} -> {_guard_cons(a)} : {b}"
     prev = t.toks[a0 - 1] if a0 > 0 else None
     if prev is not None and prev.kind in ATOM_END and prev.line == t.toks[a0].line and not _keyword(prev):
         new = f"({new})"
     return Fix("if_then_else", "conditionals are written `? cond -> then : else`",
                [TextEdit(t.toks[a0].start, t.toks[b1].end, new)])
+
+
+def _guard_cons(branch: str) -> str:
+    """A then-branch with a cons needs parentheses: `? c -> (x:xs) : rest`."""
+    depth = 0
+    for ch in branch:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == ":" and depth == 0:
+            return f"({branch})"
+    return branch
+
+
+def fix_ternary(ctx: Ctx) -> list[Fix]:
+    """C and JavaScript's `cond ? a : b` -> `? cond -> a : b`."""
+    t = ctx.tokens
+    text = ctx.source
+    fixes: list[Fix] = []
+    for q, k in enumerate(t.toks):
+        if k.kind != "?" or q == 0:
+            continue
+        prev = t.toks[q - 1]
+        line = t.line_tokens(k.line)
+        if prev.kind not in ATOM_END or _keyword(prev) or (line and t.toks[line[0]].word("impl")):
+            continue
+        colon = arrow = None
+        m = q
+        while m + 1 < len(t.toks):
+            m += 1
+            o = t.toks[m]
+            if o.kind in OPENERS and m in t.pair:
+                m = t.pair[m]  # a bracket group, whole
+                continue
+            if o.depth < k.depth or (o.depth == k.depth and o.kind in (",", ")", "]", "}", "=")):
+                break
+            if o.depth == k.depth and o.kind == "->":
+                arrow = m
+                break
+            if o.depth == k.depth and o.kind == "?":
+                break  # a nested ternary: the inner one goes first
+            if o.depth == k.depth and o.kind == ":":
+                colon = m
+                break
+        if arrow is not None or colon is None or colon == q + 1:
+            continue
+        a0 = _expr_begin(t, q - 1)
+        b1 = _expr_end(t, colon + 1)
+        if a0 >= q or b1 <= colon:
+            continue
+        cond = text[t.toks[a0].start:prev.end].strip()
+        then = " ".join(text[t.toks[q].end:t.toks[colon].start].split())
+        other = " ".join(text[t.toks[colon].end:t.toks[b1].end].split())
+        new = f"? {cond} -> {_guard_cons(then)} : {other}"
+        before = t.toks[a0 - 1] if a0 > 0 else None
+        if before is not None and before.kind in ATOM_END and before.line == t.toks[a0].line and not _keyword(before):
+            new = f"({new})"
+        fixes.append(Fix("if_then_else", "conditionals are written `? cond -> then : else`",
+                         [TextEdit(t.toks[a0].start, t.toks[b1].end, new)]))
+    return fixes
 
 
 # ── Python statement ifs ─────────────────────────────────────────────────────────────────────
@@ -172,7 +247,8 @@ def fix_statement_if(ctx: Ctx) -> list[Fix]:
             if cond is None or j >= n:
                 break
             nxt = lines[j]
-            me = re.match(r"^" + re.escape(ind) + r"elif\s+(.+?):\s*(.*)$", nxt)
+            # `elif c:`, or Python's run of guard `if c: return a` lines before the last `return`
+            me = re.match(r"^" + re.escape(ind) + r"(?:elif|if)\s+(.+?):\s*(.*)$", nxt)
             ms = re.match(r"^" + re.escape(ind) + r"else\s*:\s*(.*)$", nxt)
             if me:
                 cond, inline = me.group(1), me.group(2)
@@ -309,6 +385,19 @@ def fix_let_in(ctx: Ctx) -> list[Fix]:
     t = ctx.tokens
     text = ctx.source
     fixes: list[Fix] = []
+    # `let a = 1 in let b = 2 in r` is one `let` with two bindings
+    chain = [TextEdit(k.start, t.toks[m + 1].end, ";") for m, k in enumerate(t.toks[:-1])
+             if k.word("in") and t.toks[m + 1].word("let") and t.toks[m + 1].line == k.line]
+    if chain:
+        merged = apply_edits(text, chain)
+        if merged is None:
+            return []
+        inner = fix_let_in(Ctx(merged, ctx.assessment))
+        final = apply_edits(merged, [e for f in inner[:1] for e in f.edits]) if inner else None
+        if final is None:
+            return []
+        return [Fix("let_in", "`let a = 1 in let b = 2 in r` is a block: the bindings on their lines, then the result",
+                    [diff_edit(text, final)])]
     pairs: list[tuple[int, int | None]] = []
     stack: list[int] = []
     for m, k in enumerate(t.toks):

@@ -79,7 +79,8 @@ _OPERAND_AFTER = re.compile(r"^\s*(\d+(?:\.\d+)?|[a-z_][A-Za-z0-9_]*|\([^()\n]*\
 
 
 def fix_comments(ctx: Ctx) -> list[Fix]:
-    """`//`, `#`, `/* */` and Python docstrings become `--` comments (`a // b` becomes division)."""
+    """`//`, `#`, `/* */`, Haskell's `{- -}` and Python docstrings become `--` comments (`a // b`
+    becomes division)."""
     t = ctx.tokens
     text = ctx.source
     names = {str(k.value) for k in t.flat if k.kind == LOWER}
@@ -106,10 +107,10 @@ def fix_comments(ctx: Ctx) -> list[Fix]:
                 fixes.append(Fix("comment_syntax", "comments start with `--`, not `//`", [TextEdit(o, o + 2, "--")]))
         elif text.startswith("#", o):
             fixes.append(Fix("comment_syntax", "comments start with `--`, not `#`", [TextEdit(o, o + 1, "--")]))
-    for m in re.finditer(r'/\*.*?\*/|"""[\s\S]*?"""', text, re.S):
+    for m in re.finditer(r'/\*.*?\*/|\{-.*?-\}|"""[\s\S]*?"""', text, re.S):
         if _inside_token(t, m.start(), string_ok=m.group().startswith('"')):
             continue
-        inner = m.group()[2:-2] if m.group().startswith("/") else m.group()[3:-3]
+        inner = m.group()[3:-3] if m.group().startswith('"') else m.group()[2:-2]
         lines = [ln.strip().lstrip("*").strip() for ln in inner.strip("\n").split("\n")]
         start_col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
         pad = "\n" + " " * start_col
@@ -229,6 +230,8 @@ def _lambdas(ctx: Ctx, t: Tokens, sigs: set[int]) -> list[Fix]:
             first = _param_run_before(t, a)
             if first is None:
                 continue
+            if t.toks[first].word("fun", "fn", "func", "function") and first < a - 1:
+                first += 1  # OCaml's `fun x -> e`: the keyword is not a parameter
             prev = t.toks[first - 1] if first > 0 else None
             if prev is not None and prev.kind == "\\":
                 if k.kind == "=>":
@@ -390,6 +393,9 @@ def _calls(ctx: Ctx, t: Tokens, arity: dict[str, int]) -> list[Fix]:
             continue
         close, parts = call
         k = t.toks[i]
+        if i > 0 and t.toks[i - 1].word("def", "function", "func", "fn"):
+            i = close + 1  # a definition's header: `fix_def_return` rewrites it
+            continue
         if parts:
             reason = "arguments follow the function, separated by spaces: `f a b`"
         else:
@@ -424,9 +430,13 @@ def _indexing(ctx: Ctx, t: Tokens, arity: dict[str, int]) -> list[Fix]:
             first = t.pair.get(i - 1, i - 1)
             if first > 0 and t.toks[first - 1].kind == LOWER and t.toks[first - 1].end == t.toks[first].start:
                 first -= 1
-        while first >= 2 and t.toks[first - 1].kind == "." and t.toks[first - 2].kind == LOWER \
-                and t.toks[first - 1].start == t.toks[first - 2].end:
-            first -= 2
+        while first >= 2 and t.toks[first - 1].kind == "." and t.toks[first - 1].start == t.toks[first - 2].end:
+            if t.toks[first - 2].kind == LOWER:
+                first -= 2
+            elif t.toks[first - 2].kind == ")" and (first - 2) in t.pair:
+                first = t.pair[first - 2]  # `(norm q).front[0]`
+            else:
+                break
         close = t.pair[i]
         subject = paren(ctx.source[t.toks[first].start:prev.end])
         inner_idx = [m for m in range(i + 1, close) if t.toks[m].depth == k.depth + 1]
@@ -482,7 +492,13 @@ def fix_operators(ctx: Ctx) -> list[Fix]:
         if d.span is None:
             continue
         o = d.span.offset
-        if d.code == "unexpected_char" and text.startswith("!", o) and d.did_you_mean == "not":
+        if d.code == "unexpected_char" and text.startswith("!!", o):
+            fix = _bang_bang(t, text, o)
+            if fix is not None:
+                fixes.append(fix)
+        elif d.code == "unexpected_char" and o > 0 and text.startswith("!!", o - 1):
+            continue  # the second `!` of `!!`
+        elif d.code == "unexpected_char" and text.startswith("!", o) and d.did_you_mean == "not":
             j = t.index_covering(o + 1)
             if j is None or t.toks[j].start != o + 1 or t.toks[j].kind == "==":
                 if text.startswith("!==", o):
@@ -513,6 +529,8 @@ def fix_operators(ctx: Ctx) -> list[Fix]:
     for i, k in enumerate(t.toks):
         if k.kind == "==" and i + 1 < len(t.toks) and t.toks[i + 1].kind == "=" and t.toks[i + 1].start == k.end:
             fixes.append(Fix("operators", "equality is `==`", [TextEdit(k.start, k.end + 1, "==")]))
+        elif k.kind == "!=" and i + 1 < len(t.toks) and t.toks[i + 1].kind == "=" and t.toks[i + 1].start == k.end:
+            fixes.append(Fix("operators", "inequality is `!=`", [TextEdit(k.start, k.end + 1, "!=")]))
         elif k.kind == "mod" and not k.first and i + 2 < len(t.toks):
             a1 = i + 1
             if t.toks[a1].kind not in ATOM_KINDS and t.toks[a1].kind not in OPENERS:
@@ -530,6 +548,26 @@ def fix_operators(ctx: Ctx) -> list[Fix]:
             fixes.append(Fix("booleans", "booleans are `true` and `false`",
                              [TextEdit(k.start, k.end, str(k.value).lower())]))
     return fixes
+
+
+def _bang_bang(t: Tokens, text: str, o: int) -> Fix | None:
+    """Haskell's `xs !! i` -> `index i xs` (the operands: the atoms on either side)."""
+    after = next((m for m, k in enumerate(t.toks) if k.start >= o + 2), None)
+    if after is None or after == 0:
+        return None
+    left_last = after - 1
+    if t.toks[left_last].end > o:
+        return None
+    left_first = t.pair.get(left_last, left_last) if t.toks[left_last].kind in (")", "]") else left_last
+    if t.toks[left_first].kind not in ATOM_KINDS and t.toks[left_first].kind not in OPENERS:
+        return None
+    right_last = t.group_end(after)
+    if t.toks[after].kind not in ATOM_KINDS and t.toks[after].kind not in OPENERS:
+        return None
+    xs = text[t.toks[left_first].start:t.toks[left_last].end]
+    i = text[t.toks[after].start:t.toks[right_last].end]
+    return Fix("indexing", "elements are read with `index i xs`",
+               [TextEdit(t.toks[left_first].start, t.toks[right_last].end, f"(index {i} {xs})")])
 
 
 def _application_end(t: Tokens, j: int) -> int:

@@ -20,6 +20,18 @@ OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {v: k for k, v in OPENERS.items()}
 
 
+def diff_edit(old: str, new: str) -> TextEdit:
+    """One edit that turns `old` into `new`: the span between their common prefix and suffix."""
+    a = 0
+    limit = min(len(old), len(new))
+    while a < limit and old[a] == new[a]:
+        a += 1
+    b = 0
+    while b < limit - a and old[len(old) - 1 - b] == new[len(new) - 1 - b]:
+        b += 1
+    return TextEdit(a, len(old) - b, new[a:len(new) - b])
+
+
 def map_back(pos: int, edits: list[TextEdit]) -> int:
     """An offset in the text after `edits` as an offset in the text before them."""
     delta = 0
