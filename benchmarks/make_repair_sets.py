@@ -1,18 +1,25 @@
 """Build the repair benchmark's broken-program sets (benchmarks/data/repair/*.jsonl).
 
-Two sets, made apart so the held-out figure is not tuned:
+Three sets, made apart so the held-out figures are not tuned:
 
 - `dev.jsonl`: the development set, looked at while writing the repair rules. Programs: our
-  conformance programs (`tests/conformance/*/*.sno` with an `.out`) and the `dev` tasks of
-  `evaluation/tasks/*.jsonl`. Mistakes: `synoema.repair.mistakes` (the injector the rules were
-  written against).
-- `heldout.jsonl`: never looked at while writing rules. Programs: the `heldout` tasks of
-  `evaluation/tasks/*.jsonl` and, given `--corpus DIR`, the corpus's test split (families no
-  rule was written from; its train split joins the dev programs). Mistakes: `benchmarks/repair_habits.py`, a second injector with its own
-  code and its own phrasing of each habit.
+  conformance programs (`tests/conformance/*/*.sno` with an `.out`), the `dev` tasks of
+  `evaluation/tasks/*.jsonl` and, given `--corpus DIR`, the corpus's train split. Mistakes:
+  `synoema.repair.mistakes` (the injector the rules were written against) and, after the first
+  held-out measurement, `benchmarks/repair_habits.py` on these same programs.
+- `heldout.jsonl`: programs no rule was written from: the `heldout` tasks of
+  `evaluation/tasks/*.jsonl` and the corpus's test split (families apart from train). Mistakes:
+  `benchmarks/repair_habits.py`, a second injector with its own code and phrasing. Its programs
+  are unseen; its phrasings were seen on the dev programs (above), so it is the weaker held-out set.
+- `fresh.jsonl`: programs no rule was written from (the held-out ones and the corpus's validation
+  split) and a third injector, `benchmarks/repair_slips.py`, written after the rules, from the
+  failure classes of issue 16; no rule was written after looking at its output.
+
+The shipped sets were built with `--corpus` pointing at `synoema-corpus build --target 800 --seed 16`
+then `synoema-corpus split` (default ratios).
 
 Each row: id, split, origin (where the correct program came from), mistakes (their classes, in the
-taxonomy both injectors share), broken (the program to repair), stdin, expected_output (what the
+taxonomy the injectors share), broken (the program to repair), stdin, expected_output (what the
 correct program prints under `synoema run`). A variant that still checks is left out: its mistake
 broke nothing.
 
@@ -35,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import repair_habits  # noqa: E402
+import repair_slips  # noqa: E402
 
 from synoema.api import check_source, run_source  # noqa: E402
 from synoema.durable import write_atomic  # noqa: E402
@@ -114,6 +122,11 @@ def heldout_programs(corpus: Path | None, most: int, seed: int) -> list[Program]
     return _tasks("heldout") + corpus_programs(corpus, "test", most, 5, seed)
 
 
+def fresh_programs(corpus: Path | None, most: int, seed: int) -> list[Program]:
+    """The held-out programs and the corpus's validation families (no rule was written from either)."""
+    return heldout_programs(corpus, most, seed) + corpus_programs(corpus, "validation", most, 5, seed)
+
+
 
 
 def _dev_spoil(source: str, classes: list[str], rng: random.Random) -> str | None:
@@ -177,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None,
                     help="a built and split corpus folder: its test split joins the held-out programs, its train split the dev ones")
     ap.add_argument("--corpus-max", type=int, default=80, help="corpus programs to take at most, per split")
-    ap.add_argument("--only", choices=("dev", "heldout"), default=None)
+    ap.add_argument("--only", choices=("dev", "heldout", "fresh"), default=None)
     ap.add_argument("--out", type=Path, default=DATA)
     ns = ap.parse_args(argv)
     ns.out.mkdir(parents=True, exist_ok=True)
@@ -197,6 +210,12 @@ def main(argv: list[str] | None = None) -> int:
                      ns.triples, "habits")
         write(ns.out / "heldout.jsonl", rows)
         print(f"heldout: {len(progs)} programs, {len(rows)} broken variants -> {ns.out / 'heldout.jsonl'}")
+    if ns.only in (None, "fresh"):
+        progs = fresh_programs(ns.corpus, ns.corpus_max, ns.seed)
+        rows = build(progs, repair_slips.spoil, repair_slips.CLASSES, "fresh", ns.seed, ns.variants, ns.pairs,
+                     ns.triples, "slips")
+        write(ns.out / "fresh.jsonl", rows)
+        print(f"fresh: {len(progs)} programs, {len(rows)} broken variants -> {ns.out / 'fresh.jsonl'}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import types
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from ..diagnostics import Diagnostic, Span
@@ -95,6 +96,9 @@ def _rules() -> list[RuleSpec]:
 
 
 MAX_TRIES_PER_RULE = 24
+MAX_PAIR_ROUNDS = 3  # times a stuck repair tries two rules' fixes together
+PAIR_FIXES_PER_RULE = 3
+PAIR_CANDIDATES = 14  # at most 91 pairs per try
 MAX_REPAIR_SOURCE = 200_000  # characters: every candidate edit is re-checked
 
 
@@ -210,6 +214,26 @@ def _apply_rule(state: _State, spec: RuleSpec) -> bool:
     return kept
 
 
+def _apply_pair(state: _State, rules: list[RuleSpec], expression: bool) -> bool:
+    """When no rule helps alone: two fixes of different rules at once (`map(\\i -> xs[i], ys)` needs
+    both the call and the subscript rewritten before the first error moves). True when kept."""
+    candidates: list[tuple[str, Fix]] = []
+    for spec in rules:
+        if expression and spec.name == "missing_main":
+            continue
+        fixes = [f for f in spec.fn(Ctx(state.text, state.current)) if f.edits]
+        candidates += [(spec.name, f) for f in fixes[:PAIR_FIXES_PER_RULE]]
+    candidates = candidates[:PAIR_CANDIDATES]
+    for (rule_a, a), (rule_b, b) in combinations(candidates, 2):
+        if rule_a == rule_b:
+            continue
+        got = _try(state, [a, b])
+        if got is not None and state.better(a.edits + b.edits, got[1]):
+            _accept_many(state, [a, b], got)
+            return True
+    return False
+
+
 def _prefer(state: _State, a: tuple[Fix, Assessment], b: tuple[Fix, Assessment]) -> bool:
     """Of two helpful alternatives, the one that checks further; on a tie the earlier, more usual one
     (where the next error shows up says little about which alternative was meant)."""
@@ -306,7 +330,7 @@ def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) ->
             state.current = assess(wrapped, filename)
             state.steps.append(wrap)
     rules = _rules()
-    rounds = 0
+    rounds = pair_rounds = 0
     for rounds in range(1, max_rounds + 1):  # noqa: B007 - reported below
         progressed = False
         for spec in rules:
@@ -319,7 +343,12 @@ def _repair(source: str, filename: str | None, max_rounds: int, initial: Any) ->
                 # before a later, looser rule takes the next error for one of its own
                 progressed = True
                 break
-        if state.current.ok or not progressed:
+        if state.current.ok:
+            break
+        if not progressed:
+            if pair_rounds < MAX_PAIR_ROUNDS and _apply_pair(state, rules, expression):
+                pair_rounds += 1
+                continue
             break
     text = state.text
     if expression:

@@ -412,6 +412,12 @@ def fix_indexing(ctx: Ctx) -> list[Fix]:
     fixes: list[Fix] = []
     for t in ctx.tokens.streams():
         fixes += _indexing(ctx, t, arity)
+    # every subscript at once, as lists (`p[0] + p[1]`: one alone may not move the first error)
+    lists = [f for f in fixes if not f.edits[0].new.startswith("(str_slice")]
+    outer = [f for f in lists if not any(g is not f and g.edits[0].start <= f.edits[0].start
+                                         and f.edits[0].end <= g.edits[0].end for g in lists)]
+    if len(outer) > 1:
+        fixes.insert(0, Fix("indexing", outer[0].reason, [f.edits[0] for f in outer], group="index@all"))
     return fixes
 
 

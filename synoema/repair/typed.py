@@ -119,7 +119,90 @@ def fix_plus_strings(ctx: Ctx) -> list[Fix]:
                              [TextEdit(d.span.offset, d.span.end_offset, f"show {paren(text)}")]))  # type: ignore[union-attr]
         elif found in ("Int", "Float", "Bool") and d.data.get("expected") == "String" and d.data.get("argument"):
             fixes += _show_parameter(ctx, program, str(d.data.get("callee")), int(d.data["argument"]), found)
+        if d.data.get("operator") == "++" and "joins Strings" not in d.message:
+            fixes += _show_in_join(ctx, program, d)
+        if d.data.get("argument") and d.data.get("callee"):
+            fixes += _show_fields(ctx, program, d)
     return fixes
+
+
+_ARITHMETIC = ("+", "-", "*", "/", "%", "**")
+
+
+def _join_leaves(node: object) -> list[object]:
+    """The operands of a run of `++` (`a ++ b ++ c` -> a, b, c)."""
+    if isinstance(node, A.BinOp) and node.op == "++":
+        return _join_leaves(node.left) + _join_leaves(node.right)
+    return [node]
+
+
+def _show_in_join(ctx: Ctx, program: A.Program, d: Diagnostic) -> list[Fix]:
+    """`x ++ " squared is " ++ x * x`: the join made `x` a String although it is a number. Every
+    number in the run is shown: arithmetic, and names that arithmetic elsewhere in the definition
+    uses; then arithmetic only."""
+    s = d.span
+    assert s is not None
+    runs: list[tuple[A.BinOp, A.Expr]] = []
+    for decl in program.funcs():
+        for eq in decl.equations:
+            joins = [n for n in A.walk(eq.body) if isinstance(n, A.BinOp) and n.op == "++"]
+            inner = {id(side) for n in joins for side in (n.left, n.right)}
+            runs += [(n, eq.body) for n in joins if id(n) not in inner
+                     and n.span.offset <= s.offset and s.end_offset <= n.span.end_offset]
+    if not runs:
+        return []
+    run, body = min(runs, key=lambda r: r[0].span.end_offset - r[0].span.offset)
+    numeric_names = {side.name for n in A.walk(body) if isinstance(n, A.BinOp) and n.op in _ARITHMETIC
+                     for side in (n.left, n.right) if isinstance(side, A.Var)}
+    leaves = _join_leaves(run)
+
+    def core(e: object) -> object:
+        return e.expr if isinstance(e, A.Paren) else e
+
+    arithmetic = [e for e in leaves if isinstance(core(e), A.BinOp) and core(e).op in _ARITHMETIC]  # type: ignore[union-attr]
+    names = [e for e in leaves if isinstance(core(e), A.Var) and core(e).name in numeric_names]  # type: ignore[union-attr]
+    # in a run that joins text every operand is a String, and `show` leaves a String as it is
+    text = any(isinstance(core(e), A.Interp) or isinstance(core(e), A.Lit) and core(e).kind == "str"  # type: ignore[union-attr]
+               for e in leaves)
+    shown = [e for e in leaves if text and not (isinstance(core(e), A.Interp | A.Lit) or _is_show(core(e)))]
+    fixes = []
+    reason = "a number is turned into text with `show` before it is joined"
+    tried: set[tuple[int, ...]] = set()
+    for chosen in (arithmetic + names, arithmetic, shown):
+        key = tuple(sorted(id(e) for e in chosen))
+        if chosen and key not in tried:
+            tried.add(key)
+            edits = [TextEdit(e.span.offset, e.span.end_offset,  # type: ignore[attr-defined]
+                              f"show {paren(ctx.source[e.span.offset:e.span.end_offset])}")  # type: ignore[attr-defined]
+                     for e in sorted(chosen, key=lambda e: e.span.offset)]  # type: ignore[attr-defined]
+            fixes.append(Fix("show_value", reason, edits, f"join@{run.span.offset}"))
+    return fixes
+
+
+def _is_show(e: object) -> bool:
+    return isinstance(e, A.App) and isinstance(e.fn, A.Var) and e.fn.name == "show"
+
+
+_FIELD = re.compile(r"([a-z_][A-Za-z0-9_]*) : ([A-Z][A-Za-z0-9_]*)")
+
+
+def _show_fields(ctx: Ctx, program: A.Program, d: Diagnostic) -> list[Fix]:
+    """`describe p = p.name ++ " is " ++ p.age` called with `age = 3`: the joined Int field is shown."""
+    expected = dict(_FIELD.findall(str(d.data.get("expected", ""))))
+    found = dict(_FIELD.findall(str(d.data.get("found", ""))))
+    numbers = {f for f, t in expected.items() if t == "String" and found.get(f) in ("Int", "Float", "Bool")}
+    decl = program.find(str(d.data.get("callee")))
+    if not numbers or decl is None:
+        return []
+    edits = []
+    for eq in decl.equations:
+        for node in A.walk(eq.body):
+            if isinstance(node, A.BinOp) and node.op == "++":
+                for side in (node.left, node.right):
+                    if isinstance(side, A.Field) and side.name in numbers:
+                        text = ctx.source[side.span.offset:side.span.end_offset]
+                        edits.append(TextEdit(side.span.offset, side.span.end_offset, f"show {paren(text)}"))
+    return [Fix("show_value", "a number field is turned into text with `show` before it is joined", edits)] if edits else []
 
 
 def _show_parameter(ctx: Ctx, program: A.Program, callee: str, argument: int, found: str) -> list[Fix]:
