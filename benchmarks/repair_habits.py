@@ -288,7 +288,7 @@ def haskell_let(v: View, rng: random.Random) -> list[Change] | None:
     got = _choice(rng, _let_blocks(v))
     if got is None:
         return None
-    d, b = got  # type: ignore[misc]
+    _, b = got  # type: ignore[misc]
     col = v.column(b.span.offset)
     pad = " " * col
     binds = [v.of(s) for s in b.stmts]
@@ -311,7 +311,7 @@ def haskell_where(v: View, rng: random.Random) -> list[Change] | None:
     if rng.random() < 0.5:
         tail = "\n  where\n" + "\n".join(f"    {x}" for x in binds)
     else:
-        tail = "\n    where " + f"\n          ".join(binds)
+        tail = "\n    where " + "\n          ".join(binds)
     return [Change(d.span.offset, b.span.end_offset, f"{head} {v.of(b.result)}{tail}")]
 
 
@@ -483,7 +483,7 @@ def python_subscript(v: View, rng: random.Random) -> list[Change] | None:
             continue
         jt = _bare(v, j).replace(" ", "")
         it = _bare(v, i)
-        if jt == f"{it.replace(' ', '')}+1" and (isinstance(i, A.Var | A.Lit) or isinstance(i, A.Paren)):
+        if jt == f"{it.replace(' ', '')}+1" and isinstance(i, A.Var | A.Lit | A.Paren):
             cands.append((a, f"{sub}[{it}]"))
     # keep only the outermost of nested index calls
     cands = [(a, t) for a, t in cands if not any(b is not a and b.span.offset <= a.span.offset
@@ -543,7 +543,7 @@ def foreign_call(v: View, rng: random.Random) -> list[Change] | None:
     args: list[str] = []
     for k, x in enumerate(a.args):  # type: ignore[union-attr]
         atom = isinstance(x, A.Var | A.Lit | A.Paren | A.ListLit)
-        if "{%d}." % k in form:  # the receiver of a method call
+        if f"{{{k}}}." in form:  # the receiver of a method call
             if not atom:
                 return None
             args.append(v.of(x))
@@ -759,7 +759,7 @@ CLASSES = sorted(HABITS)
 def _clash(a: Change, b: Change) -> bool:
     if a.lo == a.hi == b.lo == b.hi:
         return True
-    return a.lo < b.hi and b.lo < a.hi or (a.lo == a.hi and b.lo <= a.lo <= b.hi) or (
+    return (a.lo < b.hi and b.lo < a.hi) or (a.lo == a.hi and b.lo <= a.lo <= b.hi) or (
         b.lo == b.hi and a.lo <= b.lo <= a.hi)
 
 

@@ -53,7 +53,7 @@ class Src:
         def visit(n: object, up: list[object]) -> None:
             out.append((n, up))
             for c in A.children(n):
-                visit(c, up + [n])
+                visit(c, [*up, n])
 
         for d in self.funcs:
             for eq in d.equations:

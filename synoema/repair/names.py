@@ -270,7 +270,7 @@ def _as_string_parameter(ctx: Ctx, program, callee: str, argument: int) -> Fix |
             continue
         name = eq.params[argument - 1].name
 
-        def is_param(e: object) -> bool:
+        def is_param(e: object, name: str = name) -> bool:
             inner = e.expr if isinstance(e, A.Paren) else e
             return isinstance(inner, A.Var) and inner.name == name
 

@@ -162,7 +162,7 @@ def _show_in_join(ctx: Ctx, program: A.Program, d: Diagnostic) -> list[Fix]:
     arithmetic = [e for e in leaves if isinstance(core(e), A.BinOp) and core(e).op in _ARITHMETIC]  # type: ignore[union-attr]
     names = [e for e in leaves if isinstance(core(e), A.Var) and core(e).name in numeric_names]  # type: ignore[union-attr]
     # in a run that joins text every operand is a String, and `show` leaves a String as it is
-    text = any(isinstance(core(e), A.Interp) or isinstance(core(e), A.Lit) and core(e).kind == "str"  # type: ignore[union-attr]
+    text = any(isinstance(core(e), A.Interp) or (isinstance(core(e), A.Lit) and core(e).kind == "str")  # type: ignore[union-attr]
                for e in leaves)
     shown = [e for e in leaves if text and not (isinstance(core(e), A.Interp | A.Lit) or _is_show(core(e)))]
     fixes = []
