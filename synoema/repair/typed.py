@@ -123,6 +123,30 @@ def fix_plus_strings(ctx: Ctx) -> list[Fix]:
             fixes += _show_in_join(ctx, program, d)
         if d.data.get("argument") and d.data.get("callee"):
             fixes += _show_fields(ctx, program, d)
+        if _about_text_and_numbers(d) and d.data.get("definition"):
+            fixes += _show_text_runs(ctx, program, str(d.data["definition"]))
+    return fixes
+
+
+def _show_text_runs(ctx: Ctx, program: A.Program, definition: str) -> list[Fix]:
+    """`\\(k, v) -> k ++ "=" ++ v` given numbers for `v`: a run that joins text gets `show` on every
+    operand that is not text already (`show` leaves a String as it is), one run at a time."""
+    decl = program.find(definition)
+    if decl is None:
+        return []
+    fixes = []
+    for eq in decl.equations:
+        joins = [n for n in A.walk(eq.body) if isinstance(n, A.BinOp) and n.op == "++"]
+        inner = {id(side) for n in joins for side in (n.left, n.right)}
+        for run in (n for n in joins if id(n) not in inner):
+            leaves = [e.expr if isinstance(e, A.Paren) else e for e in _join_leaves(run)]
+            if not any(isinstance(e, A.Interp) or (isinstance(e, A.Lit) and e.kind == "str") for e in leaves):
+                continue
+            edits = [TextEdit(e.span.offset, e.span.end_offset,
+                              f"show {paren(ctx.source[e.span.offset:e.span.end_offset])}")
+                     for e in leaves if isinstance(e, A.Var | A.Field | A.App) and not _is_show(e)]
+            if edits:
+                fixes.append(Fix("show_value", "values joined to text are turned into text with `show`", edits))
     return fixes
 
 
