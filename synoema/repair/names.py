@@ -246,14 +246,20 @@ def fix_string_list_mixups(ctx: Ctx) -> list[Fix]:
             if where and decl.name != where:
                 continue
             for eq in decl.equations:
-                for node in A.walk(eq.body):
-                    if isinstance(node, A.Var) and node.name in SWAPS:
-                        s = node.span
-                        fixes.append(Fix("builtin_for_type", f"`{node.name}` works on "
-                                         f"{'lists' if node.name == 'length' else 'strings'}; `{SWAPS[node.name]}` "
-                                         f"on {'strings' if node.name == 'length' else 'lists'}",
-                                         [TextEdit(s.offset, s.end_offset, SWAPS[node.name])]))
+                calls = [node for node in A.walk(eq.body) if isinstance(node, A.Var) and node.name in SWAPS]
+                one_name = {node.name for node in calls}
+                singles = [_swap(node) for node in calls]
+                if len(calls) > 1 and len(one_name) == 1:  # `len(w) > len(a)`: both, or the type stays
+                    singles.insert(0, Fix(singles[0].rule, singles[0].reason, [e for f in singles for e in f.edits]))
+                fixes += singles
     return fixes
+
+
+def _swap(node) -> Fix:
+    s = node.span
+    return Fix("builtin_for_type", f"`{node.name}` works on {'lists' if node.name == 'length' else 'strings'}; "
+               f"`{SWAPS[node.name]}` on {'strings' if node.name == 'length' else 'lists'}",
+               [TextEdit(s.offset, s.end_offset, SWAPS[node.name])])
 
 
 def _as_string_parameter(ctx: Ctx, program, callee: str, argument: int) -> Fix | None:

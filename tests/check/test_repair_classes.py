@@ -66,6 +66,14 @@ CASES = [
     ("combined", "greet : String -> String\ngreet n = \"hi \" + n\ndef main():\n    print (greet \"ann\")\n\nmain()\n",
      "hi ann\n()\n"),
     ("combined", "ok x = ? x <> 0 -> \"yes\" : \"no\"\n// main\nprint (ok 1 + \"!\")\n", "yes!\n()\n"),
+    ("combined", "longest ws = functools.reduce(lambda a, w: ? len(w) > len(a) -> w : a, ws, \"\")\n"
+                 "main = longest [\"a\" \"abc\" \"ab\"]\n", "abc\n"),
+    ("combined", "fib n = ? n < 2 -> n : fib (n - 1) + fib (n - 2)\n"
+                 "main = for_each (\\i -> print (\"fib \" + i + \" = \" + fib i)) list(range(0, 3))\n",
+     "fib 0 = 0\nfib 1 = 1\nfib 2 = 1\n()\n"),
+    ("combined", "safe_div a b = ? b <> 0 -> a / b : 0\n# demo\nmain = for_each (\\p -> print (p[0] + \" / \" + p[1] + "
+                 "\" = \" + safe_div p[0] p[1])) [[6 3] [1 0]]\n", "6 / 3 = 2\n1 / 0 = 0\n()\n"),
+    ("combined", "main = map (\\(k, v) -> k ++ \"=\" + v) [(\"a\", 1), (\"b\", 2)]\n", "[a=1 b=2]\n"),
     ("combined", "m = [[1 2] [3 4]]\nrow i = functools.reduce(lambda a, b: a + b, m[i], 0)\nmain = row 1 /= 7\n",
      "false\n"),
 ]
