@@ -464,7 +464,7 @@ def python_builtin_calls(p: Program, rng: random.Random) -> list[TextEdit] | Non
     apps = [n for n in p.nodes(A.App) if isinstance(n.fn, A.Var) and p.single_line(n)
             and ((n.fn.name in ("map", "filter") and len(n.args) == 2) or (n.fn.name == "sum" and len(n.args) == 1))]
     node = _pick(rng, apps)
-    if node is None:
+    if node is None or not isinstance(node.fn, A.Var):
         return None
     new = f"{node.fn.name}({', '.join(_unparen(p, a) for a in node.args)})"
     before = p.source[:node.span.offset].rstrip()[-1:]

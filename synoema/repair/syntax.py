@@ -898,9 +898,9 @@ def fix_word_operators(ctx: Ctx) -> list[Fix]:
                 fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(k.start, k.end + 1, "!=")]))
             elif k.kind == "<" and i + 1 < len(s.toks) and s.toks[i + 1].kind == ">" and s.toks[i + 1].start == k.end:
                 # ML, SQL and Pascal's inequality, or Haskell's `<>` joining two Strings: the types decide
-                span = [k.start, s.toks[i + 1].end]
-                fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(*span, "!=")], f"ne@{k.start}"))
-                fixes.append(Fix("string_concat", "strings and lists are joined with `++`", [TextEdit(*span, "++")],
+                lo, hi = k.start, s.toks[i + 1].end
+                fixes.append(Fix("word_operators", "inequality is `!=`", [TextEdit(lo, hi, "!=")], f"ne@{k.start}"))
+                fixes.append(Fix("string_concat", "strings and lists are joined with `++`", [TextEdit(lo, hi, "++")],
                                  f"ne@{k.start}"))
     return fixes
 
