@@ -24,9 +24,11 @@ Targets on the held-out sets: >= 98% with one mistake, >= 90% with two, >= 80% w
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib.util
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,6 +62,7 @@ def load_baseline(ref: str = BASELINE_REF) -> Any | None:
         names = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", ref, "synoema/repair/"],
                                capture_output=True, text=True, check=True).stdout.split()
         folder = Path(tempfile.mkdtemp(prefix="repair-baseline-"))
+        atexit.register(shutil.rmtree, folder, True)  # its rules import lazily: kept until exit
         for name in names:
             text = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{name}"], capture_output=True,
                                   text=True, check=True).stdout
