@@ -449,14 +449,18 @@ def python_reduce(p: Program, rng: random.Random) -> list[TextEdit] | None:
     return [TextEdit(node.span.offset, node.span.end_offset, f"{name}({ft}, {_unparen(p, xs)}, {_unparen(p, z)})")]
 
 
-def fold_habit(p: Program, rng: random.Random) -> list[TextEdit] | None:
-    options = [python_reduce, foldr_habit]
+def _one_of(options: list[Injector], p: Program, rng: random.Random) -> list[TextEdit] | None:
+    """The first of `options`, in a random order, that applies."""
     rng.shuffle(options)
     for fn in options:
         got = fn(p, rng)
         if got:
             return got
     return None
+
+
+def fold_habit(p: Program, rng: random.Random) -> list[TextEdit] | None:
+    return _one_of([python_reduce, foldr_habit], p, rng)
 
 
 def python_builtin_calls(p: Program, rng: random.Random) -> list[TextEdit] | None:
@@ -474,13 +478,7 @@ def python_builtin_calls(p: Program, rng: random.Random) -> list[TextEdit] | Non
 
 
 def python_calls(p: Program, rng: random.Random) -> list[TextEdit] | None:
-    options = [python_builtin_calls, call_syntax]
-    rng.shuffle(options)
-    for fn in options:
-        got = fn(p, rng)
-        if got:
-            return got
-    return None
+    return _one_of([python_builtin_calls, call_syntax], p, rng)
 
 
 # The mistake classes (the taxonomy `benchmarks/repair_habits.py` shares) and their injectors.

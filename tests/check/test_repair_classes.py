@@ -7,9 +7,9 @@ Each must repair to a program that prints what the correct one prints."""
 from __future__ import annotations
 
 import pytest
+from test_check_repair import output_of
 
 from synoema.check import check
-from synoema.execute import Limits
 from synoema.repair import repair
 
 # (class, broken program, what the repaired program prints)
@@ -79,18 +79,12 @@ CASES = [
 ]
 
 
-def _output(source: str) -> str:
-    report = check(source, isolate=False, limits=Limits(timeout=5.0))
-    assert report.ok, report.summary()
-    return report.stdout
-
-
 @pytest.mark.parametrize(("kind", "broken", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_issue_class_is_repaired(kind: str, broken: str, expected: str) -> None:
     assert not check(broken, run=False).ok
     result = repair(broken)
     assert result.ok, (result.source, [d.short() for d in result.diagnostics])
-    assert _output(result.source) == expected, result.source
+    assert output_of(result.source) == expected, result.source
     assert all(e.rule and e.reason for e in result.edits)
 
 
@@ -98,4 +92,4 @@ def test_an_edit_is_kept_only_when_the_program_checks_better() -> None:
     """`+` between two Ints is right: the String rewrite is not kept, and the `<>` that is wrong is."""
     result = repair("add a b = a + b\nmain = ? add 1 2 <> 3 -> \"odd\" : \"three\"\n")
     assert result.ok and "add a b = a + b" in result.source and "!=" in result.source
-    assert _output(result.source) == "three\n"
+    assert output_of(result.source) == "three\n"
