@@ -121,7 +121,7 @@ async def test_a_repair_is_applied_only_when_the_program_then_checks(make_app) -
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_validate(pilot, app)
-        text = 'main = 1 + "a"\n'
+        text = 'main = 1 + true\n'  # no rule makes this check (`1 + "a"` becomes `show 1 ++ "a"`)
         screen.editor.load_text(text)
         await settled(pilot, screen)
         await pilot.press("ctrl+r")

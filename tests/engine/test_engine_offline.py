@@ -156,7 +156,7 @@ def test_check_and_repair_snippet(engine: Engine) -> None:
     assert verdict.repair is not None and verdict.repair.original_code == BROKEN and verdict.repair.notes
     assert verdict.code.startswith("scores = [90 72 85]") and verdict.status == "runs"
     assert engine.repair_snippet(PROGRAM).repair is None
-    still = engine.repair_snippet('main = 1 + "a"\n')
+    still = engine.repair_snippet('main = 1 + true\n')
     assert not still.ok  # a repair that does not make it check says so
 
 
