@@ -45,7 +45,7 @@ RULE_BUCKETS: dict[str, str] = {
     **dict.fromkeys(("word_operators", "operators", "string_concat", "negative_element"), "wrong_operator"),
     **dict.fromkeys(("missing_main", "local_equations", "definition_order"), "program_structure"),
     **dict.fromkeys(("foreign_name", "typo", "missing_function", "builtin_for_type"), "unknown_name"),
-    **dict.fromkeys(("zip_pairs", "show_value"), "type_mismatch"),
+    **dict.fromkeys(("zip_pairs", "show_value", "compare_types"), "type_mismatch"),
 }
 
 _TYPE_CODES: dict[str, str] = {
