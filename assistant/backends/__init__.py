@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         CancelToken,
         ChatMessage,
         GenerationRequest,
+        Usage,
         complete,
     )
     from assistant.backends.config import (
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "base": ("Backend", "BackendInfo", "CancelToken", "ChatMessage", "GenerationRequest", "complete"),
+    "base": ("Backend", "BackendInfo", "CancelToken", "ChatMessage", "GenerationRequest", "Usage", "complete"),
     "config": ("BackendOptions", "GGUFOptions", "HFOptions", "OfflineOptions", "OpenAIOptions"),
     "errors": (
         "AuthenticationError",
@@ -113,6 +114,7 @@ __all__ = [
     "RateLimitError",
     "RequestRejectedError",
     "ServerError",
+    "Usage",
     "available_backends",
     "check_backend",
     "complete",

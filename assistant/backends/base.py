@@ -7,7 +7,7 @@ and nothing else. The engine owns prompts, history and checking; backends own on
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -40,6 +40,12 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     grammar: str | None = None  # GBNF text; backends that cannot honour it raise BackendError
     seed: int | None = None
+    # One sampling recipe for every backend (llama.cpp's defaults), so a model answers alike whether
+    # served by gguf, hf or a server; a checkpoint's generation_config.json is not applied (doctor says so).
+    top_k: int = 40
+    top_p: float = 0.95
+    min_p: float = 0.05
+    repetition_penalty: float = 1.0
 
     def __post_init__(self) -> None:
         if not self.messages:
@@ -55,13 +61,44 @@ class GenerationRequest:
 
 
 class CancelToken:
-    """A thread-safe flag the UI sets to stop a generation running in a worker thread."""
+    """A thread-safe flag the UI sets to stop a generation running in a worker thread.
+
+    `on_cancel` registers a callback run at once when the flag is set (a backend closes its network
+    connection there, so a read blocked on a slow server ends immediately).
+    """
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
-        self._event.set()
+        with self._lock:
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # a failing callback must not stop the others or the UI thread
+                continue
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run `callback` when cancelled (now, if already cancelled); returns a function that removes it."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                registered = True
+            else:
+                registered = False
+        if not registered:
+            callback()
+
+        def remove() -> None:
+            with self._lock:
+                if callback in self._callbacks:
+                    self._callbacks.remove(callback)
+
+        return remove
 
     @property
     def cancelled(self) -> bool:
@@ -86,6 +123,14 @@ class BackendInfo:
         return f"{self.backend}: {self.model}{ctx}"
 
 
+@dataclass(frozen=True)
+class Usage:
+    """Tokens of one generation as the model counted them (a backend's `last_usage`, when it has one)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
 @runtime_checkable
 class Backend(Protocol):
     """A source of chat completions.
@@ -93,6 +138,8 @@ class Backend(Protocol):
     ``stream`` yields text chunks as they are produced and returns when the answer is complete,
     a stop sequence or ``max_tokens`` is hit, or ``cancel`` is set. It raises only ``BackendError``.
     Backends are not required to be thread-safe; callers run one ``stream`` at a time per backend.
+    Optional extras a backend may have: ``last_usage`` (a `Usage`, set when a stream ends, even
+    cancelled), ``count_tokens(text)`` (the model's own tokenizer), ``load()``.
     """
 
     name: str

@@ -3,12 +3,20 @@
 Uses plain httpx with server-sent events so no vendor SDK is needed. Transient failures (connection
 errors, timeouts, 429, 5xx) are retried with bounded exponential backoff, but only before the first
 chunk arrives: a half-streamed answer is never silently restarted.
+
+A server is not trusted to behave: the configured `timeout` is a deadline for the whole reply (a
+server that keeps the connection alive without answering is cut off at it), each read also has its
+own timeout, bodies and single event lines are capped (nothing is read whole), at most a few
+redirects are followed, every transport failure becomes one `BackendError` line, and terminal
+control characters are stripped from everything the server sends (`assistant.safetext`).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -31,10 +39,50 @@ from assistant.backends.errors import (
     ServerError,
 )
 from assistant.backends.stops import StopScanner
+from assistant.safetext import ControlStripper, strip_control
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_BASE_S = 0.5
 BACKOFF_MAX_S = 8.0
+READ_TIMEOUT_S = 60.0  # most seconds of silence between two reads (the whole reply has `timeout`)
+MAX_REDIRECTS = 5
+MAX_BODY = 4 << 20  # bytes of a JSON body read (the model list)
+MAX_ERROR_BODY = 64 << 10  # bytes of an error body read
+MAX_EVENT_LINE = 1 << 20  # bytes of one server-sent-event line
+MAX_REPLY_CHARS = 4 << 20  # characters of one streamed reply
+
+
+class _Deadline:
+    """The whole reply's deadline: a timer closes the response if the server outlives it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self._timer: threading.Timer | None = None
+        self.fired = False
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    @property
+    def passed(self) -> bool:
+        return self.fired or self.left() <= 0
+
+    def watch(self, response: httpx.Response) -> None:
+        def fire() -> None:
+            self.fired = True
+            try:
+                response.close()  # a read blocked on a silent server fails at once
+            except Exception:  # closing from another thread can race with the reader: harmless
+                return
+
+        self._timer = threading.Timer(max(self.left(), 0.0), fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 def normalize_base_url(url: str) -> str:
@@ -63,8 +111,9 @@ class OpenAIBackend:
         self.config = config
         self.base_url = normalize_base_url(config.base_url)
         self.model = config.model or ""
-        timeout = httpx.Timeout(config.timeout, connect=min(10.0, config.timeout))
-        self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+        read = min(READ_TIMEOUT_S, config.timeout)
+        timeout = httpx.Timeout(read, connect=min(10.0, config.timeout))
+        self._client = httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS)
 
     # --- protocol -------------------------------------------------------------------------------
 
@@ -81,13 +130,20 @@ class OpenAIBackend:
 
     def list_models(self) -> list[str]:
         """Model ids from ``GET /models``, for a model picker."""
-        response = self._send("GET", "/models")
+        deadline = _Deadline(self.config.timeout)
+        response = self._send("GET", "/models", stream=True, deadline=deadline)
         assert response is not None  # no cancel token: never abandoned
         try:
-            data = response.json()
-            return [str(item["id"]) for item in data.get("data", [])]
+            body = self._read_capped(response, MAX_BODY, deadline)
+            if body is None:
+                raise ServerError(f"{self.base_url}/models sent a body larger than {MAX_BODY >> 20} MiB.")
+            data = json.loads(body)
+            return [strip_control(str(item["id"])) for item in data.get("data", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ServerError(f"{self.base_url}/models returned an unexpected body.") from exc
+        finally:
+            deadline.cancel()
+            response.close()
 
     def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
         if not self.model:
@@ -108,21 +164,25 @@ class OpenAIBackend:
             body["seed"] = request.seed
         if request.grammar:
             body["grammar"] = request.grammar  # llama.cpp-family servers; others reject it with a 400
-        response = self._send("POST", "/chat/completions", body=body, stream=True, cancel=cancel)
+        deadline = _Deadline(self.config.timeout)
+        response = self._send("POST", "/chat/completions", body=body, stream=True, cancel=cancel, deadline=deadline)
         if response is None:
             return
         scanner = StopScanner(request.stop)
+        clean = ControlStripper()
+        deadline.watch(response)
         try:
-            for text in self._events(response, cancel):
-                out = scanner.feed(text)
+            for text in self._events(response, cancel, deadline):
+                out = scanner.feed(clean.feed(text))
                 if out:
                     yield out
                 if scanner.stopped:
                     return
-            tail = scanner.flush()
+            tail = scanner.feed(clean.flush()) + scanner.flush()
             if tail:
                 yield tail
         finally:
+            deadline.cancel()
             response.close()  # on cancel this drops the connection, which stops the server's generation
 
     # --- HTTP -----------------------------------------------------------------------------------
@@ -147,10 +207,12 @@ class OpenAIBackend:
         body: dict[str, Any] | None = None,
         stream: bool = False,
         cancel: CancelToken | None = None,
+        deadline: _Deadline | None = None,
     ) -> httpx.Response | None:
         """Send with retries; returns the open response, or None if cancelled while backing off."""
         url = self.base_url + path
         attempts = self.config.retries + 1
+        deadline = deadline or _Deadline(self.config.timeout)
         for attempt in range(attempts):
             retry_after: float | None = None
             try:
@@ -158,24 +220,33 @@ class OpenAIBackend:
                 response = self._client.send(req, stream=stream)
             except httpx.TimeoutException as exc:
                 error: BackendError = BackendTimeoutError(
-                    f"{self.base_url} did not answer within {self.config.timeout:g} s ({type(exc).__name__})."
+                    f"{self.base_url} did not answer within {self._client.timeout.read:g} s ({type(exc).__name__})."
                 )
+            except httpx.TooManyRedirects:
+                raise BackendConnectionError(
+                    f"{self.base_url} redirected more than {MAX_REDIRECTS} times (a redirect loop?).",
+                    "Check base_url: use the address the server really answers on.",
+                ) from None
             except httpx.TransportError as exc:
                 error = self._connection_error(exc)
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:  # a bad redirect target, ...
+                raise BackendConnectionError(
+                    f"The request to {self.base_url} failed: {strip_control(str(exc))[:200] or type(exc).__name__}.",
+                    "Check base_url and the server's log.",
+                ) from None
             else:
                 if response.status_code < 400:
                     return response
-                if stream:
-                    response.read()
-                response.close()
-                error = self._http_error(response)
+                detail = self._error_detail(response, deadline)
+                error = self._http_error(response, detail)
                 if response.status_code not in RETRY_STATUSES:
                     raise error
                 retry_after = _retry_after(response)
-            if attempt == attempts - 1:
+            if attempt == attempts - 1 or deadline.passed:
                 raise error
             delay = min(
-                BACKOFF_MAX_S, retry_after if retry_after is not None else BACKOFF_BASE_S * 2**attempt
+                BACKOFF_MAX_S, retry_after if retry_after is not None else BACKOFF_BASE_S * 2**attempt,
+                max(deadline.left(), 0.0),
             )
             if cancel is not None:
                 if cancel.wait(delay):
@@ -184,13 +255,71 @@ class OpenAIBackend:
                 time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _events(self, response: httpx.Response, cancel: CancelToken | None) -> Iterator[str]:
+    def _error_detail(self, response: httpx.Response, deadline: _Deadline) -> str:
+        """The human part of an error response, reading at most `MAX_ERROR_BODY` bytes of it."""
+        try:
+            raw = self._read_capped(response, MAX_ERROR_BODY, deadline, partial=True) or b""
+        except BackendError:
+            raw = b""
+        finally:
+            response.close()
+        text = raw.decode("utf-8", "replace")
+        try:
+            body: Any = json.loads(text)
+        except ValueError:
+            body = text
+        return _error_message(body)
+
+    def _read_capped(self, response: httpx.Response, cap: int, deadline: _Deadline,
+                     partial: bool = False) -> bytes | None:
+        """At most `cap` bytes of the body (None when it is longer, unless `partial`)."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > cap:
+                    return b"".join(chunks)[:cap] if partial else None
+                if deadline.passed:
+                    raise BackendTimeoutError(f"{self.base_url} did not finish its answer within "
+                                              f"{deadline.seconds:g} s.")
+        except httpx.TimeoutException as exc:
+            raise BackendTimeoutError(f"{self.base_url} stopped sending ({type(exc).__name__}).") from None
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            if partial:
+                return b"".join(chunks)
+            raise BackendConnectionError(
+                f"The connection to {self.base_url} broke ({type(exc).__name__}).") from None
+        return b"".join(chunks)
+
+    def _lines(self, response: httpx.Response) -> Iterator[str]:
+        """The body's lines, decoded as they arrive; a line longer than `MAX_EVENT_LINE` is an error."""
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        pending = ""
+        for chunk in response.iter_bytes():
+            text = decoder.decode(chunk)
+            if "\n" in text or "\r" in text:
+                *complete, pending = (pending + text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                yield from complete
+            else:
+                pending += text
+            if len(pending) > MAX_EVENT_LINE:
+                raise ServerError(f"{self.base_url} sent an event line longer than {MAX_EVENT_LINE >> 20} MiB.")
+        pending += decoder.decode(b"", final=True)
+        if pending:
+            yield pending
+
+    def _events(self, response: httpx.Response, cancel: CancelToken | None, deadline: _Deadline) -> Iterator[str]:
         """Text deltas from an SSE stream; ends at ``[DONE]``, a finish reason, or cancel."""
         finished = False
+        sent = 0
         try:
-            for line in response.iter_lines():
+            for line in self._lines(response):
                 if cancel is not None and cancel.cancelled:
                     return
+                if deadline.passed:
+                    break
                 if not line.startswith("data:"):
                     continue  # blank separators, ": keep-alive" comments, "event:" lines
                 payload = line[5:].strip()
@@ -199,30 +328,43 @@ class OpenAIBackend:
                 text, done = self._parse_event(payload)
                 finished = finished or done
                 if text:
+                    sent += len(text)
+                    if sent > MAX_REPLY_CHARS:
+                        raise ServerError(f"{self.base_url} sent a reply longer than {MAX_REPLY_CHARS >> 20} M "
+                                          "characters.", "Lower max_tokens.")
                     yield text
         except httpx.TimeoutException as exc:
+            if deadline.passed:
+                raise self._late(deadline) from None
             raise BackendTimeoutError(
-                f"{self.base_url} stopped sending for {self.config.timeout:g} s."
+                f"{self.base_url} stopped sending for {self._client.timeout.read:g} s."
             ) from exc
-        except httpx.TransportError as exc:
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            if deadline.passed:
+                raise self._late(deadline) from None
             raise BackendConnectionError(
                 f"The connection to {self.base_url} broke mid-answer ({type(exc).__name__}).",
                 "Check the server's log; then ask again.",
             ) from exc
+        if deadline.passed:
+            raise self._late(deadline)
         if not finished and not (cancel is not None and cancel.cancelled):
             raise ServerError(
                 f"{self.base_url} ended the answer stream before finishing it.",
                 "The prompt may exceed the model's context, or the server failed; check its log.",
             )
 
+    def _late(self, deadline: _Deadline) -> BackendTimeoutError:
+        return BackendTimeoutError(f"{self.base_url} did not finish its answer within {deadline.seconds:g} s.")
+
     def _parse_event(self, payload: str) -> tuple[str | None, bool]:
         """(text delta, whether a finish reason was given) from one SSE ``data:`` payload."""
         try:
             event = json.loads(payload)
         except ValueError as exc:
-            raise ServerError(f"{self.base_url} sent a malformed event: {payload[:120]!r}") from exc
+            raise ServerError(f"{self.base_url} sent a malformed event: {strip_control(payload[:120])!r}") from exc
         if not isinstance(event, dict):
-            raise ServerError(f"{self.base_url} sent a malformed event: {payload[:120]!r}")
+            raise ServerError(f"{self.base_url} sent a malformed event: {strip_control(payload[:120])!r}")
         if "error" in event:
             raise ServerError(f"The server failed mid-answer: {_error_message(event)}")
         choices = event.get("choices") or []
@@ -233,7 +375,7 @@ class OpenAIBackend:
         return (content if isinstance(content, str) else None), bool(choice.get("finish_reason"))
 
     def _connection_error(self, exc: httpx.TransportError) -> BackendError:
-        reason = str(exc) or type(exc).__name__
+        reason = strip_control(str(exc))[:200] or type(exc).__name__
         if "refused" in reason.lower():
             reason = "connection refused"
         return BackendConnectionError(
@@ -241,9 +383,8 @@ class OpenAIBackend:
             "Is the server running? Start it (e.g. python -m llama_cpp.server --model FILE) or fix base_url.",
         )
 
-    def _http_error(self, response: httpx.Response) -> BackendError:
+    def _http_error(self, response: httpx.Response, detail: str) -> BackendError:
         status = response.status_code
-        detail = _error_message(_json_or_text(response))
         where = f"{response.request.method} {response.request.url}"
         if status in (401, 403):
             return AuthenticationError(
@@ -277,13 +418,6 @@ class OpenAIBackend:
         return f"Check the API key in ${env}."
 
 
-def _json_or_text(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
-
-
 def _error_message(body: Any) -> str:
     """The human part of an error body, across OpenAI, FastAPI and plain-text styles."""
     if isinstance(body, dict):
@@ -293,9 +427,9 @@ def _error_message(body: Any) -> str:
         if isinstance(err, list):  # FastAPI validation errors
             err = "; ".join(str(e.get("msg", e)) if isinstance(e, dict) else str(e) for e in err)
         if err is not None:
-            return str(err)[:300]
-    text = str(body).strip()
-    return text[:300] if text else "(no details)"
+            return strip_control(str(err)[:300])
+    text = strip_control(str(body)[:300]).strip()
+    return text if text else "(no details)"
 
 
 def _retry_after(response: httpx.Response) -> float | None:
