@@ -76,7 +76,12 @@ class GGUFOptions(BackendOptions):
     model_path: str | None = setting(None, "SYNOEMA_MODEL_PATH", "The .gguf model file.", path=True)
     model: str | None = setting(None, "SYNOEMA_MODEL", "Name shown for the model (default: the file's own).")
     n_ctx: int = setting(4096, "SYNOEMA_N_CTX", "Context window in tokens.", minimum=256)
-    n_threads: int = setting(0, "SYNOEMA_N_THREADS", "CPU threads; 0 = automatic.", minimum=0)
+    n_threads: int = setting(0, "SYNOEMA_N_THREADS", "CPU threads; 0 = all of the machine's cores.", minimum=0)
+    adapter_path: str | None = setting(
+        None, "SYNOEMA_ADAPTER_PATH",
+        "A LoRA adapter as a GGUF file (synoema-train export-gguf --adapter converts a peft directory).", path=True,
+    )
+    adapter_scale: float = setting(1.0, "SYNOEMA_ADAPTER_SCALE", "How strongly the LoRA adapter applies.", minimum=0.0)
     n_gpu_layers: int = setting(
         0, "SYNOEMA_N_GPU_LAYERS", "Layers offloaded to the GPU (-1: all) when llama.cpp has a GPU backend.",
         minimum=-1,

@@ -3,17 +3,26 @@
 The chat template comes from the file's own ``tokenizer.chat_template`` metadata, so a fine-tuned
 model is prompted exactly as it was trained. llama-cpp-python is imported and the model loaded on
 first use, so the app starts instantly and ``info()`` works before loading.
+
+Generation is our own token loop over ``Llama.generate``: each token is detokenized once and fed
+to an incremental UTF-8 decoder, so a reply costs time linear in its length even when tokens end
+inside a multi-byte character (llama-cpp-python's streaming completion re-detokenizes the held-back
+text on every such token: 800 tokens took minutes). Cancel is checked between tokens; the count of
+generated tokens is kept in ``last_usage``.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import random
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.backends import llama_log
-from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest
+from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest, Usage
 from assistant.backends.config import GGUFOptions
 from assistant.backends.errors import (
     BackendConfigError,
@@ -24,10 +33,80 @@ from assistant.backends.errors import (
     GrammarError,
     ModelLoadError,
 )
+from assistant.backends.gguf_file import GGUFFile, GGUFFormatError, read_gguf
+from assistant.backends.stops import StopScanner
+from assistant.safetext import ControlStripper
 
 INSTALL_HINT = (
     "Install llama-cpp-python: bash .ci/build_llama_wheel.sh (or pip install 'synoema-assistant[gguf]')."
 )
+EXPORT_HINT = "Export one with synoema-train export-gguf (python -m training.gguf_export)."
+YARN_DEFAULTS = {"yarn_beta_fast": 32.0, "yarn_beta_slow": 1.0}  # Llama()'s own defaults
+
+
+def adapter_hint(adapter: Path) -> str:
+    return (
+        f"Convert it to a GGUF LoRA: synoema-train export-gguf --adapter {adapter} lora.gguf "
+        "(python -m training.gguf_export ADAPTER_DIR lora.gguf --base BASE_DIR), then set adapter_path to lora.gguf."
+    )
+
+
+def read_model_file(path: Path) -> GGUFFile:
+    """The header of a GGUF model file; `ModelLoadError` when missing, not GGUF, truncated or an adapter."""
+    if not path.is_file():
+        raise ModelLoadError(f"Model file not found: {path}", "Check model_path (~ is expanded). " + EXPORT_HINT)
+    try:
+        found = read_gguf(path)
+    except GGUFFormatError as exc:
+        raise ModelLoadError(str(exc), "The file is damaged or not a GGUF model: re-download or re-export it.") from None
+    except OSError as exc:
+        raise ModelLoadError(f"Cannot read {path}: {exc.strerror or exc}") from None
+    if found.problems:
+        raise ModelLoadError(found.problems[0], "The download or export was cut short: copy or export it again.")
+    if found.kind == "adapter":
+        raise ModelLoadError(
+            f"{path.name} is a LoRA adapter, not a model.",
+            "Set model_path to the base model's .gguf and adapter_path to this file.",
+        )
+    return found
+
+
+def read_adapter_file(path: Path, model: GGUFFile | None) -> GGUFFile:
+    """The header of a GGUF LoRA; a clear `ModelLoadError` for a peft directory that is not converted."""
+    if path.is_dir():
+        if (path / "adapter_config.json").is_file():
+            raise ModelLoadError(
+                f"{path} is a peft adapter directory; the gguf backend needs a GGUF LoRA file.", adapter_hint(path)
+            )
+        raise ModelLoadError(f"{path} is a directory, not a GGUF LoRA file.", adapter_hint(path))
+    if not path.is_file():
+        raise ModelLoadError(f"Adapter not found: {path}", "Check adapter_path, or remove it to use the model alone.")
+    try:
+        found = read_gguf(path)
+    except GGUFFormatError as exc:
+        raise ModelLoadError(f"The adapter is not a GGUF file: {exc}", adapter_hint(path)) from None
+    if found.problems:
+        raise ModelLoadError(found.problems[0], "Export the adapter again.")
+    if not found.is_lora:
+        raise ModelLoadError(
+            f"{path.name} is a GGUF {found.kind}, not a LoRA adapter.",
+            "Set adapter_path to a GGUF LoRA (synoema-train export-gguf --adapter), or remove it.",
+        )
+    if model is not None and found.architecture != model.architecture:
+        raise ModelLoadError(
+            f"The adapter {path.name} is for {found.architecture or 'another architecture'}; "
+            f"the model is {model.architecture}.",
+            "Use the adapter with the base model it was trained on.",
+        )
+    return found
+
+
+def machine_threads() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 class GGUFBackend:
@@ -45,7 +124,11 @@ class GGUFBackend:
         self.config = config
         self.path = Path(config.model_path).expanduser()
         self.model = config.model or self.path.stem
+        self.adapter = Path(config.adapter_path).expanduser() if config.adapter_path else None
+        self.last_usage: Usage | None = None
         self._llm: Any = None
+        self._header: GGUFFile | None = None
+        self._n_ctx = config.n_ctx
         self._formatter: Any = None
         self._template_source = "not loaded"
         self._grammars: dict[str, Any] = {}
@@ -53,39 +136,30 @@ class GGUFBackend:
         self._busy = threading.Lock()
 
     @classmethod
-    def check(cls, options: GGUFOptions) -> dict[str, Any]:
-        """Validate a model file before switching to it: it exists, is a GGUF file, and llama.cpp
-        reads its metadata (vocabulary only: fast, no weights). Returns the metadata."""
+    def check(cls, options: GGUFOptions) -> GGUFFile:
+        """Validate a model file before switching to it, without loading weights: it exists, its
+        header and tensor table are whole (a truncated file fails here), and an adapter, when set,
+        is a GGUF LoRA for the same architecture. Returns the parsed header."""
         if not options.model_path:
             raise BackendConfigError("The gguf backend needs a model file.", "Give the path of a .gguf file.")
-        path = Path(options.model_path).expanduser()
-        if not path.is_file():
-            raise ModelLoadError(f"Model file not found: {path}", "Check the path (~ is expanded).")
-        try:
-            with path.open("rb") as handle:
-                magic = handle.read(4)
-        except OSError as exc:
-            raise ModelLoadError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-        if magic != b"GGUF":
-            raise ModelLoadError(f"{path.name} is not a GGUF model file.", "Export one with python -m training.gguf_export.")
+        model = read_model_file(Path(options.model_path).expanduser())
+        if options.adapter_path:
+            read_adapter_file(Path(options.adapter_path).expanduser(), model)
         try:
             from llama_cpp import Llama
         except ImportError as exc:
             raise BackendUnavailableError(f"llama-cpp-python is not installed ({exc}).", INSTALL_HINT) from exc
         llama_log.install()
         llama_log.take_errors()
-        try:
-            probe = Llama(model_path=str(path), vocab_only=True, verbose=False)
+        try:  # the vocabulary only (fast): an architecture or tokenizer this llama.cpp cannot read fails here
+            Llama(model_path=str(model.path), vocab_only=True, verbose=False).close()
         except (ValueError, RuntimeError, OSError) as exc:
             detail = llama_log.take_errors()
             raise ModelLoadError(
-                f"llama.cpp could not read {path.name}: {exc}" + (f"\n{detail}" if detail else ""),
-                "The file may be truncated or of an architecture this llama-cpp-python does not support.",
+                f"llama.cpp could not read {model.path.name}: {exc}" + (f"\n{detail}" if detail else ""),
+                "The file may be of an architecture this llama-cpp-python does not support; upgrade it.",
             ) from exc
-        try:
-            return dict(probe.metadata)
-        finally:
-            probe.close()
+        return model
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -108,29 +182,47 @@ class GGUFBackend:
             ) from exc
         llama_log.install()
         llama_log.take_errors()  # forget errors from earlier, unrelated calls
-        if not self.path.is_file():
-            raise ModelLoadError(
-                f"Model file not found: {self.path}",
-                "Check model_path, or download/export a .gguf model (python -m training.gguf_export).",
-            )
+        header = read_model_file(self.path)
+        adapter = self.adapter
+        if adapter is not None:
+            read_adapter_file(adapter, header)
+        kwargs = self._load_kwargs(header)
         try:
-            llm = Llama(
-                model_path=str(self.path),
-                n_ctx=self.config.n_ctx,
-                n_threads=self.config.n_threads or None,
-                n_gpu_layers=self.config.n_gpu_layers,
-                chat_format=self.config.chat_format,
-                verbose=False,
-            )
+            llm = Llama(model_path=str(self.path), verbose=False, **kwargs)
         except (ValueError, RuntimeError, OSError) as exc:
             detail = llama_log.take_errors()
+            which = f"the adapter {adapter.name} with " if adapter is not None and "LoRA" in str(exc) else ""
             raise ModelLoadError(
-                f"llama.cpp could not load {self.path.name}: {exc}" + (f"\n{detail}" if detail else ""),
+                f"llama.cpp could not load {which}{self.path.name}: {exc}" + (f"\n{detail}" if detail else ""),
                 "The file may be truncated, not a GGUF model, or of an architecture this llama-cpp-python "
                 "does not support; re-export it or upgrade llama-cpp-python.",
             ) from exc
+        self._header = header
         self._install_chat_handler(llm)
         return llm
+
+    def _load_kwargs(self, header: GGUFFile) -> dict[str, Any]:
+        """Every option, as Llama() takes it: context capped at what the model was trained for,
+        threads defaulting to the machine's cores, the adapter, YaRN betas the file asks for."""
+        config = self.config
+        trained = header.context_length
+        self._n_ctx = min(config.n_ctx, trained) if trained else config.n_ctx
+        threads = config.n_threads or machine_threads()
+        kwargs: dict[str, Any] = {
+            "n_ctx": self._n_ctx,
+            "n_threads": threads,
+            "n_threads_batch": threads,
+            "n_gpu_layers": config.n_gpu_layers,
+            "chat_format": config.chat_format,
+        }
+        if self.adapter is not None:
+            kwargs["lora_path"] = str(self.adapter)
+            kwargs["lora_scale"] = config.adapter_scale
+        for key, default in YARN_DEFAULTS.items():
+            value = header.arch_value(f"rope.scaling.{key}")
+            if isinstance(value, float) and value != default:
+                kwargs[key] = value  # llama.cpp's graph takes the ramp from the context, not the file
+        return kwargs
 
     def _install_chat_handler(self, llm: Any) -> None:
         """Use the file's own template verbatim (llama-cpp-python may otherwise guess a format)."""
@@ -164,11 +256,15 @@ class GGUFBackend:
 
     def info(self) -> BackendInfo:
         details = {"path": str(self.path), "chat_template": self._template_source}
+        if self.adapter is not None:
+            details["adapter"] = str(self.adapter)
         n_ctx = self.config.n_ctx
         if self._llm is not None:
             n_ctx = self._llm.n_ctx()
             meta = self._llm.metadata
             details["n_ctx_train"] = meta.get(f"{meta.get('general.architecture')}.context_length", "?")
+            if n_ctx < self.config.n_ctx:
+                details["n_ctx"] = f"{n_ctx} (the model's training context; {self.config.n_ctx} configured)"
             details["n_threads"] = str(self._llm.n_threads)
             self.model = self.config.model or meta.get("general.name") or self.path.stem
         return BackendInfo(backend=self.name, model=self.model, n_ctx=n_ctx, details=details)
@@ -190,49 +286,17 @@ class GGUFBackend:
         self.load()
         if not self._busy.acquire(blocking=False):
             raise GenerationError("The model is still busy with another answer.", "Wait for it or cancel it.")
-        chunks: Any = None
         try:
             grammar = self._grammar(request.grammar) if request.grammar else None
-            try:
-                chunks = self._start(request, grammar, cancel)
-                for chunk in chunks:
-                    if cancel is not None and cancel.cancelled:
-                        return
-                    choice = chunk["choices"][0]
-                    text = choice["text"] if "text" in choice else choice["delta"].get("content")
-                    if text:
-                        yield text
-            except ValueError as exc:
-                if "context window" in str(exc) or "exceed context" in str(exc):
-                    raise ContextOverflowError(f"The prompt is too long for this model: {exc}") from exc
-                raise GenerationError(f"llama.cpp failed: {exc}") from exc
-            except RuntimeError as exc:
-                raise GenerationError(f"llama.cpp failed: {exc}") from exc
+            tokens, stops = self._prompt(request)
+            yield from self._generate(tokens, stops, request, grammar, cancel)
         finally:
-            if chunks is not None:
-                chunks.close()  # runs llama-cpp's generator cleanup even when we stop early
             self._busy.release()
 
-    def _start(self, request: GenerationRequest, grammar: Any, cancel: CancelToken | None) -> Iterator[Any]:
-        """Begin a streamed completion.
-
-        With the file's template we render the prompt ourselves and call ``create_completion``,
-        because only it takes a stopping criterion: that lets cancel stop llama.cpp at the next
-        token even while it produces tokens that yield no text (partial UTF-8, held-back stops).
-        """
-        sampling: dict[str, Any] = {
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-            "grammar": grammar,
-            "seed": request.seed,
-            "stream": True,
-        }
-        if self._formatter is None:  # a forced chat_format: llama-cpp-python's own handler
-            return self._llm.create_chat_completion(
-                messages=request.message_dicts(), stop=list(request.stop) or None, **sampling
-            )
-        from llama_cpp import StoppingCriteriaList
-
+    def _prompt(self, request: GenerationRequest) -> tuple[list[int], list[str]]:
+        """The prompt's tokens (the file's template, or the forced chat format) and its stop strings."""
+        if self._formatter is None:
+            return self._forced_format_prompt(request)
         try:
             formatted = self._formatter(messages=request.message_dicts())
         except Exception as exc:  # template errors: raise_exception() gives ValueError, Jinja its own
@@ -245,11 +309,69 @@ class GGUFBackend:
             formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
         )
         template_stops = [formatted.stop] if isinstance(formatted.stop, str) else list(formatted.stop or [])
-        criteria = StoppingCriteriaList([lambda ids, logits: cancel is not None and cancel.cancelled])
-        criteria.extend(formatted.stopping_criteria or [])
-        return self._llm.create_completion(
-            prompt=tokens, stop=template_stops + list(request.stop), stopping_criteria=criteria, **sampling
+        return tokens, template_stops + list(request.stop)
+
+    def _forced_format_prompt(self, request: GenerationRequest) -> tuple[list[int], list[str]]:
+        """A llama-cpp-python chat format by name (`chat_format`), rendered by its own formatter."""
+        formatter = _named_formatter(str(self.config.chat_format or self._llm.chat_format))
+        formatted = formatter(messages=request.message_dicts())
+        tokens = self._llm.tokenize(
+            formatted.prompt.encode("utf-8"), add_bos=not getattr(formatted, "added_special", False), special=True
         )
+        stops = [formatted.stop] if isinstance(formatted.stop, str) else list(formatted.stop or [])
+        return tokens, stops + list(request.stop)
+
+    def _generate(
+        self, tokens: list[int], stops: list[str], request: GenerationRequest, grammar: Any,
+        cancel: CancelToken | None,
+    ) -> Iterator[str]:
+        """Our token loop: one detokenize per token, an incremental UTF-8 decoder, cancel between tokens."""
+        import llama_cpp
+
+        llm = self._llm
+        room = llm.n_ctx() - len(tokens)
+        if room < 1:
+            raise ContextOverflowError(
+                f"The prompt is too long for this model: {len(tokens)} tokens, the context holds {llm.n_ctx()}."
+            )
+        limit = min(request.max_tokens, room)
+        llm.set_seed(request.seed if request.seed is not None else random.getrandbits(31))
+        vocab = llm._model.vocab
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        scanner = StopScanner(stops)
+        clean = ControlStripper()  # a model can emit terminal escapes too
+        produced = 0
+        self.last_usage = Usage(len(tokens), 0)
+        sampler: dict[str, Any] = {"temp": request.temperature, "repeat_penalty": request.repetition_penalty}
+        if request.temperature > 0:
+            sampler.update(top_k=request.top_k, top_p=request.top_p, min_p=request.min_p)
+        generator = llm.generate(tokens, grammar=grammar, reset=True, **sampler)
+        try:
+            for token in generator:
+                if cancel is not None and cancel.cancelled:
+                    return
+                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                    break
+                produced += 1
+                text = decoder.decode(llm.detokenize([token]))
+                out = scanner.feed(clean.feed(text)) if text else ""
+                if out:
+                    yield out
+                if scanner.stopped or produced >= limit:
+                    break
+            if not scanner.stopped:
+                tail = scanner.feed(clean.feed(decoder.decode(b"", final=True)) + clean.flush()) + scanner.flush()
+                if tail:
+                    yield tail
+        except ValueError as exc:
+            if "context window" in str(exc) or "exceed context" in str(exc):
+                raise ContextOverflowError(f"The prompt is too long for this model: {exc}") from exc
+            raise GenerationError(f"llama.cpp failed: {exc}") from exc
+        except RuntimeError as exc:
+            raise GenerationError(f"llama.cpp failed: {exc}", llama_log.take_errors() or None) from exc
+        finally:
+            generator.close()
+            self.last_usage = Usage(len(tokens), produced)
 
     def _grammar(self, text: str) -> Any:
         """Parse and validate a GBNF grammar, caching by text (parsing large grammars is not free)."""
@@ -276,3 +398,22 @@ class GGUFBackend:
         grammar = LlamaGrammar.from_string(text, verbose=False)
         self._grammars = {text: grammar}  # keep one: requests reuse the same grammar
         return grammar
+
+
+def _named_formatter(name: str) -> Any:
+    """The prompt formatter behind llama-cpp-python's chat format `name` (its registry keeps only the
+    completion handler, which wraps the formatter)."""
+    from llama_cpp import llama_chat_format
+
+    try:
+        handler = llama_chat_format.get_chat_completion_handler(name)
+    except (KeyError, ValueError):
+        handler = None
+    for cell in getattr(handler, "__closure__", None) or ():
+        value = cell.cell_contents
+        if callable(value) and getattr(value, "__name__", "").startswith("format_"):
+            return value
+    raise BackendConfigError(
+        f"Unknown chat_format {name!r}.",
+        "Use one of llama-cpp-python's formats (chatml, llama-2, mistral-instruct, …) or unset chat_format.",
+    )

@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from typing import Any
 
 logger = logging.getLogger("assistant.llama_cpp")
+# Without a handler of its own, a warning (llama.cpp's "n_ctx_seq > n_ctx_train") would reach the
+# terminal through logging's last-resort stderr handler; with this one it goes only where the app's
+# log configuration sends it (the log file).
+logger.addHandler(logging.NullHandler())
 
 # ggml_log_level: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (continues the previous line).
 _LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}

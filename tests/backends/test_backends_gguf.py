@@ -133,7 +133,7 @@ def test_corrupt_file_is_model_load_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"GGUF" + bytes(64))
     b = create_backend("gguf", {"model_path": str(bad)})
-    with pytest.raises(ModelLoadError, match="could not load") as err:
+    with pytest.raises(ModelLoadError, match="GGUF version 0") as err:
         b.load()
     assert "re-export" in err.value.hint
 
@@ -177,14 +177,14 @@ def test_template_that_raises_is_a_backend_error(tiny_dir: Path, tmp_path: Path)
 def test_check_reads_the_metadata_before_a_switch(tiny_gguf: Path, tmp_path: Path) -> None:
     from assistant.backends import check_backend
 
-    metadata = GGUFBackend.check(GGUFOptions(model_path=str(tiny_gguf)))
-    assert metadata.get("general.architecture")
+    header = GGUFBackend.check(GGUFOptions(model_path=str(tiny_gguf)))
+    assert header.architecture == "qwen2" and header.chat_template
     check_backend("gguf", {"model_path": str(tiny_gguf)})
     with pytest.raises(ModelLoadError, match="not found"):
         check_backend("gguf", {"model_path": str(tmp_path / "absent.gguf")})
     text = tmp_path / "notes.gguf"
     text.write_text("not a model", encoding="utf-8")
-    with pytest.raises(ModelLoadError, match="not a GGUF model file"):
+    with pytest.raises(ModelLoadError, match="not a GGUF file"):
         check_backend("gguf", {"model_path": str(text)})
     truncated = tmp_path / "cut.gguf"
     truncated.write_bytes(tiny_gguf.read_bytes()[:4096])
