@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest
+from assistant.backends.base import BackendInfo, CancelToken, ChatMessage, GenerationRequest, Usage
 from assistant.backends.config import HFOptions
 from assistant.backends.errors import (
     BackendConfigError,
@@ -23,6 +23,7 @@ from assistant.backends.errors import (
     ModelLoadError,
 )
 from assistant.backends.stops import StopScanner
+from assistant.safetext import ControlStripper
 
 INSTALL_HINT = "Install the training extra: pip install 'synoema-assistant[train]'."
 
@@ -45,6 +46,7 @@ class HFBackend:
         self.model = config.model or (
             f"{self.path.name}+{self.adapter.name}" if self.adapter else self.path.name
         )
+        self.last_usage: Usage | None = None
         self._tokenizer: Any = None
         self._model: Any = None
         self._device = "cpu"
@@ -176,22 +178,19 @@ class HFBackend:
         failures: list[BaseException] = []
         kwargs: dict[str, Any] = {
             **inputs,
-            "max_new_tokens": min(request.max_tokens, self._context_size() - n_prompt),
-            "do_sample": request.temperature > 0,
+            "generation_config": self._generation_config(request, self._context_size() - n_prompt),
             "streamer": streamer,
             "stopping_criteria": StoppingCriteriaList([_flag_criteria(halt, cancel)]),
-            "pad_token_id": self._pad_id(),
-            "eos_token_id": self._eos_ids(),
         }
-        if request.temperature > 0:
-            kwargs["temperature"] = request.temperature
+        self.last_usage = Usage(n_prompt, 0)
 
         def run() -> None:
             try:
                 if request.seed is not None:
                     torch.manual_seed(request.seed)
                 with torch.inference_mode():
-                    self._model.generate(**kwargs)
+                    output = self._model.generate(**kwargs)
+                self.last_usage = Usage(n_prompt, int(output.shape[1]) - n_prompt)
             except BaseException as exc:  # surfaced to the consumer below
                 failures.append(exc)
                 streamer.end()
@@ -199,23 +198,40 @@ class HFBackend:
         worker = threading.Thread(target=run, name="hf-generate", daemon=True)
         worker.start()
         scanner = StopScanner(request.stop)
+        clean = ControlStripper()  # a model can emit terminal escapes too
         try:
             for text in streamer:
                 if cancel is not None and cancel.cancelled:
                     return
-                out = scanner.feed(text)
+                out = scanner.feed(clean.feed(text))
                 if out:
                     yield out
                 if scanner.stopped:
                     return
             if failures:
                 raise GenerationError(f"transformers failed while generating: {failures[0]}") from failures[0]
-            tail = scanner.flush()
+            tail = scanner.feed(clean.flush()) + scanner.flush()
             if tail:
                 yield tail
         finally:
             halt.set()  # the stopping criterion ends generate() at the next token
             worker.join()
+
+    def _generation_config(self, request: GenerationRequest, room: int) -> Any:
+        """Our sampling recipe, the same as the gguf backend's: the checkpoint's generation_config.json
+        (say, repetition_penalty 1.1) is replaced, not merged, so both backends answer alike."""
+        from transformers import GenerationConfig
+
+        sampling: dict[str, Any] = {"do_sample": request.temperature > 0}
+        if request.temperature > 0:
+            sampling.update(temperature=request.temperature, top_k=request.top_k, top_p=request.top_p,
+                            min_p=request.min_p)
+        if request.repetition_penalty != 1.0:
+            sampling["repetition_penalty"] = request.repetition_penalty
+        return GenerationConfig(
+            max_new_tokens=min(request.max_tokens, room), pad_token_id=self._pad_id(),
+            eos_token_id=self._eos_ids(), **sampling,
+        )
 
     def _pad_id(self) -> int | None:
         pad = self._tokenizer.pad_token_id
