@@ -9,13 +9,21 @@ server that keeps the connection alive without answering is cut off at it), each
 own timeout, bodies and single event lines are capped (nothing is read whole), at most a few
 redirects are followed, every transport failure becomes one `BackendError` line, and terminal
 control characters are stripped from everything the server sends (`assistant.safetext`).
+
+Cancel shuts the connection's socket down at once (`CancelToken.on_cancel`), so a read blocked on
+a slow server returns immediately and the server sees the disconnect and stops generating. Before
+the first answer the server is asked what it serves (`server_facts`): a model name it does not list
+is refused, and its real context and tokenizer budget the prompt.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import dataclasses
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +32,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from assistant.backends.base import BackendInfo, CancelToken, GenerationRequest
+from assistant.backends.base import BackendInfo, CancelToken, GenerationRequest, Usage
 from assistant.backends.config import OpenAIOptions
 from assistant.backends.errors import (
     AuthenticationError,
@@ -38,6 +46,14 @@ from assistant.backends.errors import (
     RequestRejectedError,
     ServerError,
 )
+from assistant.backends.server_facts import (
+    Prober,
+    ServerFacts,
+    context_from_message,
+    discover,
+    server_root,
+    token_count,
+)
 from assistant.backends.stops import StopScanner
 from assistant.safetext import ControlStripper, strip_control
 
@@ -50,6 +66,7 @@ MAX_BODY = 4 << 20  # bytes of a JSON body read (the model list)
 MAX_ERROR_BODY = 64 << 10  # bytes of an error body read
 MAX_EVENT_LINE = 1 << 20  # bytes of one server-sent-event line
 MAX_REPLY_CHARS = 4 << 20  # characters of one streamed reply
+MESSAGE_TOKENS = 5  # a chat template's markers per message (ChatML: <|im_start|>role\n … <|im_end|>\n)
 
 
 class _Deadline:
@@ -71,10 +88,7 @@ class _Deadline:
     def watch(self, response: httpx.Response) -> None:
         def fire() -> None:
             self.fired = True
-            try:
-                response.close()  # a read blocked on a silent server fails at once
-            except Exception:  # closing from another thread can race with the reader: harmless
-                return
+            abort(response)  # a read blocked on a silent server fails at once
 
         self._timer = threading.Timer(max(self.left(), 0.0), fire)
         self._timer.daemon = True
@@ -83,6 +97,20 @@ class _Deadline:
     def cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
+
+
+def abort(response: httpx.Response) -> None:
+    """End `response` now, from any thread: shutting the socket down wakes a read blocked in it
+    (closing alone would not), and the server sees the disconnect."""
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
+    try:
+        response.close()
+    except Exception:  # closing from another thread can race with the reader: harmless
+        return
 
 
 def normalize_base_url(url: str) -> str:
@@ -114,22 +142,97 @@ class OpenAIBackend:
         read = min(READ_TIMEOUT_S, config.timeout)
         timeout = httpx.Timeout(read, connect=min(10.0, config.timeout))
         self._client = httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS)
+        self._facts: ServerFacts | None = None
+        self._facts_lock = threading.Lock()
+        self.last_usage: Usage | None = None
 
     # --- protocol -------------------------------------------------------------------------------
 
     def info(self) -> BackendInfo:
+        details = {"base_url": self.base_url}
+        facts = self._facts
+        if facts is not None:
+            details["n_ctx"] = f"{self.n_ctx} (from {facts.n_ctx_source})"
+            details["tokenizer"] = f"the server's ({facts.tokenizer})" if facts.tokenizer else "estimated"
         return BackendInfo(
-            backend=self.name,
-            model=self.model or "(server default)",
-            n_ctx=self.config.n_ctx,
-            details={"base_url": self.base_url},
+            backend=self.name, model=self.model or "(server default)", n_ctx=self.n_ctx, details=details
         )
+
+    @property
+    def n_ctx(self) -> int:
+        """The served context when the server told it, else the configured one."""
+        facts = self._facts
+        return facts.n_ctx if facts is not None and facts.n_ctx else self.config.n_ctx
+
+    def load(self) -> None:
+        """Ask the server what it serves (once): the model name is checked, the context and the
+        tokenizer found. Raises `BackendError` when the server cannot be reached or lacks the model."""
+        with self._facts_lock:
+            if self._facts is not None:
+                return
+            try:
+                items = self._model_items()
+            except (NotFoundError, ServerError):  # some servers and proxies do not list models
+                items = []
+            ids = [strip_control(str(item.get("id", ""))) for item in items if isinstance(item, dict)]
+            if self.config.model and ids and self.config.model not in ids:
+                raise NotFoundError(
+                    f"{self.base_url} does not serve {self.config.model!r}; it serves {', '.join(ids[:8])}.",
+                    "Set model to one of those names (or leave it unset for the server's first).",
+                )
+            if not self.model:
+                if not ids:
+                    raise BackendConfigError("The server lists no models.", "Set 'model' in the configuration.")
+                self.model = ids[0]
+            self._facts = discover(self._prober(), self.base_url, self.model, self.config.n_ctx, items)
+
+    @property
+    def has_tokenizer(self) -> bool:
+        """Whether `count_tokens` uses the served model's own tokenizer (asks the server once)."""
+        try:
+            self.load()
+        except BackendError:
+            return False
+        return self._facts is not None and self._facts.tokenizer is not None
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` by the server's tokenizer; raises `ServerError` when it has none."""
+        self.load()
+        facts = self._facts
+        counted = token_count(self._prober(), server_root(self.base_url), facts.tokenizer if facts else None,
+                              self.model, text)
+        if counted is None:
+            raise ServerError(f"{self.base_url} cannot count tokens.")
+        return counted
+
+    def _check_fits(self, request: GenerationRequest) -> None:
+        """Refuse a prompt the served context cannot hold (the server would end the stream without a
+        word); counted with the server's tokenizer, so only when it has one."""
+        facts = self._facts
+        if facts is None or facts.tokenizer is None:
+            return
+        text = "\n".join(m.content for m in request.messages)
+        counted = token_count(self._prober(), server_root(self.base_url), facts.tokenizer, self.model, text)
+        if counted is None:
+            return
+        needed = counted + MESSAGE_TOKENS * len(request.messages)
+        if needed >= self.n_ctx:
+            raise ContextOverflowError(
+                f"The prompt has about {needed:,} tokens; the served context holds {self.n_ctx:,}."
+            )
+
+    def _prober(self) -> Prober:
+        return Prober(self._client, lambda: self._headers(False))
 
     def close(self) -> None:
         self._client.close()
 
     def list_models(self) -> list[str]:
         """Model ids from ``GET /models``, for a model picker."""
+        return [strip_control(str(item["id"])) for item in self._model_items()]
+
+    def _model_items(self) -> list[dict[str, Any]]:
+        """The entries of ``GET /models`` (each has an ``id``; some servers add their context)."""
         deadline = _Deadline(self.config.timeout)
         response = self._send("GET", "/models", stream=True, deadline=deadline)
         assert response is not None  # no cancel token: never abandoned
@@ -137,8 +240,10 @@ class OpenAIBackend:
             body = self._read_capped(response, MAX_BODY, deadline)
             if body is None:
                 raise ServerError(f"{self.base_url}/models sent a body larger than {MAX_BODY >> 20} MiB.")
-            data = json.loads(body)
-            return [strip_control(str(item["id"])) for item in data.get("data", [])]
+            items = json.loads(body).get("data", [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i for i in items):
+                raise ValueError("no list of models")
+            return items
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ServerError(f"{self.base_url}/models returned an unexpected body.") from exc
         finally:
@@ -146,11 +251,8 @@ class OpenAIBackend:
             response.close()
 
     def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
-        if not self.model:
-            models = self.list_models()
-            if not models:
-                raise BackendConfigError("The server lists no models.", "Set 'model' in the configuration.")
-            self.model = models[0]
+        self.load()
+        self._check_fits(request)
         body: dict[str, Any] = {
             "model": self.model,
             "messages": request.message_dicts(),
@@ -171,6 +273,8 @@ class OpenAIBackend:
         scanner = StopScanner(request.stop)
         clean = ControlStripper()
         deadline.watch(response)
+        unhook = cancel.on_cancel(lambda: abort(response)) if cancel is not None else None
+        self.last_usage = Usage(0, 0)
         try:
             for text in self._events(response, cancel, deadline):
                 out = scanner.feed(clean.feed(text))
@@ -182,6 +286,8 @@ class OpenAIBackend:
             if tail:
                 yield tail
         finally:
+            if unhook is not None:
+                unhook()
             deadline.cancel()
             response.close()  # on cancel this drops the connection, which stops the server's generation
 
@@ -328,18 +434,23 @@ class OpenAIBackend:
                 text, done = self._parse_event(payload)
                 finished = finished or done
                 if text:
+                    self._count_delta()
                     sent += len(text)
                     if sent > MAX_REPLY_CHARS:
                         raise ServerError(f"{self.base_url} sent a reply longer than {MAX_REPLY_CHARS >> 20} M "
                                           "characters.", "Lower max_tokens.")
                     yield text
         except httpx.TimeoutException as exc:
+            if cancel is not None and cancel.cancelled:
+                return
             if deadline.passed:
                 raise self._late(deadline) from None
             raise BackendTimeoutError(
                 f"{self.base_url} stopped sending for {self._client.timeout.read:g} s."
             ) from exc
         except (httpx.HTTPError, httpx.StreamError) as exc:
+            if cancel is not None and cancel.cancelled:
+                return  # our own cancel shut the connection down
             if deadline.passed:
                 raise self._late(deadline) from None
             raise BackendConnectionError(
@@ -357,6 +468,11 @@ class OpenAIBackend:
     def _late(self, deadline: _Deadline) -> BackendTimeoutError:
         return BackendTimeoutError(f"{self.base_url} did not finish its answer within {deadline.seconds:g} s.")
 
+    def _count_delta(self) -> None:
+        """One more token (servers send a delta per token; a `usage` event, when sent, replaces it)."""
+        usage = self.last_usage or Usage(0, 0)
+        self.last_usage = Usage(usage.prompt_tokens, usage.completion_tokens + 1)
+
     def _parse_event(self, payload: str) -> tuple[str | None, bool]:
         """(text delta, whether a finish reason was given) from one SSE ``data:`` payload."""
         try:
@@ -367,6 +483,9 @@ class OpenAIBackend:
             raise ServerError(f"{self.base_url} sent a malformed event: {strip_control(payload[:120])!r}")
         if "error" in event:
             raise ServerError(f"The server failed mid-answer: {_error_message(event)}")
+        usage = event.get("usage")
+        if isinstance(usage, dict) and isinstance(usage.get("completion_tokens"), int):
+            self.last_usage = Usage(int(usage.get("prompt_tokens") or 0), int(usage["completion_tokens"]))
         choices = event.get("choices") or []
         if not choices:
             return None, False  # e.g. a final usage-only event
@@ -398,6 +517,9 @@ class OpenAIBackend:
         if status == 429:
             return RateLimitError(f"Rate limited by {self.base_url}: {detail}")
         if status in (400, 413, 422):
+            limit = context_from_message(detail)
+            if limit is not None and self._facts is not None:  # the server said its context: budget with it
+                self._facts = dataclasses.replace(self._facts, n_ctx=limit, n_ctx_source="the server's error")
             if "context" in detail.lower() or "too long" in detail.lower():
                 return ContextOverflowError(f"The prompt is too long for the server's model: {detail}")
             return RequestRejectedError(f"The server rejected the request ({status}): {detail}")

@@ -351,7 +351,8 @@ class Engine:
             verdicts = self._repair_all(verdicts, request, cancel, emit, meta)
         final_text, final = rebuild(streamed.text, verdicts)
         stats = Stats(
-            tokens=source.count_tokens(streamed.text, streamed.chunks),
+            tokens=answer.generated_tokens if answer.generated_tokens is not None
+            else source.count_tokens(streamed.text, streamed.chunks),
             seconds=time.perf_counter() - started,
             first_token_seconds=streamed.first,
             context_tokens=answer.context_tokens,

@@ -51,6 +51,7 @@ class Answer:
     context_tokens: int = 0
     context_limit: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    generated_tokens: int | None = None  # as the model counted them, once the chunks are done
 
 
 class AnswerSource(Protocol):
@@ -227,8 +228,23 @@ class ModelSource:
                 "counter": self.counter.name,
             }
         }
-        chunks = self._stream(plan.messages, request.kind.value, cancel)
-        return Answer(chunks, self._model_name(), plan.tokens, plan.budget, meta)
+        answer = Answer(iter(()), self._model_name(), plan.tokens, plan.budget, meta)
+        answer.chunks = self._counted(self._stream(plan.messages, request.kind.value, cancel), answer)
+        return answer
+
+    def _counted(self, chunks: Iterator[str], answer: Answer) -> Iterator[str]:
+        """`chunks`, then the backend's own count of generated tokens into `answer` (also when the
+        stream is closed early by a cancel)."""
+        try:
+            yield from chunks
+        finally:
+            close = getattr(chunks, "close", None)
+            if callable(close):
+                close()
+            usage = getattr(self.backend, "last_usage", None)
+            completion = getattr(usage, "completion_tokens", None)
+            if isinstance(completion, int):
+                answer.generated_tokens = completion
 
     def ask_again(
         self, request: AnswerRequest, program: str, diagnostics: Sequence[DiagnosticInfo], cancel: CancelToken

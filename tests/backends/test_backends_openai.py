@@ -17,6 +17,7 @@ from assistant.backends import (
     BackendConnectionError,
     CancelToken,
     ChatMessage,
+    ContextOverflowError,
     GenerationRequest,
     NotFoundError,
     RateLimitError,
@@ -105,11 +106,12 @@ def test_cancel_mid_stream(server_backend: OpenAIBackend) -> None:
     assert complete(server_backend, greedy(4))  # the server serves the next request
 
 
-def test_prompt_over_context_is_reported(server_backend: OpenAIBackend) -> None:
+def test_prompt_over_context_is_refused_before_sending(server_backend: OpenAIBackend) -> None:
     long = GenerationRequest([ChatMessage("user", "x " * 2000)], max_tokens=4)
-    with pytest.raises(ServerError) as err:
+    with pytest.raises(ContextOverflowError, match="tokens; the served context holds 512") as err:
         complete(server_backend, long)
-    assert "context" in err.value.hint
+    assert "n_ctx" in err.value.hint
+    assert complete(server_backend, greedy(4))
 
 
 def test_wrong_path_is_not_found(llama_server: str) -> None:
@@ -139,11 +141,17 @@ def test_base_url_normalisation() -> None:
 
 
 class Script:
-    """Responses served in order (the last one repeats) and the requests received."""
+    """Responses served in order (the last one repeats) and the requests received.
+
+    The backend's questions before a first answer are answered apart: `/v1/models` lists `models`
+    (None: scripted like any request), the optional endpoints (`/props`, tokenizers) are 404.
+    """
 
     def __init__(self, responses: list[tuple[int, dict[str, str], bytes]]) -> None:
         self.responses = responses
         self.requests: list[dict[str, Any]] = []
+        self.models: list[str] | None = ["m"]
+        self.asked: list[str] = []
 
     def next(self) -> tuple[int, dict[str, str], bytes]:
         return self.responses[min(len(self.requests) - 1, len(self.responses) - 1)]
@@ -157,6 +165,16 @@ def scripted() -> Iterator[tuple[Script, str]]:
         def _serve(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = json.loads(self.rfile.read(length)) if length else None
+            if self.path != "/v1/chat/completions" and (self.path != "/v1/models" or script.models is not None):
+                script.asked.append(self.path)
+                listed = {"data": [{"id": m, "object": "model"} for m in script.models or []]}
+                found = self.path == "/v1/models"
+                payload = json.dumps(listed if found else {"detail": "Not Found"}).encode()
+                self.send_response(200 if found else 404)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
             script.requests.append(
                 {"path": self.path, "auth": self.headers.get("authorization"), "body": body}
             )
@@ -207,6 +225,7 @@ def test_401_with_unset_key(scripted: tuple[Script, str], monkeypatch: pytest.Mo
 def test_401_with_wrong_key(scripted: tuple[Script, str], monkeypatch: pytest.MonkeyPatch) -> None:
     script, url = scripted
     script.responses = [(401, {}, b"unauthorized")]
+    script.models = None
     monkeypatch.setenv(KEY_ENV, "sk-wrong")
     with pytest.raises(AuthenticationError) as err:
         make(url, model="m").list_models()

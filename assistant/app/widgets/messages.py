@@ -440,6 +440,7 @@ class AssistantMessage(ChatMessage, can_focus=True):
         if self.cancelled:  # what was shown stays; its blocks become real blocks (copy, re-run…)
             await self.body.extend(self._stream.close(), None, 0)
             await self.body.settle()
+            self._paint_footer()  # "cancelled" once, then the tokens the model really generated
             self._settle_scroll()
             return
         await self._flush(force=True)
