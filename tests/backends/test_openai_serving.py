@@ -1,0 +1,133 @@
+"""The openai backend against real `llama_cpp.server` processes: it learns the served context and
+tokenizer, refuses a model the server does not list, cancels at once leaving the server usable, and
+a 2048-token server answers a long conversation (trimmed by the engine) instead of failing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from model_support import serve_gguf
+
+from assistant.backends import (
+    CancelToken,
+    ChatMessage,
+    GenerationRequest,
+    NotFoundError,
+    complete,
+    create_backend,
+)
+from assistant.backends.openai_compat import OpenAIBackend
+
+HELLO = [ChatMessage("user", "Explain: double x = x * 2")]
+
+
+def make(base_url: str, **kwargs: Any) -> OpenAIBackend:
+    backend = create_backend("openai", {"base_url": base_url, "timeout": 60.0, "retries": 0, **kwargs})
+    assert isinstance(backend, OpenAIBackend)
+    return backend
+
+
+@pytest.fixture(scope="module")
+def wide_server(tiny_gguf: Path, need_llama_cpp: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """llama_cpp.server with its default 2048-token context (the case of the issue)."""
+    with serve_gguf(tiny_gguf, tmp_path_factory.mktemp("wide"), n_ctx=2048, n_threads=1) as url:
+        yield url
+
+
+def test_the_server_tells_its_context_and_tokenizer(llama_server: str, tiny_gguf: Path) -> None:
+    backend = make(llama_server)  # configured n_ctx: 4096; the server runs 512
+    try:
+        assert backend.info().n_ctx == 4096  # before asking
+        backend.load()
+        info = backend.info()
+        assert info.n_ctx == 512 and "probe" in info.details["n_ctx"]
+        assert backend.has_tokenizer and "llama-cpp-python" in info.details["tokenizer"]
+        gguf = create_backend("gguf", {"model_path": str(tiny_gguf), "n_ctx": 256, "n_threads": 1})
+        text = "fac n = ? n == 0 -> 1 : n * fac (n - 1)"
+        assert backend.count_tokens(text) == gguf.count_tokens(text)  # type: ignore[attr-defined]
+        gguf.close()
+    finally:
+        backend.close()
+
+
+def test_a_model_the_server_does_not_list_is_refused(llama_server: str) -> None:
+    backend = make(llama_server, model="qwen-7b")
+    with pytest.raises(NotFoundError, match="does not serve 'qwen-7b'; it serves tiny") as err:
+        complete(backend, GenerationRequest(HELLO, max_tokens=4))
+    assert "model" in err.value.hint
+    backend.close()
+
+
+def test_cancel_returns_at_once_and_the_server_answers_right_after(llama_server: str) -> None:
+    backend = make(llama_server, model="tiny")
+    cancel = CancelToken()
+    got: list[str] = []
+    ended = threading.Event()
+
+    def consume() -> None:
+        try:
+            # greedy: chunks come steadily (sampled output with partial UTF-8 makes llama-cpp-python's
+            # server stall between chunks, which is its own slowness, not what this test is about)
+            for chunk in backend.stream(GenerationRequest(HELLO, max_tokens=100, temperature=0.0), cancel):
+                got.append(chunk)
+        finally:
+            ended.set()
+
+    worker = threading.Thread(target=consume, daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while len(got) < 3 and not ended.is_set() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert len(got) >= 3 and not ended.is_set()
+    cancelled_at = time.monotonic()
+    cancel.cancel()
+    assert ended.wait(0.5), "the stream did not end within 0.5 s of cancel"
+    print(f"cancel returned in {(time.monotonic() - cancelled_at) * 1000:.0f} ms")
+    usage = backend.last_usage
+    assert usage is not None and usage.completion_tokens >= len(got)
+    models = httpx.get(llama_server + "/models", timeout=5.0)  # the server is free again
+    assert models.status_code == 200 and models.json()["data"][0]["id"] == "tiny"
+    assert complete(backend, GenerationRequest(HELLO, max_tokens=4, temperature=0.0))
+    backend.close()
+
+
+@pytest.mark.slow
+def test_a_2048_token_server_answers_a_long_conversation(wide_server: str, tmp_path: Path) -> None:
+    from assistant.backends.config import OpenAIOptions
+    from assistant.config import Config
+    from assistant.engine import Engine
+    from assistant.history import HistoryStore
+
+    config = Config()
+    config.backend.kind = "openai"
+    config.backend.options["openai"] = OpenAIOptions(base_url=wide_server, timeout=60.0, retries=0)  # n_ctx 4096
+    config.engine.max_tokens = 24
+    config.engine.repair_rounds = 0
+    config.paths.dialogue_dir = str(tmp_path / "dialogues")
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    engine = Engine(config, history=store, isolate=False)
+    try:
+        # ~700 tokens a turn (the tiny tokenizer's): the second turn with the first exceeds the served 2048
+        long = "Tell me how lists, folds and pattern matching work together in Synoema programs. " * 14
+        conversation = None
+        replies = []
+        for turn in range(2):
+            reply = engine.respond(f"{turn}: {long}", "ask", conversation_id=conversation)
+            assert reply.error is None, reply.error
+            conversation = reply.conversation_id
+            replies.append(reply)
+        last = replies[-1]
+        assert last.meta["prompt"]["turns_dropped"] > 0  # trimmed by the engine's rules ...
+        assert last.stats.context_limit <= 2048 - 24  # ... within the server's real context
+        assert last.meta["prompt"]["counter"] == "openai tokenizer"
+        assert 0 < last.stats.tokens <= 24  # the tokens the server generated
+        assert engine.backend_info.n_ctx == 2048
+    finally:
+        engine.close()
+        store.close()
