@@ -162,50 +162,155 @@ def _backends(config: Config, probe: bool) -> tuple[list[Check], list[str]]:
     checks: list[Check] = [Check("offline", True, "ready")]
     usable: list[str] = ["offline"]
 
-    llama = has_module("llama_cpp")
-    model = Path(gguf.model_path).expanduser() if gguf.model_path else None
-    if model is not None:
-        model_ok = model.is_file() and is_gguf(model)
-        where = f"model {model}" + ("" if model_ok else " (missing or not a GGUF file)")
-    else:
-        candidates = find_gguf_models()
-        model_ok = False
-        where = (
-            "no model_path; found " + ", ".join(str(p) for p in candidates)
-            if candidates
-            else "no model_path and no .gguf in the data dir's models/ folder"
-        )
-    gguf_ok = llama and model_ok
-    fix = None if llama else GGUF_INSTALL
-    if llama and not model_ok:
-        fix = "Set backend.gguf.model_path (or SYNOEMA_MODEL_PATH / --model-path) to a .gguf file."
-    checks.append(
-        Check(
-            "gguf", gguf_ok, ("llama-cpp-python ok; " if llama else "llama-cpp-python missing; ") + where, fix
-        )
-    )
-    if gguf_ok:
+    checks += _gguf(gguf)
+    if all(c.ok for c in checks[1:]):
         usable.append("gguf")
 
     checks.append(_openai(cast("OpenAIOptions", config.backend.options_for("openai")), probe))
     if checks[-1].ok:
         usable.append("openai")
 
-    hf_mods = has_module("torch") and has_module("transformers")
-    hf_dir = Path(hf.model_path).expanduser() if hf.model_path else None
-    dir_ok = hf_dir is not None and (hf_dir / "config.json").is_file()
-    adapter_ok = not hf.adapter_path or (Path(hf.adapter_path).expanduser().exists() and has_module("peft"))
-    hf_ok = hf_mods and dir_ok and adapter_ok
-    detail = ("torch+transformers ok; " if hf_mods else "torch/transformers missing; ") + (
-        f"model dir {hf_dir}" if dir_ok else "no model directory with config.json in model_path"
-    )
-    if hf.adapter_path:
-        detail += f"; adapter {hf.adapter_path}" + ("" if adapter_ok else " (missing, or peft not installed)")
-    hf_fix = TRAIN_INSTALL if not hf_mods else "Set backend.hf.model_path to a transformers model directory."
-    checks.append(Check("hf", hf_ok, detail, hf_fix))
-    if hf_ok:
+    hf_checks = _hf(hf)
+    checks += hf_checks
+    if all(c.ok for c in hf_checks):
         usable.append("hf")
+    checks.append(_sampling(hf, config))
     return checks, usable
+
+
+def _gguf(options: GGUFOptions) -> list[Check]:
+    """The gguf backend: llama-cpp-python, then the file's header and tensor table really read (a
+    truncated file fails here, not at the next ask), its chat template, and the adapter."""
+    from assistant.backends.errors import BackendError
+    from assistant.backends.gguf import read_adapter_file, read_model_file
+
+    llama = has_module("llama_cpp")
+    prefix = "llama-cpp-python ok; " if llama else "llama-cpp-python missing; "
+    if not options.model_path:
+        candidates = find_gguf_models()
+        where = (
+            "no model_path; found " + ", ".join(str(p) for p in candidates)
+            if candidates
+            else "no model_path and no .gguf in the data dir's models/ folder"
+        )
+        fix = GGUF_INSTALL if not llama else "Set backend.gguf.model_path (or SYNOEMA_MODEL_PATH / --model-path) to a .gguf file."
+        return [Check("gguf", False, prefix + where, fix)]
+    model = Path(options.model_path).expanduser()
+    try:
+        header = read_model_file(model)
+    except BackendError as exc:
+        return [Check("gguf", False, prefix + exc.message, GGUF_INSTALL if not llama else (exc.hint or None))]
+    trained = header.context_length
+    context = f"context {trained:,}" if trained else "context unknown"
+    if trained and options.n_ctx > trained:
+        context += f" (n_ctx {options.n_ctx:,} is capped to it)"
+    detail = f"{prefix}model {model} ({header.architecture}, {len(header.tensors)} tensors, {context})"
+    checks = [Check("gguf", llama, detail, None if llama else GGUF_INSTALL)]
+    if header.chat_template:
+        checks.append(Check("gguf chat template", True, "from the file's metadata"))
+    elif options.chat_format:
+        checks.append(Check("gguf chat template", True, f"none in the file; chat_format {options.chat_format!r} is used"))
+    else:
+        checks.append(Check(
+            "gguf chat template", False,
+            "the file has no tokenizer.chat_template: llama-cpp-python would guess a format the model was not trained on",
+            "Export again from a checkpoint with its chat template (tokenizer_config.json, chat_template.json or "
+            "chat_template.jinja), or set backend.gguf.chat_format (e.g. chatml).",
+        ))
+    if options.adapter_path:
+        adapter = Path(options.adapter_path).expanduser()
+        try:
+            found = read_adapter_file(adapter, header)
+            checks.append(Check("gguf adapter", True, f"LoRA {adapter} ({len(found.tensors)} tensors, scale {options.adapter_scale:g})"))
+        except BackendError as exc:
+            checks.append(Check("gguf adapter", False, exc.message, exc.hint or None))
+    return checks
+
+
+WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model*.bin", "model*.safetensors.index.json")
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json")
+TEMPLATE_FILES = ("chat_template.jinja", "chat_template.json")
+
+
+def _hf(options: HFOptions) -> list[Check]:
+    """The hf backend: torch and transformers, a directory with config, weights and a tokenizer
+    (config.json alone is not a model), a chat template, and a peft adapter directory."""
+    mods = has_module("torch") and has_module("transformers")
+    prefix = "torch+transformers ok; " if mods else "torch/transformers missing; "
+    if not options.model_path:
+        return [Check("hf", False, prefix + "no model_path", TRAIN_INSTALL if not mods else
+                      "Set backend.hf.model_path to a transformers model directory.")]
+    model = Path(options.model_path).expanduser()
+    if not model.is_dir():
+        return [Check("hf", False, f"{prefix}{model} is not a directory",
+                      "Set backend.hf.model_path to a directory written by save_pretrained.")]
+    missing = []
+    if not (model / "config.json").is_file():
+        missing.append("config.json")
+    if not any(next(model.glob(p), None) for p in WEIGHT_PATTERNS):
+        missing.append("weights (*.safetensors or pytorch_model.bin)")
+    if not any((model / f).is_file() for f in TOKENIZER_FILES):
+        missing.append("a tokenizer (tokenizer.json)")
+    if missing:
+        return [Check("hf", False, f"{prefix}{model} lacks {', '.join(missing)}",
+                      "Point backend.hf.model_path at a complete checkpoint (save_pretrained writes all of these), "
+                      "e.g. the merged output of synoema-train.")]
+    checks = [Check("hf", mods, f"{prefix}model dir {model}", None if mods else TRAIN_INSTALL)]
+    if _hf_template(model):
+        checks.append(Check("hf chat template", True, "from the tokenizer files"))
+    else:
+        checks.append(Check("hf chat template", False, "no chat template in the tokenizer files: prompts would be plain role lines",
+                            "Save the tokenizer with its chat template (tokenizer.chat_template = ...; save_pretrained)."))
+    if options.adapter_path:
+        adapter = Path(options.adapter_path).expanduser()
+        weights = any((adapter / f).is_file() for f in ("adapter_model.safetensors", "adapter_model.bin"))
+        if not (adapter / "adapter_config.json").is_file() or not weights:
+            what = "not found" if not adapter.exists() else "not a peft adapter directory (adapter_config.json and weights)"
+            checks.append(Check("hf adapter", False, f"adapter {adapter}: {what}",
+                                "Set backend.hf.adapter_path to a directory written by the adapter's save_pretrained, "
+                                "or remove it."))
+        elif not has_module("peft"):
+            checks.append(Check("hf adapter", False, f"adapter {adapter}: peft is not installed", TRAIN_INSTALL))
+        else:
+            checks.append(Check("hf adapter", True, f"peft adapter {adapter}"))
+    return checks
+
+
+def _hf_template(model: Path) -> bool:
+    if any((model / f).is_file() for f in TEMPLATE_FILES):
+        return True
+    import json
+
+    try:
+        data = json.loads((model / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(isinstance(data, dict) and data.get("chat_template"))
+
+
+def _sampling(hf: HFOptions, config: Config) -> Check:
+    """Every backend samples with one recipe; a checkpoint's own generation settings are not applied."""
+    from dataclasses import fields
+
+    from assistant.backends.base import GenerationRequest
+
+    defaults = {f.name: f.default for f in fields(GenerationRequest)}
+    ours = (f"temperature {config.engine.temperature:g}, top_k {defaults['top_k']}, top_p {defaults['top_p']}, "
+            f"min_p {defaults['min_p']}, repetition penalty {defaults['repetition_penalty']}")
+    detail = f"one recipe for gguf, hf and servers: {ours}"
+    if hf.model_path:
+        import json
+
+        try:
+            generation = json.loads((Path(hf.model_path).expanduser() / "generation_config.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            generation = {}
+        keys = ("temperature", "top_k", "top_p", "min_p", "repetition_penalty")
+        theirs = {k: generation[k] for k in keys if isinstance(generation, dict) and k in generation}
+        if theirs:
+            listed = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in theirs.items())
+            detail += f"; the checkpoint's generation_config.json ({listed}) is overridden"
+    return Check("sampling", True, detail)
 
 
 def _openai(b: OpenAIOptions, probe: bool) -> Check:
