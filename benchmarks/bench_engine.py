@@ -1,12 +1,15 @@
 """The engine's speed: offline answers, live checking, the tiny GGUF model, the repair loop, the CLI.
 
     python benchmarks/bench_engine.py [--runs N] [--gguf FILE] [--skip-model] [--oneshot-only]
+                                      [--streaming-only] [--full-baseline]
 
 Prints, in one run:
 - offline answer latency per kind (first call in the process, then the median of warm calls);
 - the overhead of live checking per reply (engine reply minus the bare offline answer), and the cost
   of one snippet check in-process and in a sandbox worker;
 - time to first token and tokens/s with the tiny random GGUF model (built on the fly unless --gguf);
+- streaming 800 tokens against 100: per-token time of our token loop (1.0x = linear) and of
+  llama-cpp-python's own streaming completion, the baseline, in the same run;
 - repair-loop rounds used: with a grammar that forces code that never compiles (the loop runs all its
   rounds), and with the built-in Synoema grammar (code that parses; rounds as needed);
 - `synoema-assistant explain FILE` on a 50-line program: process wall time and time inside `main()`;
@@ -14,8 +17,8 @@ Prints, in one run:
   of N wall and CPU times, beside `python -c pass` timed in the same run (`--oneshot-only` for just this).
 Target (issue 5): the one-shot explain answers in under 200 ms of process wall time.
 
-With a random model, llama-cpp-python holds back text that ends in an incomplete UTF-8 byte
-sequence, so chunks may arrive in bursts; tokens/s is then reported over the whole reply.
+With a random model many tokens end inside a multi-byte UTF-8 character; our loop decodes them
+incrementally, one detokenize call per token.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -232,6 +236,53 @@ def model_section(gguf: Path, runs: int) -> None:
     print("  (a random model writes names it never defines: its code parses but does not resolve)")
 
 
+def streaming_section(gguf: Path, full_baseline: bool) -> None:
+    """Per-token cost of a long reply against a short one: our token loop, then llama-cpp-python's
+    own streaming completion (which re-detokenizes held-back bytes after partial UTF-8) as baseline."""
+    from llama_cpp import Llama
+
+    from assistant.backends import ChatMessage, GenerationRequest, create_backend
+
+    print(f"\nstreaming a long reply ({gguf.name}, greedy, 1 thread; random weights: no end token, "
+          "many partial UTF-8 tokens)")
+    backend: Any = create_backend("gguf", {"model_path": str(gguf), "n_ctx": 1024, "n_threads": 1})
+    backend.load()
+    calls = [0]
+    real = backend._llm.detokenize
+
+    def counting(tokens: list[int], *args: Any, **kwargs: Any) -> bytes:
+        calls[0] += 1
+        return real(tokens, *args, **kwargs)
+
+    backend._llm.detokenize = counting
+    messages = [ChatMessage("user", "Explain folds.")]
+    per_token: dict[int, float] = {}
+    for n in (100, 800):
+        calls[0] = 0
+        t0 = time.perf_counter()
+        text = "".join(backend.stream(GenerationRequest(messages, max_tokens=n, temperature=0.0)))
+        spent = time.perf_counter() - t0
+        made = backend.last_usage.completion_tokens
+        per_token[n] = spent / made
+        print(f"  ours: {made} tokens in {spent:.2f} s ({made / spent:.0f} tok/s), {calls[0]} detokenize calls, "
+              f"{sum(1 for c in text if c == chr(0xFFFD))} replacement characters")
+    print(f"  ours: per-token time, 800 vs 100 tokens: {per_token[800] / per_token[100]:.2f}x (1.0 = linear)")
+    prompt = backend._llm.tokenize(backend.format_prompt(messages).encode(), add_bos=False, special=True)
+    backend.close()
+    llm = Llama(model_path=str(gguf), n_ctx=1024, n_threads=1, verbose=False)
+    sizes = (100, 400, 800) if full_baseline else (100, 200)
+    base: dict[int, float] = {}
+    for n in sizes:
+        t0 = time.perf_counter()
+        made = sum(1 for _ in llm.create_completion(prompt=prompt, max_tokens=n, temperature=0.0, stream=True))
+        base[n] = (time.perf_counter() - t0) / n
+        print(f"  baseline create_completion(stream=True): {n} tokens in {base[n] * n:.2f} s ({made} chunks)")
+    last = sizes[-1]
+    print(f"  baseline: per-token time, {last} vs 100 tokens: {base[last] / base[100]:.1f}x"
+          + ("" if full_baseline else " (400 and 800 take minutes: --full-baseline)"))
+    llm.close()
+
+
 def cli_section(runs: int) -> None:
     print("\none-shot CLI: synoema-assistant explain FILE (50 lines, offline, history off)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -342,7 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gguf", type=Path, help="a GGUF model to time instead of the tiny random one")
     parser.add_argument("--skip-model", action="store_true", help="skip the GGUF sections")
     parser.add_argument("--oneshot-only", action="store_true", help="only time the one-shot processes")
+    parser.add_argument("--full-baseline", action="store_true",
+                        help="time llama-cpp-python's own streaming at 400 and 800 tokens too (minutes)")
+    parser.add_argument("--streaming-only", action="store_true", help="only the long-reply streaming comparison")
     args = parser.parse_args(argv)
+    if args.streaming_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            streaming_section(args.gguf or build_tiny(Path(tmp)), args.full_baseline)
+        return 0
     if args.oneshot_only:
         oneshot_section(max(args.runs, 7))
         return 0
@@ -357,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 gguf = args.gguf or build_tiny(Path(tmp))
                 model_section(gguf, args.runs)
+                streaming_section(gguf, args.full_baseline)
     cli_section(args.runs)
     oneshot_section(max(args.runs, 7))
     return 0
