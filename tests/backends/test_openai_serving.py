@@ -131,3 +131,67 @@ def test_a_2048_token_server_answers_a_long_conversation(wide_server: str, tmp_p
     finally:
         engine.close()
         store.close()
+
+
+def test_cancel_wakes_a_read_blocked_on_a_silent_server() -> None:
+    """A server that sends one event and then nothing: cancel from another thread ends the read at
+    once (the socket is shut down), long before any read timeout."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+
+    class Stalling(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"data": [{"id": "m"}]}).encode() if self.path == "/v1/models" else b"{}"
+            self.send_response(200 if self.path == "/v1/models" else 404)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            if self.path != "/v1/chat/completions":
+                self.send_response(404)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.end_headers()
+            event = {"choices": [{"index": 0, "delta": {"content": "fac "}, "finish_reason": None}]}
+            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.flush()
+            release.wait(30)  # then silence
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    backend = make(f"http://127.0.0.1:{server.server_address[1]}/v1", model="m")
+    cancel = CancelToken()
+    try:
+        stream = backend.stream(GenerationRequest(HELLO, max_tokens=50), cancel)
+        assert next(stream) == "fac "
+        timer = threading.Timer(0.2, cancel.cancel)
+        started = time.monotonic()
+        timer.start()
+        assert list(stream) == []  # blocked in a read until the cancel shut the socket down
+        assert time.monotonic() - started < 0.2 + 0.5
+    finally:
+        release.set()
+        backend.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_cancel_token_callbacks() -> None:
+    token = CancelToken()
+    seen: list[str] = []
+    remove = token.on_cancel(lambda: seen.append("a"))
+    token.on_cancel(lambda: seen.append("b"))
+    remove()
+    token.cancel()
+    token.on_cancel(lambda: seen.append("late"))  # already cancelled: runs at once
+    assert seen == ["b", "late"] and token.cancelled
