@@ -127,8 +127,6 @@ class GGUFBackend:
         self.adapter = Path(config.adapter_path).expanduser() if config.adapter_path else None
         self.last_usage: Usage | None = None
         self._llm: Any = None
-        self._header: GGUFFile | None = None
-        self._n_ctx = config.n_ctx
         self._formatter: Any = None
         self._template_source = "not loaded"
         self._grammars: dict[str, Any] = {}
@@ -197,7 +195,6 @@ class GGUFBackend:
                 "The file may be truncated, not a GGUF model, or of an architecture this llama-cpp-python "
                 "does not support; re-export it or upgrade llama-cpp-python.",
             ) from exc
-        self._header = header
         self._install_chat_handler(llm)
         return llm
 
@@ -206,10 +203,9 @@ class GGUFBackend:
         threads defaulting to the machine's cores, the adapter, YaRN betas the file asks for."""
         config = self.config
         trained = header.context_length
-        self._n_ctx = min(config.n_ctx, trained) if trained else config.n_ctx
         threads = config.n_threads or machine_threads()
         kwargs: dict[str, Any] = {
-            "n_ctx": self._n_ctx,
+            "n_ctx": min(config.n_ctx, trained) if trained else config.n_ctx,
             "n_threads": threads,
             "n_threads_batch": threads,
             "n_gpu_layers": config.n_gpu_layers,

@@ -337,22 +337,26 @@ def _openai(b: OpenAIOptions, probe: bool) -> Check:
         backend = OpenAIBackend(replace(b, timeout=3.0, retries=0))
     except Exception as exc:
         return Check("openai", False, f"{b.base_url}: {exc}", "Check base_url.")
+    served = ""
     try:
         models = backend.list_models()
+        wanted = b.model
+        if wanted and models and wanted not in models:
+            return Check(
+                "openai",
+                False,
+                f"{b.base_url} serves {', '.join(models[:5])}; not {wanted!r}",
+                "Fix backend.openai.model.",
+            )
+        backend.load()  # the served context and tokenizer, as the first answer will see them
+        info = backend.info()
+        served = f"; context {info.details.get('n_ctx', info.n_ctx)}, tokenizer {info.details.get('tokenizer', '?')}"
     except BackendError as exc:
         return Check("openai", False, f"{b.base_url}: {exc.message}{key_note}", exc.hint or None)
     finally:
         backend.close()
-    wanted = b.model
-    if wanted and models and wanted not in models:
-        return Check(
-            "openai",
-            False,
-            f"{b.base_url} serves {', '.join(models[:5])}; not {wanted!r}",
-            "Fix backend.openai.model.",
-        )
     return Check(
-        "openai", True, f"{b.base_url} serves {', '.join(models[:5]) or '(no models listed)'}{key_note}"
+        "openai", True, f"{b.base_url} serves {', '.join(models[:5]) or '(no models listed)'}{served}{key_note}"
     )
 
 

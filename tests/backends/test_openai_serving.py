@@ -195,3 +195,20 @@ def test_cancel_token_callbacks() -> None:
     token.cancel()
     token.on_cancel(lambda: seen.append("late"))  # already cancelled: runs at once
     assert seen == ["b", "late"] and token.cancelled
+
+
+def test_doctor_asks_the_server(llama_server: str, user_dirs: dict[str, Path]) -> None:
+    from assistant.backends.config import OpenAIOptions
+    from assistant.config import Config
+    from assistant.engine.doctor import diagnose
+
+    def openai_check(model: str) -> Any:
+        config = Config()
+        config.backend.options["openai"] = OpenAIOptions(base_url=llama_server, model=model)
+        report = diagnose(config, Path("/nonexistent/config.toml"), [], probe=True)
+        return next(c for c in report.sections["backends"] if c.name == "openai")
+
+    good = openai_check("tiny")
+    assert good.ok and "serves tiny" in good.detail and "context 512" in good.detail and "llama-cpp-python" in good.detail
+    bad = openai_check("nope")
+    assert not bad.ok and "not 'nope'" in bad.detail and bad.fix and "model" in bad.fix
