@@ -14,6 +14,7 @@ generated tokens is kept in ``last_usage``.
 from __future__ import annotations
 
 import codecs
+import ctypes
 import os
 import random
 import threading
@@ -127,6 +128,7 @@ class GGUFBackend:
         self.adapter = Path(config.adapter_path).expanduser() if config.adapter_path else None
         self.last_usage: Usage | None = None
         self._llm: Any = None
+        self._piece_buffer = ctypes.create_string_buffer(64)
         self._formatter: Any = None
         self._template_source = "not loaded"
         self._grammars: dict[str, Any] = {}
@@ -349,7 +351,7 @@ class GGUFBackend:
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
                     break
                 produced += 1
-                text = decoder.decode(llm.detokenize([token]))
+                text = decoder.decode(self._detokenize(vocab, token))
                 out = scanner.feed(clean.feed(text)) if text else ""
                 if out:
                     yield out
@@ -368,6 +370,18 @@ class GGUFBackend:
         finally:
             generator.close()
             self.last_usage = Usage(len(tokens), produced)
+
+    def _detokenize(self, vocab: Any, token: int) -> bytes:
+        """One token's bytes. llama-cpp-python's own detokenize uses a 32-byte buffer and silently
+        drops longer pieces (real vocabularies have them: runs of spaces or dashes); this one grows."""
+        import llama_cpp
+
+        size = len(self._piece_buffer)
+        n = llama_cpp.llama_token_to_piece(vocab, token, self._piece_buffer, size, 0, False)
+        if n < 0:
+            self._piece_buffer = ctypes.create_string_buffer(-n)
+            n = llama_cpp.llama_token_to_piece(vocab, token, self._piece_buffer, -n, 0, False)
+        return self._piece_buffer.raw[: max(n, 0)]
 
     def _grammar(self, text: str) -> Any:
         """Parse and validate a GBNF grammar, caching by text (parsing large grammars is not free)."""

@@ -88,29 +88,31 @@ def test_peft_directory_as_gguf_adapter_names_the_conversion(tiny_gguf: Path, lo
 
 
 def test_each_token_is_detokenized_once(plain: GGUFBackend, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Linear in the reply: 4x the tokens costs 4x the detokenize calls (llama-cpp-python's own
-    streaming re-detokenizes held-back bytes on every token after a partial UTF-8 sequence)."""
+    """Linear in the reply: 4x the tokens costs 4x the detokenize calls, one token each
+    (llama-cpp-python's own streaming re-detokenizes held-back bytes after partial UTF-8)."""
     plain.load()
     llm: Any = plain._llm
     calls: list[int] = []
-    real = llm.detokenize
+    real = plain._detokenize
+    vocab = llm._model.vocab
+    assert all(real(vocab, t) == llm.detokenize([t]) for t in range(llm.n_vocab()))  # llama.cpp's bytes
 
-    def counting(tokens: list[int], *args: Any, **kwargs: Any) -> bytes:
-        calls.append(len(tokens))
-        return real(tokens, *args, **kwargs)
+    def counting(vocab: Any, token: int) -> bytes:
+        calls.append(token)
+        return real(vocab, token)
 
-    monkeypatch.setattr(llm, "detokenize", counting)
+    monkeypatch.setattr(plain, "_detokenize", counting)
+    monkeypatch.setattr(llm, "detokenize", lambda *a, **k: pytest.fail("the loop detokenizes by itself"))
     counts = {}
     for n in (100, 400):
         calls.clear()
         text = complete(plain, greedy(n))
         usage = plain.last_usage
         assert usage is not None and usage.completion_tokens == n  # random weights: no end token
-        counts[n] = (len(calls), sum(calls), text)
-    assert counts[100] == (100, 100, counts[100][2])
-    assert counts[400][:2] == (400, 400)
-    assert counts[400][2].startswith(counts[100][2])  # greedy: the longer reply continues the shorter one
-    assert "\ufffd" in counts[400][2] or any(ord(c) > 127 for c in counts[400][2])  # it did meet multi-byte output
+        counts[n] = (len(calls), text)
+    assert counts[100][0] == 100 and counts[400][0] == 400
+    assert counts[400][1].startswith(counts[100][1])  # greedy: the longer reply continues the shorter one
+    assert any(ord(c) > 127 for c in counts[400][1])  # it did meet multi-byte (or invalid, replaced) output
 
 
 def test_cancel_between_tokens_counts_what_was_generated(plain: GGUFBackend) -> None:
