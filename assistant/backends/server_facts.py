@@ -9,7 +9,7 @@ and context instead of an estimate (an estimate said 1,769 tokens where llama.cp
   completion whose prompt is longer than the configured context and asks for ``logprobs``. A smaller
   server context refuses it with "maximum context length is N"; a larger one refuses the logprobs
   (a server started without ``logits_all``) before evaluating anything;
-- tokenizer: llama-cpp-python's ``POST /extras/tokenize/count`` or llama.cpp's ``POST /tokenize``.
+- tokenizer: llama-cpp-python's ``POST /extras/tokenize/count``, or ``POST /tokenize`` (llama.cpp, vLLM).
 
 Every probe is optional (a hosted API answers 404 and the configured values stay).
 """
@@ -85,8 +85,9 @@ def token_count(prober: Prober, root: str, tokenizer: str | None, model: str, te
         got = prober.json("POST", f"{root}/extras/tokenize/count", {"input": text, "model": model})
         if got and got[0] == 200 and isinstance(got[1], dict) and isinstance(got[1].get("count"), int):
             return int(got[1]["count"])
-    elif tokenizer == "llama.cpp":
-        got = prober.json("POST", f"{root}/tokenize", {"content": text})
+    elif tokenizer == "llama.cpp":  # llama.cpp's server reads "content", vLLM's "prompt" (both at the root)
+        got = prober.json("POST", f"{root}/tokenize", {"content": text, "prompt": text, "model": model,
+                                                        "add_special": False, "add_special_tokens": False})
         if got and got[0] == 200 and isinstance(got[1], dict) and isinstance(got[1].get("tokens"), list):
             return len(got[1]["tokens"])
     return None

@@ -212,3 +212,52 @@ def test_doctor_asks_the_server(llama_server: str, user_dirs: dict[str, Path]) -
     assert good.ok and "serves tiny" in good.detail and "context 512" in good.detail and "llama-cpp-python" in good.detail
     bad = openai_check("nope")
     assert not bad.ok and "not 'nope'" in bad.detail and bad.fix and "model" in bad.fix
+
+
+def test_llama_cpp_style_server_props_tokenize_and_usage() -> None:
+    """A server shaped like llama.cpp's C++ one (not built here): /props gives the context,
+    /tokenize counts, the final event's usage gives the real token count."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class LlamaCppLike(BaseHTTPRequestHandler):
+        def _reply(self, status: int, body: bytes, kind: str = "application/json") -> None:
+            self.send_response(status)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            found = {"/v1/models": {"data": [{"id": "m"}]}, "/props": {"default_generation_settings": {"n_ctx": 1024}}}
+            body = found.get(self.path)
+            self._reply(200 if body else 404, json.dumps(body or {}).encode())
+
+        def do_POST(self) -> None:
+            request = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+            if self.path == "/tokenize":
+                self._reply(200, json.dumps({"tokens": list(range(len(request["content"].split())))}).encode())
+            elif self.path == "/v1/chat/completions":
+                events = [{"choices": [{"delta": {"content": "fac n"}, "finish_reason": "stop"}]},
+                          {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2}}]
+                body = b"".join(f"data: {json.dumps(e)}\n\n".encode() for e in events) + b"data: [DONE]\n\n"
+                self._reply(200, body, "text/event-stream")
+            else:
+                self._reply(404, b"{}")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), LlamaCppLike)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    backend = make(f"http://127.0.0.1:{server.server_address[1]}/v1")
+    try:
+        assert complete(backend, GenerationRequest(HELLO, max_tokens=8)) == "fac n"
+        info = backend.info()
+        assert info.n_ctx == 1024 and "/props" in info.details["n_ctx"] and "llama.cpp" in info.details["tokenizer"]
+        assert backend.count_tokens("a b c") == 3
+        assert backend.last_usage is not None and backend.last_usage.completion_tokens == 2
+    finally:
+        backend.close()
+        server.shutdown()
+        server.server_close()
