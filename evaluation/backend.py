@@ -127,7 +127,8 @@ class Metered:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
-            text = "".join(pieces)
-            self.calls.append(
-                Call(prompt_tokens, counter.count(text), time.perf_counter() - started, first, error)
-            )
+            usage = getattr(self.inner, "last_usage", None)  # the backend's own count, when it keeps one
+            completion = getattr(usage, "completion_tokens", None)
+            if not isinstance(completion, int):
+                completion = counter.count("".join(pieces))
+            self.calls.append(Call(prompt_tokens, completion, time.perf_counter() - started, first, error))

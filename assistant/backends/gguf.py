@@ -281,6 +281,7 @@ class GGUFBackend:
     # --- generation -----------------------------------------------------------------------------
 
     def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
+        self.last_usage = None  # until this generation starts
         self.load()
         if not self._busy.acquire(blocking=False):
             raise GenerationError("The model is still busy with another answer.", "Wait for it or cancel it.")

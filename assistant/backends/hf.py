@@ -153,6 +153,7 @@ class HFBackend:
             raise GrammarError(
                 "The hf backend cannot constrain output with a grammar.", "Use the gguf backend for grammars."
             )
+        self.last_usage = None  # until this generation starts
         self.load()
         if not self._busy.acquire(blocking=False):
             raise GenerationError("The model is still busy with another answer.", "Wait for it or cancel it.")

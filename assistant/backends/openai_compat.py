@@ -251,6 +251,7 @@ class OpenAIBackend:
             response.close()
 
     def stream(self, request: GenerationRequest, cancel: CancelToken | None = None) -> Iterator[str]:
+        self.last_usage = None  # until this reply starts
         self.load()
         self._check_fits(request)
         body: dict[str, Any] = {
