@@ -5,7 +5,7 @@ The user's ``config.toml`` is edited through the app's own round-trip writer
 does not parse is never overwritten; the new text is written atomically). What changes:
 
 - ``[backend] kind = "gguf"`` and ``[backend.gguf]`` ``model_path`` and ``n_ctx``; the gguf
-  table's ``chat_format`` and ``model`` are removed, so llama.cpp uses the chat template stored in
+  table's ``chat_format``, ``model`` and ``adapter_path`` are removed, so llama.cpp uses the chat template stored in
   the file (the one the model was trained with) and the name shown is the file's own;
 - options written flat under ``[backend]`` (before each kind had a table) move into the table of
   the kind they belonged to, so switching back keeps them; a flat ``adapter_path`` (trained for
@@ -110,6 +110,7 @@ def install(target: str | Path, *, config_file: Path | None = None, n_ctx: int |
             "backend.gguf.model_path": str(model),
             "backend.gguf.n_ctx": ctx,
             "backend.gguf.chat_format": None,  # the template stored in the file: the one trained with
+            "backend.gguf.adapter_path": None,  # an adapter for the model served before would not fit
             "backend.gguf.model": None,
             "engine.reference": "none",  # served the prompt it was trained on
             "engine.few_shots": 0,

@@ -79,7 +79,7 @@ class GGUFOptions(BackendOptions):
     n_threads: int = setting(0, "SYNOEMA_N_THREADS", "CPU threads; 0 = all of the machine's cores.", minimum=0)
     adapter_path: str | None = setting(
         None, "SYNOEMA_ADAPTER_PATH",
-        "A LoRA adapter as a GGUF file (synoema-train export-gguf --adapter converts a peft directory).", path=True,
+        "A LoRA adapter as a GGUF file (synoema-train export-gguf RUN --adapter converts a peft one).", path=True,
     )
     adapter_scale: float = setting(1.0, "SYNOEMA_ADAPTER_SCALE", "How strongly the LoRA adapter applies.", minimum=0.0)
     n_gpu_layers: int = setting(

@@ -47,8 +47,8 @@ YARN_DEFAULTS = {"yarn_beta_fast": 32.0, "yarn_beta_slow": 1.0}  # Llama()'s own
 
 def adapter_hint(adapter: Path) -> str:
     return (
-        f"Convert it to a GGUF LoRA: synoema-train export-gguf --adapter {adapter} lora.gguf "
-        "(python -m training.gguf_export ADAPTER_DIR lora.gguf --base BASE_DIR), then set adapter_path to lora.gguf."
+        f"Convert it to a GGUF LoRA: synoema-train export-gguf {adapter} --adapter --out lora.gguf "
+        "(or python -m training.gguf_export ADAPTER_DIR lora.gguf --base BASE_DIR), then set adapter_path to lora.gguf."
     )
 
 
@@ -91,7 +91,7 @@ def read_adapter_file(path: Path, model: GGUFFile | None) -> GGUFFile:
     if not found.is_lora:
         raise ModelLoadError(
             f"{path.name} is a GGUF {found.kind}, not a LoRA adapter.",
-            "Set adapter_path to a GGUF LoRA (synoema-train export-gguf --adapter), or remove it.",
+            "Set adapter_path to a GGUF LoRA (synoema-train export-gguf RUN --adapter), or remove it.",
         )
     if model is not None and found.architecture != model.architecture:
         raise ModelLoadError(

@@ -80,7 +80,7 @@ def test_peft_directory_as_gguf_adapter_names_the_conversion(tiny_gguf: Path, lo
     options = {"model_path": str(tiny_gguf), "adapter_path": str(peft_dir)}
     with pytest.raises(ModelLoadError, match="peft adapter directory") as err:
         check_backend("gguf", options)
-    assert "synoema-train export-gguf --adapter" in err.value.hint
+    assert f"synoema-train export-gguf {peft_dir} --adapter" in err.value.hint
     with pytest.raises(ModelLoadError, match="peft adapter directory"):
         create_backend("gguf", options).load()  # type: ignore[attr-defined]
     with pytest.raises(ModelLoadError, match="is a LoRA adapter, not a model"):
