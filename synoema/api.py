@@ -14,19 +14,21 @@ from collections.abc import Sequence
 from . import cache
 from . import runtime as R
 from ._record import Factory, record
-from .diagnostics import Diagnostic, with_defaults
-from .execute import Execution, Limits, allow_set, base_namespace, execute
+from .diagnostics import Diagnostic, cap_text, capped_all, with_defaults
+from .execute import Execution, Limits, allow_set, base_namespace, execute, stage_limit_diagnostic
+from .guard import CHECK_DEPTH, Guarded, MemoryOut, Stop, guarded
 
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TextIO
 
     from . import ast as A
     from .compiled import CompiledUnit, GlobalFn
-    from .resolve import Loader, Unit
+    from .resolve import ImportMode, Loader, Unit
 
 
 def default_loader(path: str) -> str | None:
+    """The user's own files (regular files up to the size cap); see `synoema.resolve.read_import`."""
     from .resolve import default_loader as load
 
     return load(path)
@@ -175,16 +177,52 @@ class _CheckerFailure:
 # ── checking ─────────────────────────────────────────────────────────────────────────────────
 
 
-def check_source(source: str, filename: str | None = None, *, loader: Loader = default_loader,
-                 types: bool = True) -> CheckResult:
-    """Parse, resolve and type-check `source`. Never raises."""
+def check_source(source: str, filename: str | None = None, *, loader: Loader | None = None,
+                 types: bool = True, imports: ImportMode = "confined", limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+    """Parse, resolve and type-check `source`. Never raises.
+
+    The stages run in a guarded thread (`synoema.guard`) under `limits.timeout` and
+    `limits.max_memory`, so a hostile program ends with a `limit_exceeded` diagnostic that names the
+    stage. Imports follow `imports` (see `synoema.resolve.read_import`) unless a `loader` is given.
+    """
+    from .resolve import import_loader
+
+    if loader is None:
+        loader = import_loader(imports, filename)
+    _warm_checker()
+    stage = ["parse"]
+    g = guarded(lambda: _check(source, filename, loader, types, stage), timeout=limits.timeout,
+                max_memory=limits.max_memory, depth=CHECK_DEPTH, name="synoema-check")
+    problem = _stage_problem(g, stage[0], limits)
+    if problem is not None:
+        return CheckResult(diagnostics=[problem])
+    return g.value
+
+
+def _warm_checker() -> None:
+    """The prelude (parsed, resolved, type-checked) is built once, outside any program's budget."""
+    load_prelude()
     try:
-        return _check(source, filename, loader, types)
-    except RecursionError:
-        return CheckResult(diagnostics=[Diagnostic("limit_exceeded", "the program is nested too deeply", None)])
+        from .types.check import prelude
+    except ImportError:
+        return
+    prelude()
 
 
-def _check(source: str, filename: str | None, loader: Loader, types: bool) -> CheckResult:
+def _stage_problem(g: Guarded, stage: str, limits: Limits) -> Diagnostic | None:
+    """The diagnostic for a guarded stage that did not finish normally, or None when it did."""
+    if g.stopped is not None or isinstance(g.error, Stop | MemoryError):
+        kind = g.stopped or ("memory" if isinstance(g.error, MemoryError | MemoryOut) else "time")
+        return stage_limit_diagnostic(stage, kind, limits)
+    if isinstance(g.error, RecursionError):
+        return stage_limit_diagnostic(stage, "depth", limits)
+    if g.error is not None:
+        e = g.error
+        return Diagnostic("internal_error", cap_text(f"the {stage} stage failed: {type(e).__name__}: {e}"), None)
+    return None
+
+
+def _check(source: str, filename: str | None, loader: Loader, types: bool, stage: list[str]) -> CheckResult:
     from .parser import parse
     from .resolve import resolve
 
@@ -193,15 +231,17 @@ def _check(source: str, filename: str | None, loader: Loader, types: bool) -> Ch
     result = CheckResult(program=parsed.program, diagnostics=list(parsed.diagnostics))
     if not parsed.ok:
         return _finish(result, filename)
+    stage[0] = "resolve"
     unit = resolve(parsed.program, prelude.unit, loader)
     result.unit = unit
     result.diagnostics += unit.diagnostics
     if not unit.ok or not types:
         return _finish(result, filename)
+    stage[0] = "types"
     report = _typecheck(unit)
     if report is not None:
         result.types = report
-        result.signatures = list(report.signatures)
+        result.signatures = [(n, cap_text(t)) for n, t in report.signatures]
         result.diagnostics += list(report.diagnostics)
     return _finish(result, filename)
 
@@ -217,15 +257,15 @@ def _finish(result: CheckResult, filename: str | None) -> CheckResult:
             continue
         seen.add(key)
         out.append(with_defaults(d))
-    result.diagnostics = out
+    result.diagnostics = capped_all(out)
     return result
 
 
-def check_file(path: str, *, types: bool = True) -> CheckResult:
+def check_file(path: str, *, types: bool = True, imports: ImportMode = "confined") -> CheckResult:
     source = _read(path)
     if isinstance(source, Diagnostic):
         return CheckResult(diagnostics=[source])
-    return check_source(source, path, types=types)
+    return check_source(source, path, types=types, imports=imports)
 
 
 # ── compiling and running ────────────────────────────────────────────────────────────────────
@@ -235,13 +275,15 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 256
 
 
-def prepare(source: str, filename: str | None = None, *, loader: Loader = default_loader,
-            types: bool = True, use_disk_cache: bool = False) -> tuple[CheckResult, CompiledUnit | None]:
+def prepare(source: str, filename: str | None = None, *, loader: Loader | None = None,
+            types: bool = True, use_disk_cache: bool = False, imports: ImportMode = "confined",
+            limits: Limits = DEFAULT_LIMITS) -> tuple[CheckResult, CompiledUnit | None]:
     """Check and compile `source` (cached by content). The compiled unit is None when it has errors.
 
     With `use_disk_cache`, programs without imports are also cached on disk (like .pyc files).
+    Checking and compiling run under `limits` (time and memory; see `check_source`).
     """
-    key = cache.digest(str(filename), str(types), source)
+    key = cache.digest(str(filename), str(types), imports, source)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and not _has_imports(hit[0]):
@@ -255,18 +297,10 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader = defaul
         checked = CheckResult(signatures=stored["signatures"], diagnostics=stored["diagnostics"])
         compiled = CompiledUnit("", stored["line_spans"], stored["globals"], stored["filename"], stored["code"])
         return checked, compiled
-    checked = check_source(source, filename, loader=loader, types=types)
+    checked = check_source(source, filename, loader=loader, types=types, imports=imports, limits=limits)
     compiled: CompiledUnit | None = None
     if checked.ok and checked.unit is not None:
-        from .compiler import Compiler
-
-        prelude = load_prelude()
-        try:
-            compiled = Compiler(checked.unit, prelude.globals, module_id=filename or "main").compile_unit()
-            compiled.code = compile(compiled.source, compiled.filename, "exec")
-        except RecursionError:
-            checked.diagnostics.append(Diagnostic("limit_exceeded", "the program is nested too deeply", None))
-            compiled = None
+        compiled = _compile(checked, filename, limits)
     with _cache_lock:
         _cache[key] = (checked, compiled)
         while len(_cache) > _CACHE_SIZE:
@@ -279,6 +313,30 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader = defaul
     return checked, compiled
 
 
+def _compile(checked: CheckResult, filename: str | None, limits: Limits) -> CompiledUnit | None:
+    """Compile a checked unit to Python bytecode in a guarded thread; a failure is a diagnostic."""
+    from .compiler import Compiler
+
+    prelude = load_prelude()
+    unit = checked.unit
+    assert unit is not None
+
+    def build() -> CompiledUnit:
+        compiled = Compiler(unit, prelude.globals, module_id=filename or "main").compile_unit()
+        compiled.code = compile(compiled.source, compiled.filename, "exec")
+        return compiled
+
+    g = guarded(build, timeout=limits.timeout, max_memory=limits.max_memory, depth=CHECK_DEPTH,
+                name="synoema-check")
+    if isinstance(g.error, SyntaxError):  # Python's own parser refused the nesting we could not flatten
+        g.error = RecursionError(str(g.error))
+    problem = _stage_problem(g, "compile", limits)
+    if problem is not None:
+        checked.diagnostics.append(with_defaults(problem))
+        return None
+    return g.value
+
+
 def _has_imports(checked: CheckResult) -> bool:
     from . import ast as A
 
@@ -289,17 +347,23 @@ def run_source(
     source: str,
     *,
     filename: str | None = None,
-    stdin: str = "",
+    stdin: str | TextIO = "",
     args: Sequence[str] = (),
     allow_io: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     types: bool = True,
-    loader: Loader = default_loader,
+    loader: Loader | None = None,
     entry: str = "main",
     use_disk_cache: bool = False,
+    imports: ImportMode = "confined",
 ) -> RunResult:
-    """Run a program the way `synoema run` does. `allow_io` enables files, network, processes and env."""
-    checked, compiled = prepare(source, filename, loader=loader, types=types, use_disk_cache=use_disk_cache)
+    """Run a program the way `synoema run` does. `allow_io` enables files, network, processes and env.
+
+    `stdin` is the program's input: a string, or a file object read a line at a time when the
+    program calls `readline` (what `synoema run` passes). Imports follow `imports`.
+    """
+    checked, compiled = prepare(source, filename, loader=loader, types=types, use_disk_cache=use_disk_cache,
+                                imports=imports, limits=limits)
     diags = list(checked.diagnostics)
     if compiled is None:
         return RunResult("", 1, diags)
@@ -339,12 +403,14 @@ def run_source(
     return RunResult(stdout, 0, diags, output=ex.output, value=ex.value_text, timings={"run": ex.duration})
 
 
-def run_file(path: str, *, stdin: str = "", args: Sequence[str] = (), allow_io: bool = True,
-             limits: Limits = DEFAULT_LIMITS, types: bool = True) -> RunResult:
+def run_file(path: str, *, stdin: str | TextIO = "", args: Sequence[str] = (), allow_io: bool = True,
+             limits: Limits = DEFAULT_LIMITS, types: bool = True, imports: ImportMode = "own") -> RunResult:
+    """Run the user's own file (imports may reach their other files: `imports="own"`)."""
     source = _read(path)
     if isinstance(source, Diagnostic):
         return RunResult("", 1, [source])
-    return run_source(source, filename=path, stdin=stdin, args=args, allow_io=allow_io, limits=limits, types=types)
+    return run_source(source, filename=path, stdin=stdin, args=args, allow_io=allow_io, limits=limits, types=types,
+                      imports=imports)
 
 
 def eval_source(expr: str, *, limits: Limits = DEFAULT_LIMITS, allow_io: bool = False, stdin: str = "") -> RunResult:

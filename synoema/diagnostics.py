@@ -134,18 +134,63 @@ DEFAULTS: dict[str, tuple[Fixability, str]] = {
     "runtime_error": ("medium", "The program called `error` or a partial function on a bad value."),
     "limit_exceeded": ("medium", "The program ran too long, too deep or printed too much; check the base case."),
     "permission_denied": ("easy", "This builtin touches files, network, processes or the environment."),
+    "import_refused": ("easy", "Import a .sno file inside the program's own folder, by a relative path."),
 }
 
 
 def with_defaults(diag: Diagnostic) -> Diagnostic:
-    """Fill fixability and llm_hint from the code's defaults where the producer left them empty."""
+    """Fill fixability and llm_hint from the code's defaults where the producer left them empty,
+    and cap its texts (see `capped`)."""
     default = DEFAULTS.get(diag.code)
     if default is not None:
         if diag.fixability is None:
             diag.fixability = default[0]
         if diag.llm_hint is None:
             diag.llm_hint = default[1]
+    return capped(diag)
+
+
+# ── caps: nothing a program controls leaves a run unbounded ─────────────────────────────────
+
+MAX_MESSAGE = 2000  # characters of a message (a program's `error "..."` text, a printed type)
+MAX_NOTE = 500  # characters of one note, hint or suggestion
+MAX_NOTES = 12  # notes kept on one diagnostic
+MAX_DIAGNOSTICS = 200  # diagnostics kept for one program
+
+
+def cap_text(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text`, cut to `limit` characters with "… N more characters" saying how much was dropped."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… {len(text) - limit} more characters"
+
+
+def capped(diag: Diagnostic) -> Diagnostic:
+    """Cap, in place, every text of `diag` that can carry program-controlled content."""
+    if len(diag.message) > MAX_MESSAGE:
+        diag.message = cap_text(diag.message)
+    if diag.notes and (len(diag.notes) > MAX_NOTES or any(len(n) > MAX_NOTE for n in diag.notes)):
+        kept = [cap_text(n, MAX_NOTE) for n in diag.notes[:MAX_NOTES]]
+        if len(diag.notes) > MAX_NOTES:
+            kept.append(f"… {len(diag.notes) - MAX_NOTES} more notes")
+        diag.notes = kept
+    if diag.llm_hint is not None and len(diag.llm_hint) > MAX_NOTE:
+        diag.llm_hint = cap_text(diag.llm_hint, MAX_NOTE)
+    if diag.did_you_mean is not None and len(diag.did_you_mean) > MAX_NOTE:
+        diag.did_you_mean = cap_text(diag.did_you_mean, MAX_NOTE)
+    for key, value in list(diag.data.items()):
+        if isinstance(value, str) and len(value) > MAX_NOTE:
+            diag.data[key] = cap_text(value, MAX_NOTE)
     return diag
+
+
+def capped_all(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Every diagnostic capped, and at most `MAX_DIAGNOSTICS` of them (then one that says how many more)."""
+    out = [capped(d) for d in diags[:MAX_DIAGNOSTICS]]
+    if len(diags) > MAX_DIAGNOSTICS:
+        out.append(Diagnostic("limit_exceeded", f"… {len(diags) - MAX_DIAGNOSTICS} more diagnostics not shown",
+                              None, severity="info", data={"limit": "diagnostics"}))
+    return out
 
 
 def render_human(diag: Diagnostic, source: str | None = None, filename: str | None = None) -> str:

@@ -8,14 +8,12 @@ environment) are off unless the caller allows them.
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
-import time
 
 from . import runtime as R
 from ._record import Factory, record
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Diagnostic, Span, cap_text
+from .guard import RUN_STACK, MemoryOut, Stop, guarded
 from .stdlib import BUILTINS, DERIVED, IO
 
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
 
     from .compiled import CompiledUnit
 
-STACK_SIZE = 512 * 1024 * 1024
+STACK_SIZE = RUN_STACK
 
 
 @record
@@ -49,14 +47,6 @@ class Execution:
     value_text: str | None = None
     diagnostic: Diagnostic | None = None
     duration: float = 0.0
-
-
-class _Timeout(BaseException):
-    """Raised asynchronously in a run thread; BaseException so program code cannot swallow it."""
-
-
-class _MemoryOut(BaseException):
-    pass
 
 
 def base_namespace() -> dict[str, Any]:
@@ -128,27 +118,6 @@ def type_name(v: Any, con_types: dict[str, str]) -> str:
     return "Function"
 
 
-def _async_raise(thread: threading.Thread, exc: type[BaseException]) -> None:
-    import ctypes
-
-    tid = thread.ident
-    if tid is not None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc))
-
-
-def _rss() -> int:
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-_depth_lock = threading.Lock()
-_active: list[int] = []  # depth limits of runs in progress (the recursion limit is process-wide)
-_saved_limit = [sys.getrecursionlimit()]
-
-
 def execute(
     units: list[tuple[CompiledUnit, dict[str, Any]]],
     entry: str | None,
@@ -159,29 +128,20 @@ def execute(
 ) -> Execution:
     """Exec `units` (compiled code, namespace) in order, then call `entry` (a getter name) in the last.
 
-    Never raises: errors of the program become `result.diagnostic`.
+    Never raises: errors of the program become `result.diagnostic`. The run happens in a guarded
+    thread (`synoema.guard`): its own recursion limit of `limits.max_depth` frames, stopped at the
+    deadline or when the process grows by more than `limits.max_memory`.
     """
     ctx = ctx or R.Context()
     ctx.max_output = limits.max_output
     result = Execution()
-    done = threading.Event()
 
-    state: dict[str, str | None] = {"interrupted": None}
-
-    def target() -> None:
+    def body() -> None:
         R.set_ctx(ctx)
         try:
-            try:
-                _run_body()
-            except _Timeout:
-                result.diagnostic = timeout_diagnostic(limits)
-            except (MemoryError, _MemoryOut):
-                result.diagnostic = memory_diagnostic()
-        except BaseException:
-            result.diagnostic = timeout_diagnostic(limits) if state["interrupted"] != "memory" else memory_diagnostic()
+            _run_body()
         finally:
             R.set_ctx(None)
-            done.set()
 
     def _run_body() -> None:
         try:
@@ -215,66 +175,46 @@ def execute(
                 fixability="medium",
                 data={"limit": "depth"},
             )
-        except (_Timeout, _MemoryOut, MemoryError):
+        except (Stop, MemoryError):
             raise
         except Exception as e:  # a type error the checker let through, or a bug of ours
             result.diagnostic = Diagnostic(
                 "runtime_error",
-                f"internal runtime error: {type(e).__name__}: {e}",
+                cap_text(f"internal runtime error: {type(e).__name__}: {e}"),
                 _innermost_span(sys.exc_info()[2], units, user_files),
                 llm_hint="The program did something its types should have prevented; check the types.",
                 fixability="hard",
             )
 
-    start = time.perf_counter()
-    with _depth_lock:
-        _active.append(limits.max_depth)
-        if len(_active) == 1:
-            _saved_limit[0] = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(_saved_limit[0], max(_active) + 200))
-        old_stack = threading.stack_size()
-        threading.stack_size(STACK_SIZE)
-        try:
-            thread = threading.Thread(target=target, name="synoema-run", daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(old_stack)
-    base_rss = _rss() if limits.max_memory else 0
-    deadline = None if limits.timeout is None else start + limits.timeout
-    while not done.wait(0.02):
-        now = time.perf_counter()
-        if deadline is not None and now > deadline:
-            state["interrupted"] = "time"
-            _async_raise(thread, _Timeout)
-            if not done.wait(1.0):
-                result.diagnostic = timeout_diagnostic(limits)
-                break
-        if limits.max_memory and _rss() - base_rss > limits.max_memory:
-            state["interrupted"] = "memory"
-            _async_raise(thread, _MemoryOut)
-            done.wait(1.0)
-    if state["interrupted"] and (result.diagnostic is None or result.diagnostic.code != "limit_exceeded"):
-        # the limit fired; whatever the thread managed to record after that does not count
-        result.diagnostic = timeout_diagnostic(limits) if state["interrupted"] == "time" else memory_diagnostic()
+    g = guarded(body, timeout=limits.timeout, max_memory=limits.max_memory, depth=limits.max_depth + 200,
+                stack_size=RUN_STACK, name="synoema-run")
+    if g.stopped is not None or isinstance(g.error, Stop | MemoryError):
+        # a limit fired; whatever the thread managed to record after that does not count
+        memory = g.stopped == "memory" or isinstance(g.error, MemoryOut | MemoryError)
+        result.diagnostic = memory_diagnostic(limits) if memory else timeout_diagnostic(limits)
         result.value_text = None
-    result.duration = time.perf_counter() - start
+    elif g.error is not None:  # KeyboardInterrupt, SystemExit: the run did not finish
+        result.diagnostic = Diagnostic("runtime_error", f"the run was interrupted ({type(g.error).__name__})",
+                                       None, fixability="hard")
+    result.duration = g.duration
     result.output = "".join(ctx.out)
-    with _depth_lock:
-        _active.remove(limits.max_depth)
-        if not _active:
-            sys.setrecursionlimit(_saved_limit[0])
     return result
 
 
-def memory_diagnostic() -> Diagnostic:
+def memory_diagnostic(limits: Limits | None = None) -> Diagnostic:
+    cap = limits.max_memory if limits is not None else None
     return Diagnostic(
         "limit_exceeded",
-        "the program used more memory than allowed",
+        f"the program used more memory than allowed ({_mib(cap)})" if cap else "the program used more memory than allowed",
         None,
         llm_hint="Build smaller lists or check the recursion's base case.",
         fixability="medium",
         data={"limit": "memory"},
     )
+
+
+def _mib(n: int | None) -> str:
+    return f"{n / (1 << 20):g} MiB" if n else "no limit"
 
 
 def timeout_diagnostic(limits: Limits) -> Diagnostic:
@@ -286,6 +226,26 @@ def timeout_diagnostic(limits: Limits) -> Diagnostic:
         fixability="medium",
         data={"limit": "time"},
     )
+
+
+STAGE_WORDS = {"parse": "parsing", "resolve": "resolving names", "types": "type checking",
+               "compile": "compiling", "check": "checking", "run": "running"}
+
+
+def stage_limit_diagnostic(stage: str, kind: str, limits: Limits) -> Diagnostic:
+    """`limit_exceeded` for a stage before the run: `kind` is time, memory or depth (nesting)."""
+    word = STAGE_WORDS.get(stage, stage)
+    if kind == "time":
+        message = f"{word} the program took longer than {limits.timeout:g} s"
+        hint = "The program's types grow too fast (a function that doubles a type, used again and again)."
+    elif kind == "memory":
+        message = f"{word} the program used more memory than allowed ({_mib(limits.max_memory)})"
+        hint = "The program's types or definitions grow too large; simplify the code."
+    else:
+        message = f"the program is nested too deeply ({word} stopped)"
+        hint = "Split deeply nested expressions into named parts (local bindings or helper functions)."
+    return Diagnostic("limit_exceeded", message, None, llm_hint=hint, fixability="medium",
+                      data={"limit": kind, "stage": stage})
 
 
 # ── mapping Python tracebacks back to Synoema source ────────────────────────────────────────

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from . import ast as A
 from .diagnostics import Diagnostic, Span
@@ -69,14 +71,80 @@ class Unit:
 
 
 Loader = Callable[[str], str | None]
+ImportMode = Literal["confined", "own"]
+MAX_IMPORT_BYTES = 1 << 20  # largest file an `import` reads
+
+
+class ImportRefused(Exception):
+    """A loader's refusal: `str(e)` says why, and never quotes the file's contents."""
+
+
+def read_import(path: str, *, root: str | None, confined: bool, max_bytes: int = MAX_IMPORT_BYTES) -> str | None:
+    """The text of the file an `import` names, under the capability rules; None when it does not exist.
+
+    Confined (the library API, the assistant, `run --sandbox`): only `.sno` files inside `root` (the
+    main program's folder), symlinks resolved before the check, so no absolute path or `..` leads out.
+    Always: regular files only (no devices, FIFOs, folders), at most `max_bytes`, UTF-8 text.
+    Raises `ImportRefused` otherwise.
+    """
+    if confined:
+        if root is None:
+            raise ImportRefused("a program without a file cannot import; save it in a folder with what it imports")
+        if not path.endswith(".sno"):
+            raise ImportRefused("it is not a .sno file; imports read Synoema source files only")
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(path)
+        if os.path.commonpath([real_root, real]) != real_root:
+            raise ImportRefused("it is outside the program's folder; imports stay inside it")
+        path = real
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ImportRefused(f"it cannot be read ({e.strerror or type(e).__name__})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportRefused("it is not a regular file (a device, a pipe or a folder)")
+    if info.st_size > max_bytes:
+        raise ImportRefused(f"it is larger than {max_bytes // 1024} KiB")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise ImportRefused(f"it cannot be read ({e.strerror or type(e).__name__})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the check
+            raise ImportRefused("it is not a regular file (a device, a pipe or a folder)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 16, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise ImportRefused(f"it is larger than {max_bytes // 1024} KiB")
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportRefused("it is not UTF-8 text") from None
+
+
+def import_loader(mode: ImportMode, main_file: str | None) -> Loader:
+    """The loader for `mode`: "confined" to the folder of `main_file`, or "own" (the user's files)."""
+    root = os.path.dirname(os.path.abspath(main_file)) if main_file else None
+
+    def load(path: str) -> str | None:
+        return read_import(path, root=root, confined=mode == "confined")
+
+    return load
 
 
 def default_loader(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError):
-        return None
+    """The user's own files (what `synoema run` reads): regular files up to the size cap."""
+    return read_import(path, root=None, confined=False)
 
 
 class _Scope:
@@ -158,7 +226,12 @@ class Resolver:
             return []
         if target in self.loaded:
             return []
-        source = self.loader(target)
+        try:
+            source = self.loader(target)
+        except ImportRefused as refused:
+            self.current_file = importer
+            self.diag("import_refused", f"cannot import `{imp.path}`: {refused}", imp.span, fixability="easy")
+            return []
         if source is None:
             self.current_file = importer
             self.diag("import_not_found", f"cannot find `{imp.path}` (looked for {target})", imp.span)

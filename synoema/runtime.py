@@ -348,9 +348,16 @@ def b_print(v: Any) -> None:
 b_show = display
 
 
+MAX_LINE = 1 << 20  # characters `readline` takes from a stream in one call
+
+
 def b_readline() -> str:
     c = need(IO, "readline")
     data = c.stdin
+    if not isinstance(data, str):  # a stream (`synoema run`): read the line only now, at most 1 MiB of it
+        line = data.readline(MAX_LINE)
+        line = line[:-1] if line.endswith("\n") else line
+        return line[:-1] if line.endswith("\r") else line
     if c.stdin_pos >= len(data):
         return ""
     end = data.find("\n", c.stdin_pos)

@@ -182,6 +182,7 @@ def record_view(t: TRecord) -> tuple[dict[str, Type], TVar | None]:
 def instantiate(t: Type, level: int) -> Type:
     """A copy of `t` with every GENERIC variable replaced by a fresh one at `level`."""
     memo: dict[int, TVar] = {}
+    copies: dict[int, Type] = {}  # a shared part is copied once, so a type that doubles stays small
 
     def go(t: Type) -> Type:
         t = prune(t)
@@ -198,19 +199,27 @@ def instantiate(t: Type, level: int) -> Type:
             args = t.args  # type: ignore[union-attr]
             if not args:
                 return t
-            return TCon(t.con, [go(a) for a in args])  # type: ignore[union-attr]
+            done = copies.get(id(t))
+            if done is None:
+                done = copies[id(t)] = TCon(t.con, [go(a) for a in args])  # type: ignore[union-attr]
+            return done
         if cls is TRecord:
-            fields, tail = record_view(t)  # type: ignore[arg-type]
-            new_tail = go(tail) if tail is not None else None
-            return TRecord({k: go(v) for k, v in fields.items()}, new_tail)  # type: ignore[arg-type]
+            done = copies.get(id(t))
+            if done is None:
+                fields, tail = record_view(t)  # type: ignore[arg-type]
+                new_tail = go(tail) if tail is not None else None
+                done = TRecord({k: go(v) for k, v in fields.items()}, new_tail)  # type: ignore[arg-type]
+                copies[id(t)] = done
+            return done
         return t
 
     return go(t)
 
 
-def generalize(t: Type, level: int) -> bool:
+def generalize(t: Type, level: int, _seen: dict[int, bool] | None = None) -> bool:
     """Quantify, in place, every unbound variable of `t` created deeper than `level`.
-    Returns whether anything was quantified (a monomorphic type needs no instantiation)."""
+    Returns whether anything was quantified (a monomorphic type needs no instantiation).
+    Each shared part is visited once."""
     t = prune(t)
     cls = t.__class__
     if cls is TVar:
@@ -220,18 +229,30 @@ def generalize(t: Type, level: int) -> bool:
             return True
         return t.level == GENERIC  # type: ignore[union-attr]
     if cls is TCon:
+        if not t.args:  # type: ignore[union-attr]
+            return False
+        seen = {} if _seen is None else _seen
+        got = seen.get(id(t))
+        if got is not None:
+            return got
         found = False
         for a in t.args:  # type: ignore[union-attr]
-            if generalize(a, level):
+            if generalize(a, level, seen):
                 found = True
+        seen[id(t)] = found
         return found
     if cls is TRecord:
+        seen = {} if _seen is None else _seen
+        got = seen.get(id(t))
+        if got is not None:
+            return got
         fields, tail = record_view(t)  # type: ignore[arg-type]
         found = False
         for v in fields.values():
-            if generalize(v, level):
+            if generalize(v, level, seen):
                 found = True
-        if tail is not None and generalize(tail, level):
+        if tail is not None and generalize(tail, level, seen):
             found = True
+        seen[id(t)] = found
         return found
     return False

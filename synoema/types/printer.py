@@ -11,15 +11,19 @@ from .core import ARROW, LIST_C, TCon, TError, TRecord, TVar, Type, prune, recor
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-class Namer:
-    """Assigns printable names to variables in order of first appearance."""
+MAX_SHOWN = 400  # type constructors printed in one type; the rest is `…` (types can grow exponentially)
 
-    __slots__ = ("names", "order", "taken")
+
+class Namer:
+    """Assigns printable names to variables in order of first appearance; also counts the parts printed."""
+
+    __slots__ = ("left", "names", "order", "taken")
 
     def __init__(self) -> None:
         self.names: dict[int, str] = {}
         self.order: list[TVar] = []
         self.taken: set[str] = set()
+        self.left = MAX_SHOWN
 
     def name(self, v: TVar) -> str:
         got = self.names.get(v.id)
@@ -51,6 +55,10 @@ def _show(t: Type, prec: int, namer: Namer) -> str:
     if cls is TCon:
         con = t.con  # type: ignore[union-attr]
         args = t.args  # type: ignore[union-attr]
+        if args:
+            namer.left -= 1
+            if namer.left < 0:
+                return "…"
         if con is ARROW:
             s = f"{_show(args[0], 1, namer)} -> {_show(args[1], 0, namer)}"
             return f"({s})" if prec >= 1 else s
@@ -60,6 +68,9 @@ def _show(t: Type, prec: int, namer: Namer) -> str:
         s = name + " " + " ".join(_show(a, 2, namer) for a in args)
         return f"({s})" if prec >= 2 else s
     if cls is TRecord:
+        namer.left -= 1
+        if namer.left < 0:
+            return "…"
         fields, tail = record_view(t)  # type: ignore[arg-type]
         parts = [f"{k} : {_show(v, 0, namer)}" for k, v in fields.items()]
         if tail is not None:

@@ -64,6 +64,7 @@ class Unifier:
     def __init__(self, lookup: InstanceLookup, user_show: bool = False) -> None:
         self.lookup = lookup
         self.user_show = user_show  # a user trait named Show exists: its other methods need impls
+        self.seen: dict[tuple[int, int], tuple[Type, Type]] | None = None  # pairs unified by the current call
 
     # ── types ────────────────────────────────────────────────────────────────────────────────
 
@@ -81,7 +82,23 @@ class Unifier:
         elif ca is TCon and cb is TCon:
             if a.con is not b.con:  # type: ignore[union-attr]
                 raise UnifyError("mismatch", a, b)
-            for x, y in zip(a.args, b.args):  # type: ignore[union-attr]
+            args = a.args  # type: ignore[union-attr]
+            if not args:
+                return
+            seen = self.seen
+            if seen is None:  # the outermost call: pairs already unified in it are skipped
+                self.seen = seen = {}
+                try:
+                    seen[id(a), id(b)] = (a, b)  # the pair is kept alive, so its ids stay unique
+                    for x, y in zip(args, b.args):  # type: ignore[union-attr]
+                        self.unify(x, y)
+                finally:
+                    self.seen = None
+                return
+            if (id(a), id(b)) in seen:
+                return
+            seen[id(a), id(b)] = (a, b)
+            for x, y in zip(args, b.args):  # type: ignore[union-attr]
                 self.unify(x, y)
         elif ca is TRecord and cb is TRecord:
             self.unify_records(a, b)  # type: ignore[arg-type]
@@ -124,8 +141,8 @@ class Unifier:
         for c in v.classes:
             self.add_class(t, c)
 
-    def occurs_adjust(self, v: TVar, t: Type) -> None:
-        """Fail if `v` occurs in `t`; lower the levels of `t`'s variables to `v`'s."""
+    def occurs_adjust(self, v: TVar, t: Type, _seen: set[int] | None = None) -> None:
+        """Fail if `v` occurs in `t`; lower the levels of `t`'s variables to `v`'s (shared parts once)."""
         t = prune(t)
         cls = t.__class__
         if cls is TVar:
@@ -133,15 +150,24 @@ class Unifier:
                 raise UnifyError("occurs", v, t)
             if t.level > v.level:  # type: ignore[union-attr]
                 t.level = v.level  # type: ignore[union-attr]
-        elif cls is TCon:
+            return
+        if cls is not TCon and cls is not TRecord:
+            return
+        if cls is TCon and not t.args:  # type: ignore[union-attr]
+            return
+        seen = set() if _seen is None else _seen
+        if id(t) in seen:
+            return
+        seen.add(id(t))
+        if cls is TCon:
             for a in t.args:  # type: ignore[union-attr]
-                self.occurs_adjust(v, a)
-        elif cls is TRecord:
+                self.occurs_adjust(v, a, seen)
+        else:
             fields, tail = record_view(t)  # type: ignore[arg-type]
             for x in fields.values():
-                self.occurs_adjust(v, x)
+                self.occurs_adjust(v, x, seen)
             if tail is not None:
-                self.occurs_adjust(v, tail)
+                self.occurs_adjust(v, tail, seen)
 
     # ── records ──────────────────────────────────────────────────────────────────────────────
 
@@ -263,15 +289,18 @@ class Unifier:
                     self.add_class(a, need)
 
 
-def has_error(t: Type) -> bool:
-    """Does `t` contain an error type (so a failure involving it is a consequence, not a cause)?"""
+def has_error(t: Type, _seen: set[int] | None = None) -> bool:
+    """Does `t` contain an error type (so a failure involving it is a consequence, not a cause)?
+    Each shared part is visited once."""
     t = prune(t)
     cls = t.__class__
     if cls is TError:
         return True
-    if cls is TCon:
-        return any(has_error(a) for a in t.args)  # type: ignore[union-attr]
-    if cls is TRecord:
-        fields, _ = record_view(t)  # type: ignore[arg-type]
-        return any(has_error(x) for x in fields.values())
+    if cls is TCon or cls is TRecord:
+        seen = set() if _seen is None else _seen
+        if id(t) in seen:
+            return False  # already searched: had it held an error, the search would have stopped there
+        seen.add(id(t))
+        parts = t.args if cls is TCon else record_view(t)[0].values()  # type: ignore[union-attr, arg-type]
+        return any(has_error(a, seen) for a in parts)
     return False

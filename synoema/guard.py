@@ -1,0 +1,292 @@
+"""Guarded threads: language work on untrusted code under a deadline, a memory budget and its own depth.
+
+Parsing, resolving, type checking, compiling and running are all deeply recursive, and all of them
+see hostile input (pasted code, model output). `guarded(fn, ...)` runs `fn` in a fresh thread with a
+large stack and a recursion limit of its own (CPython keeps one per thread; we raise only this
+thread's, so the verdict on a program never depends on what else the process runs, and no other
+thread loses its protection against runaway recursion). The calling thread watches the clock and the
+process's resident memory and stops the work with an asynchronous exception (`TimeUp`, `MemoryOut`)
+when a budget runs out. A thread that cannot be stopped (stuck inside one long C call) is abandoned
+and reported as `stuck`; a worker process that sees one retires (see `synoema.sandbox`).
+
+This is the in-process line of defence. The hard one is the sandbox worker process (rlimits, a
+parent that kills on a deadline); both report the same `limit_exceeded` diagnostics.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ._record import record
+
+RUN_STACK = 512 << 20  # bytes of (virtual) stack for a program's run thread
+CHECK_STACK = 256 << 20  # for parsing, resolving, type checking and compiling
+CHECK_DEPTH = 60_000  # Python frames those stages may nest (hundreds of levels of source nesting)
+POLL = 0.01  # seconds between the watchdog's looks at the clock and the memory
+GIVE_UP = 1.0  # seconds a stopped thread may take to unwind before it is abandoned
+
+
+class Stop(BaseException):
+    """Raised asynchronously in a guarded thread; a BaseException so that program code cannot catch it."""
+
+
+class TimeUp(Stop):
+    pass
+
+
+class MemoryOut(Stop):
+    pass
+
+
+@record
+class Guarded:
+    """How a guarded call ended: its value, or the exception it raised, or why it was stopped."""
+
+    value: Any = None
+    error: BaseException | None = None
+    stopped: str | None = None  # "time" or "memory" when the watchdog stopped it
+    stuck: bool = False  # stopped, but still running (abandoned)
+    duration: float = 0.0
+    peak_growth: int = 0  # largest resident-memory growth the watchdog saw (bytes)
+
+
+# ── per-thread recursion limits (CPython) ───────────────────────────────────────────────────
+
+
+_api = ctypes.pythonapi
+_api.PyThreadState_Get.restype = ctypes.c_void_p
+_api.PyThreadState_SetAsyncExc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+_api.PyThreadState_SetAsyncExc.restype = ctypes.c_int
+_offset: int | None = None  # where (remaining, limit) sit in PyThreadState; -1 when not found
+_offset_lock = threading.Lock()
+
+
+def _depth_fields() -> tuple[ctypes.c_int, ctypes.c_int] | None:
+    off = _find_offset()
+    if off < 0:
+        return None
+    base = _api.PyThreadState_Get()
+    return ctypes.c_int.from_address(base + off), ctypes.c_int.from_address(base + off + 4)
+
+
+def _find_offset() -> int:
+    """Locate the thread state's (recursion_remaining, recursion_limit) pair, once, and verify it.
+
+    CPython 3.11 keeps both per thread (3.12 keeps `py_recursion_*` in the same shape); the pair is
+    found by its values (the limit equals `sys.getrecursionlimit()`, the difference is the current
+    depth and moves by exactly one per frame). Anything else disables the per-thread path.
+    """
+    global _offset
+    if _offset is not None:
+        return _offset
+    with _offset_lock:
+        if _offset is None:
+            _offset = _probe_offset() if sys.implementation.name == "cpython" else -1
+    return _offset
+
+
+def _probe_offset() -> int:
+    limit = sys.getrecursionlimit()
+
+    def depths(off: int) -> tuple[int, int]:
+        base = _api.PyThreadState_Get()
+        rem = ctypes.c_int.from_address(base + off).value
+        lim = ctypes.c_int.from_address(base + off + 4).value
+        return lim, lim - rem
+
+    def nested(off: int, n: int) -> tuple[int, int]:
+        return depths(off) if n == 0 else nested(off, n - 1)
+
+    for off in range(16, 72, 4):
+        try:
+            lim, d0 = depths(off)
+            if lim != limit or not 0 < d0 < limit:
+                continue
+            lim2, d1 = nested(off, 5)
+            if lim2 == limit and d1 - d0 == 6 and _raise_works(off):  # nested(5..0): six frames
+                return off
+        except (ValueError, OSError):
+            continue
+    return -1
+
+
+def _raise_works(off: int) -> bool:
+    """In a scratch thread: raise its own limit, recurse past the global one, and see it hold."""
+    ok: list[bool] = []
+    need = sys.getrecursionlimit() + 500
+
+    def deep(n: int) -> int:
+        return 0 if n == 0 else deep(n - 1) + 1
+
+    def probe() -> None:
+        base = _api.PyThreadState_Get()
+        rem = ctypes.c_int.from_address(base + off)
+        lim = ctypes.c_int.from_address(base + off + 4)
+        used = lim.value - rem.value
+        lim.value = need + 1000
+        rem.value = need + 1000 - used
+        try:
+            ok.append(deep(need) == need)
+        except RecursionError:
+            ok.append(False)
+
+    with _stack_lock:
+        old = threading.stack_size()
+        threading.stack_size(64 << 20)
+        try:
+            t = threading.Thread(target=probe, name="synoema-depth-probe", daemon=True)
+            t.start()
+        finally:
+            threading.stack_size(old)
+    t.join()
+    return ok == [True]
+
+
+def set_thread_depth(frames: int) -> bool:
+    """Let the calling thread nest `frames` more Python frames than it has now, leaving others alone.
+
+    Returns False where the interpreter offers no per-thread limit (the caller falls back to the
+    process-wide limit). Only ever raises this thread's limit above the process-wide one.
+    """
+    fields = _depth_fields()
+    if fields is None:
+        return False
+    rem, lim = fields
+    used = lim.value - rem.value
+    target = max(used + frames, sys.getrecursionlimit())
+    lim.value = target
+    rem.value = target - used
+    return True
+
+
+_global_lock = threading.Lock()
+_global_active: list[int] = []  # fallback: depth limits of guarded threads using the process-wide limit
+_global_saved = [sys.getrecursionlimit()]
+
+
+@contextlib.contextmanager
+def _global_depth(frames: int):  # type: ignore[no-untyped-def]
+    with _global_lock:
+        _global_active.append(frames)
+        if len(_global_active) == 1:
+            _global_saved[0] = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(_global_saved[0], max(_global_active) + 200))
+    try:
+        yield
+    finally:
+        with _global_lock:
+            _global_active.remove(frames)
+            if not _global_active:
+                sys.setrecursionlimit(_global_saved[0])
+
+
+# ── memory ───────────────────────────────────────────────────────────────────────────────────
+
+
+def rss() -> int:
+    """Resident memory of this process in bytes (0 where /proc is unavailable)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+# ── the guarded call ─────────────────────────────────────────────────────────────────────────
+
+_stack_lock = threading.Lock()
+
+
+def _async_raise(tid: int, exc: type[BaseException] | None) -> None:
+    _api.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc) if exc else ctypes.py_object())
+
+
+def guarded(
+    fn: Callable[[], Any],
+    *,
+    timeout: float | None,
+    max_memory: int | None,
+    depth: int,
+    stack_size: int = CHECK_STACK,
+    name: str = "synoema-check",
+) -> Guarded:
+    """Call `fn()` in a guarded thread and wait for it; never raises what `fn` raises.
+
+    `timeout` (seconds) and `max_memory` (bytes of resident growth of the process) may be None.
+    `depth` is how many Python frames `fn` may nest.
+    """
+    out = Guarded()
+    done = threading.Event()
+    lock = threading.Lock()
+    state = {"finished": False, "tid": 0}
+
+    def settle() -> None:
+        # From here on the watchdog must not raise into this thread: mark it finished and drop an
+        # exception it may have sent a moment ago, so nothing lands in threading's own code.
+        while True:
+            try:
+                with lock:
+                    state["finished"] = True
+                    _async_raise(threading.get_ident(), None)
+                return
+            except Stop:
+                continue
+
+    def target() -> None:
+        try:
+            state["tid"] = threading.get_ident()
+            if set_thread_depth(depth):
+                out.value = fn()
+            else:
+                with _global_depth(depth):
+                    out.value = fn()
+        except BaseException as e:  # everything comes back to the caller as a value
+            out.error = e
+        finally:
+            settle()
+            done.set()
+
+    with _stack_lock:
+        old = threading.stack_size()
+        threading.stack_size(stack_size)
+        try:
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old)
+    start = time.perf_counter()
+    base = rss() if max_memory else 0
+    deadline = None if timeout is None else start + timeout
+    while not done.wait(POLL if (deadline is not None or max_memory) else None):
+        why: str | None = None
+        if deadline is not None and time.perf_counter() > deadline:
+            why = "time"
+        elif max_memory:
+            grown = rss() - base
+            out.peak_growth = max(out.peak_growth, grown)
+            if grown > max_memory:
+                why = "memory"
+        if why is None:
+            continue
+        with lock:
+            if not state["finished"]:
+                out.stopped = why
+                _async_raise(thread.ident or 0, TimeUp if why == "time" else MemoryOut)
+        if not done.wait(GIVE_UP):
+            out.stuck = True
+            break
+        break
+    out.duration = time.perf_counter() - start
+    if out.stopped is None and isinstance(out.error, MemoryError):
+        out.stopped = "memory"
+    return out
