@@ -25,6 +25,11 @@ PARTIAL_BUILTINS = {"head": "runtime_error", "tail": "runtime_error", "index": "
 EFFECT_BUILTINS = frozenset(n for n, b in BUILTINS.items() if b.capability != PURE) | {"args"}
 INT_LIMIT = "9223372036854775807"
 INT_LOW = "-9223372036854775808"
+# Python's own parser gives up on deep nesting (200 brackets, 100 indentation levels, and a MemoryError
+# well before that for nested operators). Past these depths a sub-expression is compiled as a function
+# of its own at module level and called in place, so nesting in the generated code stays bounded.
+NEST_LIFT = 16  # nested expressions
+INDENT_LIFT = 40  # nested statements
 
 
 def mangle(name: str) -> str:
@@ -54,6 +59,9 @@ class Compiler:
         self.no_walrus = 0
         self.module_id = module_id
         self.pending_notes: list[tuple[Span, str, str]] = []
+        self.depth = 0  # expressions being compiled inside one another
+        self.nest = 0  # statement levels that captured lines will gain when spliced
+        self.lifted: list[Line] = []  # module-level functions made for deep nesting (see `lift`)
 
     # ── emission ─────────────────────────────────────────────────────────────────────────────
 
@@ -124,6 +132,7 @@ class Compiler:
         for fd in unit.funcs:
             self.compile_func(fd, effectful)
         self.compile_traits(trait_methods)
+        self.lines += self.lifted
         self.emit("pass")
         source = "\n".join("    " * ln.indent + ln.text for ln in self.lines) + "\n"
         spans = [ln.spans for ln in self.lines]
@@ -324,7 +333,8 @@ class Compiler:
         """Emit statements that return the value of `e`."""
         e = _strip(e)
         fn = self.fn
-        if isinstance(e, A.Cond):
+        deep = self.too_deep()  # then the value is an expression (`compile_expr` lifts it)
+        if isinstance(e, A.Cond) and not deep:
             c = self.compile_expr(e.cond, env)
             self.emit(f"if {c}:", e.cond.span, "expr")
             self.indent += 1
@@ -335,7 +345,7 @@ class Compiler:
             self.compile_tail(e.else_, env)
             self.indent -= 1
             return
-        if isinstance(e, A.Block):
+        if isinstance(e, A.Block) and not deep:
             env = self.compile_stmts(e.stmts, env)
             self.compile_tail(e.result, env)
             return
@@ -361,7 +371,7 @@ class Compiler:
                 self.emit(f"{', '.join(fn.params)} = {', '.join(args)}", e.span, "expr")
             self.emit("continue")
             return
-        if isinstance(e, A.BinOp) and e.op == ";":
+        if isinstance(e, A.BinOp) and e.op == ";" and not deep:
             left = self.compile_expr(e.left, env)
             self.emit(left, e.left.span, "expr")
             self.compile_tail(e.right, env)
@@ -408,7 +418,38 @@ class Compiler:
 
     def compile_expr(self, e: A.Expr, env: dict[str, str]) -> str:
         m = getattr(self, "x_" + type(e).__name__)
-        return m(e, env)
+        if self.too_deep() and not isinstance(e, A.Var | A.Lit | A.Con):
+            return self.lift(e, env)
+        self.depth += 1
+        try:
+            return m(e, env)
+        finally:
+            self.depth -= 1
+
+    # ── deep nesting ─────────────────────────────────────────────────────────────────────────
+
+    def too_deep(self) -> bool:
+        return self.depth >= NEST_LIFT or self.indent + self.nest >= INDENT_LIFT
+
+    def lift(self, e: A.Expr, env: dict[str, str]) -> str:
+        """Compile `e` as a module-level function of the locals in scope, and return a call to it.
+
+        The call stands where the expression stood, so evaluation order and laziness are unchanged;
+        the locals are passed by value, which is what they are (Synoema bindings never change).
+        """
+        free = sorted(set(env.values()))  # every local in scope (walking `e` for the used ones is quadratic)
+        name = f"_n{next(self.counter)}_{''.join(c if c.isalnum() else '_' for c in self.module_id)[-24:]}"
+        saved = (self.lines, self.indent, self.fn, self.depth, self.nest, self.pending_notes, self.no_walrus)
+        self.lines, self.indent, self.depth, self.nest, self.pending_notes, self.no_walrus = [], 0, 0, 0, [], 0
+        self.fn = _Fn(None, 0, free, False)
+        try:
+            self.emit(f"def {name}({', '.join(free)}):")
+            self.indent = 1
+            self.compile_tail(e, env)
+            self.lifted += self.lines
+        finally:
+            self.lines, self.indent, self.fn, self.depth, self.nest, self.pending_notes, self.no_walrus = saved
+        return f"{name}({', '.join(free)})"
 
     def x_Paren(self, e: A.Paren, env: dict[str, str]) -> str:
         return self.compile_expr(e.expr, env)
@@ -510,9 +551,13 @@ class Compiler:
         caps = self.loop_captures(e, env)
         arity = len(e.params)
         saved_indent = self.indent
-        with self.capture() as cap:
-            self.indent = 0
-            self.compile_closure(pyname, e, env, caps)
+        self.nest += saved_indent  # compiled at indentation 0, spliced back at this one
+        try:
+            with self.capture() as cap:
+                self.indent = 0
+                self.compile_closure(pyname, e, env, caps)
+        finally:
+            self.nest -= saved_indent
         self.indent = saved_indent
         self.splice(cap.lines, self.indent)
         return pyname if arity == 1 else f"curry({pyname}, {arity})"
@@ -569,8 +614,12 @@ class Compiler:
             return self.cons(vals[0], vals[1])
         if op == "&&" or op == "||":
             left = self.compile_expr(e.left, env)
-            with self.capture() as cap:
-                right = self.compile_expr(e.right, env)
+            self.nest += 1
+            try:
+                with self.capture() as cap:
+                    right = self.compile_expr(e.right, env)
+            finally:
+                self.nest -= 1
             if not cap.lines:
                 return f"({left} {'and' if op == '&&' else 'or'} {right})"
             t = self.fresh()
@@ -642,15 +691,21 @@ class Compiler:
             v = -inner.value  # type: ignore[operator]
             if isinstance(v, int) and v < -(2**63):
                 v += 2**64
+            if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+                return f"float({str(v)!r})"  # `-1e400` is -inf, which has no literal
             return repr(v) if isinstance(v, float) else str(v)
         return f"neg({self.compile_expr(e.expr, env)})"
 
     def x_Cond(self, e: A.Cond, env: dict[str, str]) -> str:
         c = self.compile_expr(e.cond, env)
-        with self.capture() as t_cap:
-            t = self.compile_expr(e.then, env)
-        with self.capture() as e_cap:
-            f = self.compile_expr(e.else_, env)
+        self.nest += 1  # a branch that needs statements is spliced one level deeper
+        try:
+            with self.capture() as t_cap:
+                t = self.compile_expr(e.then, env)
+            with self.capture() as e_cap:
+                f = self.compile_expr(e.else_, env)
+        finally:
+            self.nest -= 1
         if not t_cap.lines and not e_cap.lines:
             return f"({t} if {c} else {f})"
         r = self.fresh()
@@ -695,6 +750,7 @@ class Compiler:
         inner = dict(env)
         clauses: list[str] = []
         self.no_walrus += 1
+        self.nest += 1  # statements inside go into a local function (`hoist_def`), one level deeper
         try:
             for q in e.quals:
                 if isinstance(q, A.Generator):
@@ -728,6 +784,7 @@ class Compiler:
                 body = self.hoist_def(cap.lines, body)
         finally:
             self.no_walrus -= 1
+            self.nest -= 1
         return f"L_ARR([{body} {' '.join(clauses)}])"
 
     def hoist_def(self, lines: list[Line], value: str) -> str:

@@ -31,6 +31,7 @@ CHECK_STACK = 256 << 20  # for parsing, resolving, type checking and compiling
 CHECK_DEPTH = 60_000  # Python frames those stages may nest (hundreds of levels of source nesting)
 POLL = 0.01  # seconds between the watchdog's looks at the clock and the memory
 GIVE_UP = 1.0  # seconds a stopped thread may take to unwind before it is abandoned
+RESEND = 0.05  # seconds between attempts to stop it
 
 
 class Stop(BaseException):
@@ -278,13 +279,18 @@ def guarded(
                 why = "memory"
         if why is None:
             continue
-        with lock:
-            if not state["finished"]:
-                out.stopped = why
+        out.stopped = why
+        # An exception that lands in a weakref callback or a __del__ is printed and dropped, so it
+        # is sent again until the thread is gone; a thread stuck in C for GIVE_UP s is abandoned.
+        give_up = time.perf_counter() + GIVE_UP
+        while True:
+            with lock:
+                if state["finished"]:
+                    break
                 _async_raise(thread.ident or 0, TimeUp if why == "time" else MemoryOut)
-        if not done.wait(GIVE_UP):
-            out.stuck = True
-            break
+            if done.wait(RESEND) or time.perf_counter() > give_up:
+                break
+        out.stuck = not done.wait(0)
         break
     out.duration = time.perf_counter() - start
     if out.stopped is None and isinstance(out.error, MemoryError):

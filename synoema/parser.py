@@ -90,6 +90,7 @@ class Parser:
         self.no_cons = False  # inside the then-branch of `?`, a bare `:` ends the branch
         self.in_cond = False  # inside the condition of `?`, `->` ends it
         self.diags: list[Diagnostic] = []
+        self.list_kinds: dict[int, str] | None = None  # see `list_kind`
 
     # ── token helpers ────────────────────────────────────────────────────────────────────────
 
@@ -1111,23 +1112,10 @@ class Parser:
         return A.Paren(e, open_.span.to(close.span))
 
     def list_kind(self) -> str:
-        depth = 1
-        j = self.i
-        while True:
-            k = self.toks[j].kind
-            if k in "([{":
-                depth += 1
-            elif k in ")]}":
-                depth -= 1
-                if depth == 0:
-                    return "list"
-            elif depth == 1 and k == "|":
-                return "comp"
-            elif depth == 1 and k == "..":
-                return "range"
-            elif k == EOF:
-                return "list"
-            j += 1
+        """What the `[` just before the current token opens: a list, a comprehension or a range."""
+        if self.list_kinds is None:
+            self.list_kinds = _list_kinds(self.toks)
+        return self.list_kinds.get(self.i, "list")
 
     def parse_list(self) -> A.Expr:
         open_ = self.advance()
@@ -1393,6 +1381,27 @@ class Parser:
 # ── helpers ──────────────────────────────────────────────────────────────────────────────────
 
 
+def _list_kinds(toks: list[Token]) -> dict[int, str]:
+    """For every `[`, keyed by the index of the token after it: "comp" when a `|` comes first at its
+    own level, "range" for `..`, else "list". One pass (scanning ahead per bracket is quadratic)."""
+    kinds: dict[int, str] = {}
+    stack: list[tuple[int, bool]] = []  # (index after an opening bracket, is it `[`)
+    for j, tok in enumerate(toks):
+        k = tok.kind
+        if k in "([{":
+            stack.append((j + 1, k == "["))
+        elif k in ")]}":
+            if stack:
+                start, square = stack.pop()
+                if square:
+                    kinds.setdefault(start, "list")
+        elif (k == "|" or k == "..") and stack and stack[-1][1] and stack[-1][0] not in kinds:
+            kinds[stack[-1][0]] = "comp" if k == "|" else "range"
+        elif k == EOF:
+            break
+    return kinds
+
+
 def split_top_level(text: str, sep: str) -> list[str]:
     """Split at `sep` outside brackets and string literals; empty parts are kept."""
     parts: list[str] = []
@@ -1494,7 +1503,8 @@ def parse(source: str, filename: str | None = None) -> ParseResult:
         decls = parser.parse_program()
     except RecursionError:
         parser.diags.append(
-            Diagnostic("limit_exceeded", "the program is nested too deeply to parse", None, fixability="medium")
+            Diagnostic("limit_exceeded", "the program is nested too deeply (parsing stopped)", None,
+                       fixability="medium", data={"limit": "depth", "stage": "parse"})
         )
         decls = []
     diags = lexed.diagnostics + layout_diags
@@ -1531,4 +1541,5 @@ def parse_expression(source: str) -> tuple[A.Expr | None, list[Diagnostic]]:
     except ParseError as e:
         return None, [*diags, e.diag]
     except RecursionError:
-        return None, [*diags, Diagnostic("limit_exceeded", "the expression is nested too deeply", None)]
+        return None, [*diags, Diagnostic("limit_exceeded", "the expression is nested too deeply (parsing stopped)", None,
+                                          data={"limit": "depth", "stage": "parse"})]

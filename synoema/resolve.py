@@ -673,6 +673,7 @@ def resolve(program: A.Program, base: Unit | None = None, loader: Loader = defau
     try:
         unit = r.run(program)
     except RecursionError:
-        r.unit.diagnostics.append(Diagnostic("limit_exceeded", "the program is nested too deeply", None))
+        r.unit.diagnostics.append(Diagnostic("limit_exceeded", "the program is nested too deeply (resolving stopped)",
+                                             None, data={"limit": "depth", "stage": "resolve"}))
         unit = r.unit
     return unit

@@ -7,7 +7,6 @@ internal failure a warning, so a program is never blocked by a bug of the checke
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,6 @@ from .printer import format_type
 from .unify import has_error
 
 PRELUDE_PATH = Path(__file__).resolve().parent.parent / "prelude.sno"
-_MIN_RECURSION = 8000
 
 
 @dataclass
@@ -154,9 +152,11 @@ def _report(checker: Checker, unit: Unit) -> TypeReport:
 
 
 def check_unit(unit: Unit, record_types: bool = False) -> TypeReport:
-    """Type-check a resolved unit. Never raises."""
-    if sys.getrecursionlimit() < _MIN_RECURSION:  # nesting the parser accepts must not fail here
-        sys.setrecursionlimit(_MIN_RECURSION)  # only ever raised: other threads may rely on it
+    """Type-check a resolved unit. Never raises.
+
+    Deeply nested programs need a deep stack: `synoema.api.check_source` calls this in a guarded
+    thread with its own recursion limit (`synoema.guard`); here a RecursionError is a diagnostic.
+    """
     try:
         base = prelude().env
         env = _child_env(base)
@@ -170,8 +170,9 @@ def check_unit(unit: Unit, record_types: bool = False) -> TypeReport:
         report = _report(checker, unit)
     except RecursionError:
         return TypeReport(diagnostics=[Diagnostic(
-            "limit_exceeded", "the program is nested too deeply to type-check", None,
+            "limit_exceeded", "the program is nested too deeply (type checking stopped)", None,
             llm_hint="Split deeply nested expressions into named parts.", fixability="medium",
+            data={"limit": "depth", "stage": "types"},
         )])
     except Exception as exc:  # a bug of the checker must not block the program
         return TypeReport(diagnostics=[Diagnostic(
