@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import cache
 from . import runtime as R
@@ -35,6 +35,17 @@ def default_loader(path: str) -> str | None:
 
 PRELUDE_FILE = "<prelude>"
 DEFAULT_LIMITS = Limits()
+# Told the name of each stage as it starts (parse, resolve, types, compile, run); a sandbox worker
+# sets it so that its parent can put each stage under its own deadline.
+STAGE_HOOK: Callable[[str], None] | None = None
+
+
+def _enter(stage: str, into: list[str] | None = None) -> None:
+    if into is not None:
+        into[0] = stage
+    hook = STAGE_HOOK
+    if hook is not None:
+        hook(stage)
 
 
 @record
@@ -227,17 +238,18 @@ def _check(source: str, filename: str | None, loader: Loader, types: bool, stage
     from .resolve import resolve
 
     prelude = load_prelude()
+    _enter("parse", stage)
     parsed = parse(source, filename)
     result = CheckResult(program=parsed.program, diagnostics=list(parsed.diagnostics))
     if not parsed.ok:
         return _finish(result, filename)
-    stage[0] = "resolve"
+    _enter("resolve", stage)
     unit = resolve(parsed.program, prelude.unit, loader)
     result.unit = unit
     result.diagnostics += unit.diagnostics
     if not unit.ok or not types:
         return _finish(result, filename)
-    stage[0] = "types"
+    _enter("types", stage)
     report = _typecheck(unit)
     if report is not None:
         result.types = report
@@ -322,6 +334,7 @@ def _compile(checked: CheckResult, filename: str | None, limits: Limits) -> Comp
     assert unit is not None
 
     def build() -> CompiledUnit:
+        _enter("compile")
         compiled = Compiler(unit, prelude.globals, module_id=filename or "main").compile_unit()
         compiled.code = compile(compiled.source, compiled.filename, "exec")
         return compiled
@@ -392,6 +405,7 @@ def run_source(
         diags.append(Diagnostic("runtime_error", f"`{entry}` takes parameters; it must be a value", None,
                                 file=filename, fixability="easy"))
         return RunResult("", 1, diags)
+    _enter("run")
     ex: Execution = execute([(compiled, ns)], getter, limits, ctx, user_files=(compiled.filename,))
     if ex.diagnostic is not None:
         d = ex.diagnostic

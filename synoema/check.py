@@ -1,10 +1,11 @@
 """`check`: one call that says whether a snippet parses, type-checks and runs, and what it printed.
 
 A snippet comes in one of three shapes: a whole program with `main` (run it), definitions without
-`main` (check them, run nothing), or a bare expression (evaluate it, like `synoema eval`). Parsing and
-type checking happen in this process (they are fast and cannot loop); running goes to the sandbox's
-worker pool when `isolate=True`, so a hostile or broken program can neither hang nor crash the caller.
-Nothing here raises for a bad program: every problem is a diagnostic in the report.
+`main` (check them, run nothing), or a bare expression (evaluate it, like `synoema eval`). With
+`isolate=True` (the default) the whole check — parsing, type checking and the run — happens in a
+sandbox worker process under `limits`, so a hostile or broken program can neither hang, grow nor
+crash the caller; with `isolate=False` it happens here, each stage in a guarded thread under the same
+limits (`synoema.guard`). Nothing here raises for a bad program: every problem is a diagnostic.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import ast as A
 from .api import check_source, eval_source, run_source
-from .diagnostics import Diagnostic, Span, with_defaults
+from .diagnostics import Diagnostic, Span, capped_all, with_defaults
 from .execute import Limits, timeout_diagnostic
 from .parser import parse_expression
 
@@ -236,22 +237,8 @@ def _expr_remap_eval(diags: list[Diagnostic], expr: str) -> list[Diagnostic]:
 # ── running ──────────────────────────────────────────────────────────────────────────────────
 
 
-def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limits, allow_io: bool,
-         isolate: bool) -> RunOutcome:
-    if isolate:
-        from .sandbox import RunRequest, SandboxUnavailable, get_pool
-
-        req = RunRequest(source, "expression" if kind == "expression" else "program", filename, stdin,
-                         allow_io, limits)
-        try:
-            got = get_pool().run(req)
-        except SandboxUnavailable as e:
-            note = Diagnostic("sandbox_unavailable", f"ran in-process: {e}", None, severity="warning")
-            run = _run(kind, source, filename, stdin, limits, allow_io, isolate=False)
-            run.diagnostics.insert(0, note)
-            return run
-        got.isolated = True
-        return got
+def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limits, allow_io: bool) -> RunOutcome:
+    """Run in this process (a sandbox worker runs whole checks through here)."""
     if kind == "expression":
         res = eval_source(source, limits=limits, allow_io=allow_io, stdin=stdin)
     else:
@@ -262,6 +249,43 @@ def _run(kind: str, source: str, filename: str | None, stdin: str, limits: Limit
     cap_output(out, limits)
     out.limit_exceeded = any(d.code == "limit_exceeded" for d in out.diagnostics)
     return out
+
+
+def _check_isolated(source: str, filename: str | None, run: bool, stdin: str, expect_output: str | None,
+                    limits: Limits, allow_io: bool) -> CheckReport | Diagnostic:
+    """The whole check (parse, types, run) in a sandbox worker, so this process never grows with the
+    input; a `Diagnostic` when no worker can be started here."""
+    from .sandbox import RunRequest, SandboxUnavailable, get_pool
+
+    req = RunRequest(source, "check", filename, stdin, allow_io, limits, run=run, expect_output=expect_output)
+    try:
+        out = get_pool().run(req)
+    except SandboxUnavailable as e:
+        return Diagnostic("sandbox_unavailable", f"checked in-process: {e}", None, severity="warning")
+    if out.report is not None:
+        report = out.report
+        report.source = source
+        report.isolated = True
+        if "roundtrip" in out.timings:
+            report.timings["roundtrip"] = out.timings["roundtrip"]
+        return report
+    # the worker was killed at a deadline or died: the verdict names the stage it was in
+    report = CheckReport(source, filename=filename, expected=expect_output, isolated=True)
+    report.shape = "program" if "main" in _defined_names(source) else "definitions"
+    stage = out.stage or "parse"
+    if stage in ("parse", "check"):
+        report.stages["parse"] = "failed"
+    elif stage in ("resolve", "types"):
+        report.stages.update(parse="passed", types="failed")
+    else:
+        report.stages.update(parse="passed", types="passed", run="failed")
+    report.diagnostics = list(out.diagnostics)
+    report.limit_exceeded = out.limit_exceeded
+    report.crashed = out.crashed
+    report.timings.update(out.timings)
+    if expect_output is not None:
+        report.matched = False
+    return report
 
 
 def _guard_deadline(run: RunOutcome, limits: Limits) -> None:
@@ -308,26 +332,36 @@ def check(
             None, fixability="medium", data={"limit": "source"}))
         report.timings["total"] = time.perf_counter() - started
         return report
+    note: Diagnostic | None = None
+    if isolate:
+        got = _check_isolated(source, filename, run, stdin, expect_output, limits, allow_io)
+        if isinstance(got, CheckReport):
+            got.timings["total"] = time.perf_counter() - started
+            return got
+        note = got
     try:
-        report = _check(source, filename, run, stdin, expect_output, limits, isolate, allow_io)
+        report = _check(source, filename, run, stdin, expect_output, limits, allow_io)
     except Exception as e:  # a bug of ours must come back as a verdict, not a traceback
         report = CheckReport(source, filename=filename)
         report.stages["parse"] = "failed"
         report.diagnostics.append(Diagnostic("internal_error", f"the checker failed: {type(e).__name__}: {e}", None))
+    if note is not None:
+        report.diagnostics.insert(0, note)
+    report.diagnostics = capped_all(report.diagnostics)
     report.timings["total"] = time.perf_counter() - started
     return report
 
 
 def _check(source: str, filename: str | None, run: bool, stdin: str, expect_output: str | None, limits: Limits,
-           isolate: bool, allow_io: bool) -> CheckReport:
+           allow_io: bool) -> CheckReport:
     report = CheckReport(source, filename=filename, expected=expect_output)
     t0 = time.perf_counter()
-    checked = check_source(source, filename)
+    checked = check_source(source, filename, limits=limits)
     if checked.unit is None and not checked.ok:
         # did not parse as a program: perhaps it is a bare expression
         expr, expr_diags = parse_expression(source) if source.strip() else (None, [])
         if expr is not None and not any(d.is_error for d in expr_diags) and not _looks_like_definitions(source):
-            return _check_expression(report, source, run, stdin, expect_output, limits, isolate, allow_io, t0)
+            return _check_expression(report, source, run, stdin, expect_output, limits, allow_io, t0)
         if _looks_like_definitions(source) or not expr_diags:
             report.shape = "program" if "main" in _defined_names(source) else "definitions"
             report.diagnostics = list(checked.diagnostics)
@@ -346,7 +380,7 @@ def _check(source: str, filename: str | None, run: bool, stdin: str, expect_outp
     report.timings["check"] = time.perf_counter() - t0
     if not checked.ok or report.shape == "definitions" or not run:
         return report
-    _attach_run(report, _run("program", source, filename, stdin, limits, allow_io, isolate), limits, expect_output)
+    _attach_run(report, _run("program", source, filename, stdin, limits, allow_io), limits, expect_output)
     return report
 
 
@@ -361,18 +395,18 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _check_expression(report: CheckReport, expr: str, run: bool, stdin: str, expect_output: str | None,
-                      limits: Limits, isolate: bool, allow_io: bool, t0: float) -> CheckReport:
+                      limits: Limits, allow_io: bool, t0: float) -> CheckReport:
     report.shape = "expression"
     report.stages["parse"] = "passed"
     wrapped = _Wrapped.of(expr)
-    checked = check_source(wrapped.program)
+    checked = check_source(wrapped.program, limits=limits)
     report.diagnostics = _remap(list(checked.diagnostics), wrapped)
     report.value_type = dict(checked.signatures).get("main")
     report.stages["types"] = "passed" if checked.ok else "failed"
     report.timings["check"] = time.perf_counter() - t0
     if not checked.ok or not run:
         return report
-    result = _run("expression", expr, None, stdin, limits, allow_io, isolate)
+    result = _run("expression", expr, None, stdin, limits, allow_io)
     result.diagnostics = _expr_remap_eval(result.diagnostics, expr)
     _attach_run(report, result, limits, expect_output)
     return report
@@ -440,7 +474,7 @@ def check_many(
     from .sandbox import default_size, get_pool
 
     n = max(1, jobs or default_size())
-    if any(w.get("isolate", True) and w.get("run", True) for w in work):
+    if any(w.get("isolate", True) for w in work):
         with contextlib.suppress(Exception):  # check() itself falls back and says so
             get_pool(min_size=n)
     results: list[CheckReport | None] = [None] * total

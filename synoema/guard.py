@@ -279,14 +279,14 @@ def guarded(
                 why = "memory"
         if why is None:
             continue
-        out.stopped = why
         # An exception that lands in a weakref callback or a __del__ is printed and dropped, so it
         # is sent again until the thread is gone; a thread stuck in C for GIVE_UP s is abandoned.
         give_up = time.perf_counter() + GIVE_UP
         while True:
             with lock:
-                if state["finished"]:
+                if state["finished"]:  # it finished on its own just now: its result stands
                     break
+                out.stopped = why
                 _async_raise(thread.ident or 0, TimeUp if why == "time" else MemoryOut)
             if done.wait(RESEND) or time.perf_counter() > give_up:
                 break

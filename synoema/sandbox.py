@@ -7,9 +7,13 @@ like multiprocessing's "spawn", but through subprocess so the host's `__main__` 
 warmed up, and reused; it runs with resource limits (address space, CPU time,
 open files, file size, no core dumps), an empty environment and a private working directory, and the
 language's capabilities for files, network, processes and environment switched off unless a request
-allows them. The parent enforces a hard wall-time deadline: a worker that does not answer in time is
-killed and replaced, as is one that dies; the outcome then says `limit_exceeded` or `crashed` and the
-pool keeps serving.
+allows them. The parent enforces a hard wall-time deadline per stage (the worker says when it moves
+from parsing to type checking to running): a worker that does not answer in time is killed and
+replaced, as is one that dies; the outcome then says `limit_exceeded` or `crashed` (with the signal
+that killed it: nothing is guessed) and the pool keeps serving.
+
+A worker's private directory lives under `tempfile.gettempdir()`; the worker removes it when it
+exits and also watches its parent, so it goes away (directory included) when the parent is killed.
 
 Nothing here is imported by `import synoema`; the pool starts on its first use.
 """
@@ -27,25 +31,41 @@ import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from .diagnostics import Diagnostic
-from .execute import Limits, memory_diagnostic
+from .diagnostics import Diagnostic, cap_text, capped_all
+from .execute import STAGE_WORDS, Limits, memory_diagnostic, stage_limit_diagnostic, timeout_diagnostic
+from .guard import RUN_STACK
 
-RunKind = Literal["program", "expression"]
+if TYPE_CHECKING:
+    from .check import CheckReport
+
+RunKind = Literal["program", "expression", "check"]
 
 STARTUP_TIMEOUT = 60.0  # seconds a fresh worker may take to import and warm up
-GRACE = 1.5  # seconds the parent waits past the in-worker deadline before killing
-STACK_RESERVE = 640 << 20  # virtual memory for the run thread's big stack (see execute.STACK_SIZE)
-AS_HEADROOM = 512 << 20  # extra address space beyond the interpreter's own and the memory limit
+STACK_RESERVE = RUN_STACK + (16 << 20)  # address space for the run thread's big stack (see synoema.guard)
+AS_HEADROOM = 48 << 20  # address space beyond the memory limit: interpreter bookkeeping, thread creation
 MAX_FILE_SIZE = 16 << 20  # largest file a worker may write (only reachable with allow_io)
 MAX_OPEN_FILES = 64
 RETIRE_AFTER = 2000  # requests served before a worker is recycled (bounds slow leaks)
+PARENT_POLL = 0.5  # seconds between a worker's checks that its parent is still alive
+
+
+def default_grace(timeout: float) -> float:
+    """Seconds the parent waits past a stage's deadline before it kills the worker: the worker's own
+    guard stops the program at the deadline, this is only the backstop (so a run ends by 1.5x)."""
+    return 0.2 + 0.2 * timeout
 
 
 @dataclass(frozen=True)
 class RunRequest:
-    """One program (or bare expression) to run in a worker."""
+    """One program (or bare expression, or whole check) to run in a worker.
+
+    `kind="check"` runs `synoema.check.check` in the worker (parsing and type checking included) and
+    returns its report in `RunOutcome.report`; `run` and `expect_output` are its options.
+    `stdin_stream` reads the worker's own standard input lazily (what `synoema run` uses; the
+    worker must have been started with `stdin=` the caller's) instead of `stdin`.
+    """
 
     source: str
     kind: RunKind = "program"
@@ -53,6 +73,11 @@ class RunRequest:
     stdin: str = ""
     allow_io: bool = False
     limits: Limits = field(default_factory=Limits)
+    args: tuple[str, ...] = ()
+    imports: str = "confined"
+    run: bool = True
+    expect_output: str | None = None
+    stdin_stream: bool = False
 
 
 @dataclass
@@ -69,6 +94,8 @@ class RunOutcome:
     crashed: bool = False
     worker_pid: int | None = None
     isolated: bool = False  # ran in a worker process (not in the caller's process)
+    report: CheckReport | None = None  # for a "check" request, the worker's whole report
+    stage: str | None = None  # the stage the worker was in when it stopped answering
 
     @property
     def ok(self) -> bool:
@@ -106,15 +133,15 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
-def _harden_process() -> None:
-    """Once per worker: no environment, a private directory, no core dumps, few files."""
-    keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "LC_CTYPE", "TZ")}
-    os.environ.clear()
-    os.environ.update(keep)
-    import tempfile
-
-    with contextlib.suppress(OSError):
-        os.chdir(tempfile.mkdtemp(prefix="synoema-worker-"))
+def _harden_process(workdir: str | None, keep_env: bool) -> None:
+    """Once per worker: no environment, its private directory, no core dumps, few files."""
+    if not keep_env:
+        keep = {k: v for k, v in os.environ.items() if k in ("LANG", "LC_ALL", "LC_CTYPE", "TZ")}
+        os.environ.clear()
+        os.environ.update(keep)
+    if workdir:
+        with contextlib.suppress(OSError):
+            os.chdir(workdir)
     try:
         import resource
     except ImportError:  # not a POSIX system: only the parent's deadline applies
@@ -127,13 +154,18 @@ def _harden_process() -> None:
 
 
 def _limit_request(limits: Limits) -> None:
-    """Before each request: a CPU budget and an address-space cap sized for this request."""
+    """Before each request: a CPU budget and an address-space cap sized for this request.
+
+    The cap is the address space in use now, the run thread's stack reservation, the memory limit
+    and a small headroom, so the heap can grow by about the limit and no more (the guard's resident
+    memory watch catches slower growth, such as the stack of a deep recursion, at the limit itself).
+    """
     try:
         import resource
     except ImportError:
         return
     if limits.timeout is not None:
-        budget = math.ceil(_cpu_seconds() + limits.timeout * 2 + 2)
+        budget = math.ceil(_cpu_seconds() + limits.timeout * 3 + 2)  # check stages and the run
         _set_limit(resource.RLIMIT_CPU, budget)
     else:
         _set_limit(resource.RLIMIT_CPU, resource.RLIM_INFINITY)
@@ -146,17 +178,21 @@ def _limit_request(limits: Limits) -> None:
 def _execute(req: RunRequest) -> RunOutcome:
     from . import api
 
+    if req.kind == "check":
+        return _execute_check(req)
+    stdin: Any = sys.stdin if req.stdin_stream and sys.stdin is not None else req.stdin
     if req.kind == "expression":
         result = api.eval_source(req.source, limits=req.limits, allow_io=req.allow_io, stdin=req.stdin)
     else:
-        result = api.run_source(req.source, filename=req.filename, stdin=req.stdin, allow_io=req.allow_io,
-                                limits=req.limits)
+        result = api.run_source(req.source, filename=req.filename, stdin=stdin, allow_io=req.allow_io,
+                                limits=req.limits, args=req.args, imports=req.imports,  # type: ignore[arg-type]
+                                use_disk_cache=req.stdin_stream)
     out = RunOutcome(
         stdout=result.stdout,
         output=result.output,
         value=result.value,
         exit_code=result.exit_code,
-        diagnostics=list(result.diagnostics),
+        diagnostics=capped_all(list(result.diagnostics)),
         timings=dict(result.timings),
         worker_pid=os.getpid(),
     )
@@ -165,21 +201,32 @@ def _execute(req: RunRequest) -> RunOutcome:
     if out.exit_code == 0 and timeout is not None and out.timings.get("run", 0.0) > timeout:
         # the watchdog's stop can land while the program is unwinding and look like success
         out.exit_code, out.stdout, out.value = 1, "", None
-        out.diagnostics.append(Diagnostic("limit_exceeded", f"the program ran longer than {timeout:g} s", None,
-                                          llm_hint="Check for a loop that never reaches its base case.",
-                                          fixability="medium", data={"limit": "time"}))
+        out.diagnostics.append(timeout_diagnostic(req.limits))
     out.limit_exceeded = any(d.code == "limit_exceeded" for d in out.diagnostics)
     return out
+
+
+def _execute_check(req: RunRequest) -> RunOutcome:
+    from .check import check
+
+    report = check(req.source, filename=req.filename, run=req.run, stdin=req.stdin,
+                   expect_output=req.expect_output, limits=req.limits, isolate=False, allow_io=req.allow_io)
+    report.diagnostics = capped_all(report.diagnostics)
+    return RunOutcome(stdout=report.stdout, output=report.output, value=report.value,
+                      exit_code=0 if report.ok else 1, diagnostics=list(report.diagnostics),
+                      timings=dict(report.timings), limit_exceeded=report.limit_exceeded,
+                      crashed=report.crashed, worker_pid=os.getpid(), report=report)
 
 
 def cap_output(out: RunOutcome, limits: Limits) -> None:
     """Bound what travels back: main's displayed value is not covered by the runtime's print cap."""
     cap = limits.max_output
-    if len(out.stdout) <= cap and (out.value is None or len(out.value) <= cap):
+    if len(out.stdout) <= cap and (out.value is None or len(out.value) <= cap) and len(out.output) <= cap:
         return
-    out.stdout = out.stdout[:cap]
+    out.stdout = cap_text(out.stdout, cap)
+    out.output = cap_text(out.output, cap)
     if out.value is not None and len(out.value) > cap:
-        out.value = out.value[:cap]
+        out.value = cap_text(out.value, cap)
     out.exit_code = 1
     out.diagnostics.append(Diagnostic(
         "limit_exceeded",
@@ -193,7 +240,7 @@ def cap_output(out: RunOutcome, limits: Limits) -> None:
 
 def _stray_run_thread() -> bool:
     """A run the watchdog could not stop (stuck in one long C-level step) poisons the worker."""
-    return any(t.name == "synoema-run" and t.is_alive() for t in threading.enumerate())
+    return any(t.name in ("synoema-run", "synoema-check") and t.is_alive() for t in threading.enumerate())
 
 
 def _warm_up() -> None:
@@ -204,25 +251,67 @@ def _warm_up() -> None:
     api.eval_source("1 + 2")
     api.run_source("main = x\n")  # the diagnostic paths (hints, did-you-mean)
     api.run_source('main = file_read "x"\n')
+    from .check import check
+
+    check("f x = x + 1\n", isolate=False)
 
 
-def _boot(fd: int) -> None:
+def _remove_workdir(workdir: str | None) -> None:
+    if workdir and os.path.basename(workdir).startswith("synoema-worker-"):
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _watch_parent(parent: int, workdir: str | None) -> None:
+    """A worker whose parent died (killed, crashed) removes its directory and exits, even mid-run."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != parent:
+                _remove_workdir(workdir)
+                os._exit(0)
+
+    threading.Thread(target=watch, name="synoema-parent-watch", daemon=True).start()
+
+
+def _boot(fd: int, workdir: str = "", parent: int = 0, flags: str = "") -> None:
     """Entry point of a worker process (see `_Worker`)."""
-    worker_main(Connection(fd))
+    worker_main(Connection(fd), workdir or None, parent or os.getppid(), warm="cold" not in flags,
+                keep_env="env" in flags)
 
 
-def worker_main(conn: Connection) -> None:
+def worker_main(conn: Connection, workdir: str | None = None, parent: int | None = None, *, warm: bool = True,
+                keep_env: bool = False) -> None:
     """Warm up, harden, then serve requests until told to stop or the parent goes away."""
     with contextlib.suppress(ValueError, OSError, AttributeError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent:
+        _watch_parent(parent, workdir)
     try:
-        _warm_up()
-        _harden_process()
-        conn.send(("ready", os.getpid(), os.getcwd()))
-    except Exception as e:  # a worker that cannot start says why instead of dying silently
+        try:
+            if warm:
+                _warm_up()
+            _harden_process(workdir, keep_env)
+            conn.send(("ready", os.getpid(), os.getcwd()))
+        except Exception as e:  # a worker that cannot start says why instead of dying silently
+            with contextlib.suppress(Exception):
+                conn.send(("failed", f"{type(e).__name__}: {e}"))
+            return
+        _serve(conn)
+    finally:
+        _remove_workdir(workdir)
+
+
+def _serve(conn: Connection) -> None:
+    from . import api
+
+    def stage(name: str) -> None:
         with contextlib.suppress(Exception):
-            conn.send(("failed", f"{type(e).__name__}: {e}"))
-        return
+            conn.send(("stage", name))
+
+    api.STAGE_HOOK = stage
     served = 0
     while True:
         try:
@@ -235,20 +324,26 @@ def worker_main(conn: Connection) -> None:
         try:
             out = _execute(req)
         except MemoryError:
-            out = RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True, worker_pid=os.getpid())
+            out = RunOutcome(diagnostics=[memory_diagnostic(req.limits)], limit_exceeded=True,
+                             worker_pid=os.getpid())
         except Exception as e:
-            out = RunOutcome(diagnostics=[Diagnostic("runtime_error", f"internal error in the sandbox: {e}")],
+            out = RunOutcome(diagnostics=[Diagnostic("runtime_error", cap_text(f"internal error in the sandbox: {e}"))],
                              crashed=True, worker_pid=os.getpid())
         served += 1
-        retire = _stray_run_thread() or served >= RETIRE_AFTER
+        # a worker that hit its memory cap keeps a fragmented heap: a fresh one is cheaper
+        retire = _stray_run_thread() or served >= RETIRE_AFTER or _hit_memory(out)
         try:
             conn.send(("done", out, retire))
         except MemoryError:
-            conn.send(("done", RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True), True))
+            conn.send(("done", RunOutcome(diagnostics=[memory_diagnostic(req.limits)], limit_exceeded=True), True))
         except (OSError, ValueError):
             return
         if retire:
             return
+
+
+def _hit_memory(out: RunOutcome) -> bool:
+    return any(d.code == "limit_exceeded" and d.data.get("limit") == "memory" for d in out.diagnostics)
 
 
 # ── the parent side ──────────────────────────────────────────────────────────────────────────
@@ -260,50 +355,63 @@ def _package_root() -> str:
 
 _BOOT = (
     "import sys; sys.path.insert(0, {root!r}); "
-    "from synoema.sandbox import _boot; _boot(int(sys.argv[1]))"
+    "from synoema.sandbox import _boot; _boot(int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4])"
 )
 
 
 class _Worker:
     """One worker process, started like multiprocessing's "spawn" (a fresh interpreter) but with
     subprocess, so that the host's `__main__` (a TUI, a script without a main guard) is never
-    re-executed in the worker; requests travel as pickles over a socket pair."""
+    re-executed in the worker; requests travel as pickles over a socket pair.
 
-    def __init__(self) -> None:
+    Its private directory is made here, under `tempfile.gettempdir()` (so TMPDIR is honoured), and
+    removed when the worker goes, by whichever of the two outlives the other.
+    `stdin` (a file descriptor) is the worker's standard input; `own_dir=False` and `keep_env=True`
+    keep the caller's directory and environment (`synoema run` without `--sandbox`).
+    """
+
+    def __init__(self, *, stdin: int | None = None, warm: bool = True, own_dir: bool = True,
+                 keep_env: bool = False) -> None:
         import socket
         import subprocess
+        import tempfile
 
+        self.workdir: str | None = tempfile.mkdtemp(prefix="synoema-worker-") if own_dir else None
+        env = dict(os.environ)
+        env["MALLOC_ARENA_MAX"] = "1"  # one malloc arena: threads reserve no address space of their own
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        flags = ("cold," if not warm else "") + ("env" if keep_env else "")
         parent, child = socket.socketpair()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _BOOT.format(root=_package_root()), str(child.fileno())],
+                [sys.executable, "-c", _BOOT.format(root=_package_root()), str(child.fileno()),
+                 self.workdir or "", str(os.getpid()), flags or "-"],
                 pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL if stdin is None else stdin,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's Ctrl-C is the host's business
                 close_fds=True,
+                env=env,
             )
         except BaseException:
             parent.close()
             child.close()
+            self._clean()
             raise
         child.close()
         self.conn = Connection(parent.detach())
         self.ready = False
         self.failure: str | None = None
-        self.workdir: str | None = None  # the worker's private directory, removed when it goes
+        self.killed = False  # the parent killed it (a deadline), as opposed to dying on its own
 
     @property
     def pid(self) -> int | None:
         return self.process.pid
 
     def _clean(self) -> None:
-        if self.workdir:
-            import shutil
-
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        _remove_workdir(self.workdir)
+        self.workdir = None
 
     @property
     def exitcode(self) -> int | None:
@@ -322,8 +430,6 @@ class _Worker:
             return False
         if msg[0] == "ready":
             self.ready = True
-            if len(msg) > 2 and "synoema-worker-" in str(msg[2]):
-                self.workdir = str(msg[2])
             return True
         self.failure = str(msg[1]) if len(msg) > 1 else "the worker failed to start"
         return False
@@ -336,6 +442,8 @@ class _Worker:
             self.process.wait(timeout)
 
     def kill(self) -> None:
+        if self.alive():
+            self.killed = True
         with contextlib.suppress(Exception):
             self.process.kill()
         self.join(2.0)
@@ -354,6 +462,90 @@ class _Worker:
                 self.conn.close()
             self._clean()
 
+    def exchange(self, req: RunRequest, grace: float | None = None) -> RunOutcome:
+        """Send `req`, wait for the answer under a deadline per stage, and say truthfully how it ended.
+
+        The worker reports each stage it enters; each gets `req.limits.timeout` plus the grace before
+        the worker is killed. Never raises for anything the worker or the program does.
+        """
+        started = time.perf_counter()
+        try:
+            self.conn.send(req)
+        except (OSError, ValueError, EOFError):
+            return _crashed("the worker died before the run", self.pid)
+        timeout = req.limits.timeout
+        pad = default_grace(timeout or 0.0) if grace is None else grace
+        stage = "check" if req.kind == "check" else "run"
+        while True:
+            wait = None if timeout is None else max(timeout + pad, 0.0)
+            try:
+                if not self.conn.poll(wait):
+                    self.kill()
+                    return _timed_out(req, self.pid, stage, time.perf_counter() - started)
+                msg = self.conn.recv()
+            except (EOFError, OSError):
+                return _died(self, req, stage, time.perf_counter() - started)
+            if msg[0] == "stage":
+                stage = str(msg[1])
+                continue
+            _, outcome, retire = msg
+            outcome.timings["roundtrip"] = time.perf_counter() - started
+            outcome.retire = retire  # type: ignore[attr-defined]
+            return outcome
+
+
+def _died(worker: _Worker, req: RunRequest, stage: str, elapsed: float) -> RunOutcome:
+    """The worker's connection broke: say why it died, from its exit status, without guessing."""
+    worker.join(1.0)
+    code = worker.exitcode
+    timings = {"roundtrip": elapsed}
+    sigxcpu = getattr(signal, "SIGXCPU", None)
+    if code is not None and sigxcpu is not None and code == -sigxcpu:
+        diag = Diagnostic("limit_exceeded", "the program used more CPU time than allowed", None,
+                          llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
+                          data={"limit": "cpu", "stage": stage})
+        return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=worker.pid, timings=timings,
+                          stage=stage)
+    if code is None:
+        how = "it stopped answering"
+    elif code >= 0:
+        how = f"exit status {code}"
+    else:
+        how = f"killed by {_signal_name(-code)}"
+        if -code == signal.SIGKILL:
+            how += " from outside the sandbox (another process, or the system running out of memory)"
+        elif -code == getattr(signal, "SIGSEGV", -1):
+            how += " (most likely a stack overflow)"
+    out = _crashed(f"the sandbox worker died while {STAGE_WORDS.get(stage, stage)} the program ({how})",
+                   worker.pid, elapsed)
+    out.stage = stage
+    return out
+
+
+def _signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"signal {num}"
+
+
+def _crashed(message: str, pid: int | None, elapsed: float = 0.0) -> RunOutcome:
+    diag = Diagnostic("runtime_error", message, None, fixability="hard",
+                      llm_hint="The program exhausted the interpreter; look for unbounded recursion or data.",
+                      data={"crashed": True})
+    return RunOutcome(diagnostics=[diag], crashed=True, worker_pid=pid, timings={"roundtrip": elapsed})
+
+
+def _timed_out(req: RunRequest, pid: int | None, stage: str, elapsed: float) -> RunOutcome:
+    limits = req.limits
+    if stage == "run":
+        diag = timeout_diagnostic(limits)
+    else:
+        diag = stage_limit_diagnostic(stage, "time", limits)
+    diag.data["killed"] = True
+    return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=pid, timings={"roundtrip": elapsed},
+                      stage=stage)
+
 
 @dataclass
 class PoolStats:
@@ -371,7 +563,7 @@ class SandboxUnavailable(RuntimeError):
 class WorkerPool:
     """A fixed-size set of reusable worker processes; thread-safe, one request per worker at a time."""
 
-    def __init__(self, size: int = 2, *, grace: float = GRACE) -> None:
+    def __init__(self, size: int = 2, *, grace: float | None = None) -> None:
         self.size = max(1, size)
         self.grace = grace
         self.stats = PoolStats()
@@ -426,9 +618,16 @@ class WorkerPool:
                 failure = worker.failure or "the worker failed to start"
                 if self._start_failures >= 3:
                     raise SandboxUnavailable(failure)
-                return self._crashed(f"the sandbox could not start a worker: {failure}", None)
+                self.stats.crashes += 1
+                return _crashed(f"the sandbox could not start a worker: {failure}", None)
             self._start_failures = 0
-            outcome, keep = self._exchange(worker, req)
+            outcome = worker.exchange(req, self.grace)
+            keep = not getattr(outcome, "retire", True) and worker.alive()
+            if outcome.crashed:
+                self.stats.crashes += 1
+            elif outcome.limit_exceeded and outcome.diagnostics and (
+                    outcome.diagnostics[0].data.get("killed") or outcome.diagnostics[0].data.get("limit") == "cpu"):
+                self.stats.timeouts += 1
             return outcome
         finally:
             if keep:
@@ -438,61 +637,6 @@ class WorkerPool:
                 with self._lock:
                     self._all.discard(worker)
                 self._replace()
-
-    def _exchange(self, worker: _Worker, req: RunRequest) -> tuple[RunOutcome, bool]:
-        started = time.perf_counter()
-        try:
-            worker.conn.send(req)
-        except (OSError, ValueError, EOFError):
-            return self._crashed("the worker died before the run", worker), False
-        timeout = req.limits.timeout
-        wait = None if timeout is None else timeout + self.grace
-        try:
-            if not worker.conn.poll(wait):
-                self.stats.timeouts += 1
-                return self._timed_out(req, worker, time.perf_counter() - started), False
-            msg = worker.conn.recv()
-        except (EOFError, OSError):
-            return self._died(worker, req, time.perf_counter() - started), False
-        _, outcome, retire = msg
-        outcome.timings["roundtrip"] = time.perf_counter() - started
-        return outcome, not retire
-
-    def _died(self, worker: _Worker, req: RunRequest, elapsed: float) -> RunOutcome:
-        worker.join(1.0)
-        code = worker.exitcode
-        sigxcpu = getattr(signal, "SIGXCPU", None)
-        if code is not None and sigxcpu is not None and code == -sigxcpu:
-            self.stats.timeouts += 1
-            diag = Diagnostic("limit_exceeded", "the program used more CPU time than allowed", None,
-                              llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
-                              data={"limit": "cpu"})
-            return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=worker.pid,
-                              timings={"roundtrip": elapsed})
-        if code is not None and code == -signal.SIGKILL:
-            # the kernel's out-of-memory killer, most likely
-            self.stats.crashes += 1
-            out = RunOutcome(diagnostics=[memory_diagnostic()], limit_exceeded=True, crashed=True,
-                             worker_pid=worker.pid, timings={"roundtrip": elapsed})
-            return out
-        how = f"exit status {code}" if code is not None and code >= 0 else f"signal {-(code or 0)}"
-        return self._crashed(f"the program crashed its sandbox worker ({how})", worker, elapsed)
-
-    def _crashed(self, message: str, worker: _Worker | None, elapsed: float = 0.0) -> RunOutcome:
-        self.stats.crashes += 1
-        diag = Diagnostic("runtime_error", message, None, fixability="hard",
-                          llm_hint="The program exhausted the interpreter; look for unbounded recursion or data.",
-                          data={"crashed": True})
-        return RunOutcome(diagnostics=[diag], crashed=True, worker_pid=worker.pid if worker else None,
-                          timings={"roundtrip": elapsed})
-
-    def _timed_out(self, req: RunRequest, worker: _Worker, elapsed: float) -> RunOutcome:
-        limit = req.limits.timeout or 0.0
-        diag = Diagnostic("limit_exceeded", f"the program ran longer than {limit:g} s", None,
-                          llm_hint="Check for a loop that never reaches its base case.", fixability="medium",
-                          data={"limit": "time", "killed": True})
-        return RunOutcome(diagnostics=[diag], limit_exceeded=True, worker_pid=worker.pid,
-                          timings={"roundtrip": elapsed})
 
     # -- worker bookkeeping ------------------------------------------------------------------
 
