@@ -8,6 +8,8 @@ on stderr.
 from __future__ import annotations
 
 import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +18,9 @@ from .diagnostics import Diagnostic, render_human
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
     import argparse
+
+    from .api import RunResult
+    from .execute import Limits
 
 
 def _read_input(path: str) -> tuple[str, str | None] | None:
@@ -43,31 +48,91 @@ def _report(diags: list[Diagnostic], source: str | None, fmt: str, filename: str
     for d in diags:
         src = sources.get(d.file, source if d.file in (None, filename) else None)
         if src is None and d.file and d.file not in sources:
-            try:
-                with open(d.file, encoding="utf-8") as fh:
-                    src = fh.read()
-            except OSError:
+            from .resolve import ImportRefused, read_import
+
+            try:  # an imported file: only what its import could read (a regular file, size-capped)
+                src = read_import(d.file, root=None, confined=False)
+            except ImportRefused:
                 src = None
             sources[d.file] = src
         print(render_human(d, src, filename or "<stdin>"), file=sys.stderr)
 
 
+def _run_limits(ns: argparse.Namespace, contained: bool) -> Limits:
+    """Limits of `run` from its flags: the library defaults in a sandbox, none of time and memory
+    otherwise (the user's own program), each flag overriding (0 turns a limit off)."""
+    from .execute import Limits
+
+    base = Limits() if contained else Limits(timeout=None, max_memory=None)
+
+    def pick(value: float | None, default: float | None) -> float | None:
+        return default if value is None else (None if value <= 0 else value)
+
+    memory = pick(ns.memory, None if base.max_memory is None else base.max_memory / (1 << 20))
+    return Limits(
+        timeout=pick(ns.timeout, base.timeout),
+        max_memory=None if memory is None else int(memory * (1 << 20)),
+        max_output=ns.max_output if ns.max_output else base.max_output,
+        max_depth=ns.max_depth if ns.max_depth else base.max_depth,
+        max_range=base.max_range,
+    )
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .api import run_source
-    from .execute import Limits
 
     got = _read_input(ns.file)
     if got is None:
         return 2
     source, filename = got
-    stdin = "" if ns.file == "-" else (sys.stdin.read() if not sys.stdin.isatty() else "")
-    limits = Limits(timeout=ns.timeout, max_memory=None if ns.timeout is None else 1 << 31)
-    result = run_source(source, filename=filename, stdin=stdin, args=ns.args, allow_io=not ns.sandbox,
-                        limits=limits, use_disk_cache=True)
+    # limits come from a worker process with rlimits and a parent that kills it on the deadline
+    contained = ns.sandbox or ns.timeout is not None or ns.memory is not None
+    limits = _run_limits(ns, contained)
+    if contained:
+        result = _run_contained(source, filename, ns, limits)
+        if result is None:
+            return 2
+    else:
+        stdin = io.StringIO("") if ns.file == "-" or sys.stdin is None else sys.stdin  # read when asked
+        result = run_source(source, filename=filename, stdin=stdin, args=ns.args, allow_io=True, limits=limits,
+                            use_disk_cache=True, imports="own")
     sys.stdout.write(result.stdout)
     sys.stdout.flush()
     _report(result.diagnostics, source, ns.errors, filename)
     return result.exit_code
+
+
+def _run_contained(source: str, filename: str | None, ns: argparse.Namespace, limits: Limits) -> RunResult | None:
+    """Run in a worker process of its own: `--sandbox` (no files, network, processes or environment;
+    imports only inside the program's folder) or just under limits (`--timeout`, `--memory`)."""
+    from .api import RunResult
+    from .sandbox import RunRequest, _ForkedWorker, _Worker
+
+    stream = ns.file != "-" and sys.stdin is not None
+    where = os.path.abspath(filename) if filename else None
+    try:
+        if hasattr(os, "fork"):
+            worker: _Worker = _ForkedWorker(own_dir=ns.sandbox, keep_env=not ns.sandbox)
+        else:
+            worker = _Worker(stdin=sys.stdin.fileno() if stream else None, warm=False, own_dir=ns.sandbox,
+                             keep_env=not ns.sandbox)
+    except OSError as e:
+        print(f"synoema: cannot start the sandbox worker: {e}", file=sys.stderr)
+        return None
+    try:
+        if not worker.wait_ready():
+            print(f"synoema: cannot start the sandbox worker: {worker.failure}", file=sys.stderr)
+            return None
+        req = RunRequest(source, "program", where, allow_io=not ns.sandbox, limits=limits, args=tuple(ns.args),
+                         imports="confined" if ns.sandbox else "own", stdin_stream=stream, use_disk_cache=True)
+        out = worker.exchange(req)
+    finally:
+        worker.kill()  # it has answered: no need to wait for a clean exit
+    for d in out.diagnostics:
+        if where is not None and d.file == where:
+            d.file = filename
+    return RunResult(out.stdout, out.exit_code, out.diagnostics, output=out.output, value=out.value,
+                     timings=out.timings)
 
 
 def cmd_check(ns: argparse.Namespace) -> int:
@@ -191,8 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run a program and print main's value")
     r.add_argument("file", help="a .sno file, or - for standard input")
     r.add_argument("args", nargs="*", help="arguments after --, available as `args`")
-    r.add_argument("--timeout", type=float, default=None, help="wall-time limit in seconds")
-    r.add_argument("--sandbox", action="store_true", help="refuse file, network, process and env builtins")
+    r.add_argument("--sandbox", action="store_true",
+                   help="run untrusted code: no files, network, processes or environment, imports only inside "
+                   "the program's folder, and limits (default 5 s, 1024 MiB, 1 MiB of output)")
+    r.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="wall-time limit in seconds for each stage (0: none); enforced by a worker process")
+    r.add_argument("--memory", type=float, default=None, metavar="MIB",
+                   help="memory limit in MiB (0: none); enforced by a worker process")
+    r.add_argument("--max-output", type=int, default=None, metavar="BYTES", help="most bytes the program may print")
+    r.add_argument("--max-depth", type=int, default=None, metavar="N", help="most nested calls")
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("check", help="parse and type-check; print each definition's type")
@@ -232,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from types import SimpleNamespace
 
         ns = SimpleNamespace(errors="human", command="run", file=argv[1], args=prog_args, timeout=None,
-                             sandbox=False)
+                             sandbox=False, memory=None, max_output=None, max_depth=None)
         return _call(cmd_run, ns)
     parser = build_parser()
     try:

@@ -78,6 +78,7 @@ class RunRequest:
     run: bool = True
     expect_output: str | None = None
     stdin_stream: bool = False
+    use_disk_cache: bool = False
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _execute(req: RunRequest) -> RunOutcome:
     else:
         result = api.run_source(req.source, filename=req.filename, stdin=stdin, allow_io=req.allow_io,
                                 limits=req.limits, args=req.args, imports=req.imports,  # type: ignore[arg-type]
-                                use_disk_cache=req.stdin_stream)
+                                use_disk_cache=req.use_disk_cache)
     out = RunOutcome(
         stdout=result.stdout,
         output=result.output,
@@ -492,6 +493,69 @@ class _Worker:
             outcome.timings["roundtrip"] = time.perf_counter() - started
             outcome.retire = retire  # type: ignore[attr-defined]
             return outcome
+
+
+class _ForkedProcess:
+    """The part of `subprocess.Popen` a `_Worker` uses, for a child made with `os.fork`."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            with contextlib.suppress(ChildProcessError):
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid == self.pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                import subprocess
+
+                raise subprocess.TimeoutExpired("worker", timeout or 0.0)
+            time.sleep(0.005)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+class _ForkedWorker(_Worker):
+    """A worker forked from this process: no interpreter start-up and nothing to import again, for a
+    one-shot command (`synoema run --sandbox`) whose process has no threads yet. Same protocol, limits
+    and hardening as a spawned worker; its standard input is this process's."""
+
+    def __init__(self, *, own_dir: bool = True, keep_env: bool = False) -> None:
+        import socket
+        import tempfile
+
+        self.workdir = tempfile.mkdtemp(prefix="synoema-worker-") if own_dir else None
+        parent, child = socket.socketpair()
+        me = os.getpid()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: serve, then leave without running the parent's cleanup
+            code = 0
+            try:
+                parent.close()
+                worker_main(Connection(child.detach()), self.workdir, me, warm=False, keep_env=keep_env)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        child.close()
+        self.process = _ForkedProcess(pid)  # type: ignore[assignment]
+        self.conn = Connection(parent.detach())
+        self.ready = False
+        self.failure = None
+        self.killed = False
 
 
 def _died(worker: _Worker, req: RunRequest, stage: str, elapsed: float) -> RunOutcome:
