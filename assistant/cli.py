@@ -169,7 +169,8 @@ def load_settings(ns: argparse.Namespace) -> tuple[Any, list[str], Path]:
 
 
 def make_engine(config: Any, *, history: bool = True, one_shot: bool = False) -> Any:
-    """The engine for a command; a one-shot offline answer runs snippets in-process (no worker start-up)."""
+    """The engine for a command. Snippets (untrusted: pasted code, model output) are always checked
+    and run in sandbox worker processes; a one-shot command starts them while it reads its input."""
     from assistant.engine.core import Engine
     from assistant.engine.sources import grammars_for
 
@@ -179,8 +180,23 @@ def make_engine(config: Any, *, history: bool = True, one_shot: bool = False) ->
         raise CliError(f"cannot read the grammar {config.engine.grammar}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    isolate = not (one_shot and config.backend.kind == "offline")
-    return Engine(config, history=None if history else False, grammars=grammars, isolate=isolate)
+    if one_shot:
+        _warm_sandbox()
+    return Engine(config, history=None if history else False, grammars=grammars, isolate=True)
+
+
+def _warm_sandbox() -> None:
+    import threading
+
+    def warm() -> None:
+        try:
+            from synoema.sandbox import get_pool
+
+            get_pool().warm(1)
+        except Exception:  # no workers here: checks fall back and say so
+            return
+
+    threading.Thread(target=warm, name="synoema-warm", daemon=True).start()
 
 
 # --- one-shot answers -----------------------------------------------------------------------------------

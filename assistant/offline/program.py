@@ -1,7 +1,9 @@
 """Checking and running the user's code for the offline strategies, under small limits.
 
-Everything goes through `synoema.api` (`prepare` caches compiled code by content, so checking then
-running the same text compiles it once). Programs never get file, network, process or environment
+Checking goes through `synoema.api.prepare` in this process (cached by content; every stage in a
+guarded thread under `CHECK_LIMITS`, so a hostile program cannot hang or grow the app); running goes
+to the sandbox's worker processes (`synoema.sandbox`: rlimits, a parent that kills on the deadline),
+in-process only where no worker can start. Programs never get file, network, process or environment
 access here, and nothing in this module raises for a bad program.
 """
 
@@ -16,20 +18,28 @@ from synoema.execute import Limits
 from synoema.lint.astinfo import iter_funcs
 
 LIMITS = Limits(timeout=2.0, max_depth=100_000, max_output=64 * 1024, max_memory=512 << 20, max_range=2_000_000)
+CHECK_LIMITS = Limits(timeout=2.0, max_memory=256 << 20)  # checking happens in this (the app's) process
 
 
 def check(source: str) -> CheckResult:
     """Parse, resolve and type-check (cached by content)."""
     try:
-        return prepare(source)[0]
+        return prepare(source, limits=CHECK_LIMITS)[0]
     except Exception as exc:  # the language layer promises not to raise; belt and braces for users
         return CheckResult(diagnostics=[Diagnostic("internal_error", f"the checker failed: {type(exc).__name__}")])
 
 
 def run(source: str, stdin: str = "") -> RunResult:
-    """Run `main` the way `synoema run` does, without IO permissions."""
+    """Run `main` the way `synoema run` does, without IO permissions, in a sandbox worker."""
+    from synoema.sandbox import RunRequest, SandboxUnavailable, get_pool
+
     try:
-        return run_source(source, stdin=stdin, allow_io=False, limits=LIMITS)
+        try:
+            out = get_pool().run(RunRequest(source, stdin=stdin, limits=LIMITS))
+        except SandboxUnavailable:
+            return run_source(source, stdin=stdin, allow_io=False, limits=LIMITS)
+        return RunResult(out.stdout, out.exit_code, out.diagnostics, output=out.output, value=out.value,
+                         timings=out.timings)
     except Exception as exc:
         return RunResult("", 1, [Diagnostic("internal_error", f"the runner failed: {type(exc).__name__}")])
 
