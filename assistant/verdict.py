@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from assistant.safetext import strip_control
 from synoema.fences import output_matches
 
 if TYPE_CHECKING:
@@ -47,14 +48,14 @@ class DiagnosticInfo:
         limit = diag.data.get("limit") if diag.data else None
         return cls(
             code=diag.code,
-            message=diag.message,
+            message=strip_control(diag.message),  # a program's `error` text reaches the screen: no escapes
             line=span.line if span else 0,
             col=span.col if span else 0,
             end_line=span.end_line if span else 0,
             end_col=span.end_col if span else 0,
             severity=diag.severity,
-            hint=diag.llm_hint,
-            did_you_mean=diag.did_you_mean,
+            hint=strip_control(diag.llm_hint) if diag.llm_hint else diag.llm_hint,
+            did_you_mean=strip_control(diag.did_you_mean) if diag.did_you_mean else diag.did_you_mean,
             limit=str(limit) if limit else None,
         )
 
@@ -119,6 +120,7 @@ class Verdict:
         stdout = report.stdout
         if not stdout and report.shape == "expression" and report.value is not None:
             stdout = report.value + "\n"
+        stdout = strip_control(stdout)  # what a program prints reaches the screen: no terminal escapes
         return cls(
             index=index,
             code=report.source,

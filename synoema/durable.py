@@ -9,6 +9,7 @@ generations, training data) goes through here, so there is one durability model 
   followed by ``fsync``. Before the first append the tail of the file is checked: a last line
   without its newline (a writer killed mid-write) is moved aside to ``<name>.torn`` and reported,
   so the next record always starts on a line of its own and no completed record is merged with it.
+  Both happen under an advisory lock, so two writers of one file never cut each other's line.
 - ``read_jsonl`` reads the complete lines back, skipping (and reporting) a torn last line and
   lines that are not JSON objects, so a reader can resume from what is really there.
 
@@ -112,24 +113,46 @@ def recover_torn_tail(path: str | os.PathLike[str], *, keep: bool = True) -> Tor
     except FileNotFoundError:
         return None
     try:
-        size = os.fstat(fd).st_size
-        start = _torn_start(fd, size)
-        if start is None:
-            return None
-        os.lseek(fd, start, os.SEEK_SET)
-        data = os.read(fd, size - start)
-        moved: Path | None = None
-        if keep:
-            moved = target.with_name(target.name + ".torn")
-            with open(moved, "ab") as aside:
-                aside.write(data + b"\n")
-                aside.flush()
-                os.fsync(aside.fileno())
-        os.ftruncate(fd, start)
-        os.fsync(fd)
-        return TornTail(target, start, data, moved)
+        with _locked(fd):
+            return _recover(fd, target, keep)
     finally:
         os.close(fd)
+
+
+def _recover(fd: int, target: Path, keep: bool) -> TornTail | None:
+    size = os.fstat(fd).st_size
+    start = _torn_start(fd, size)
+    if start is None:
+        return None
+    os.lseek(fd, start, os.SEEK_SET)
+    data = os.read(fd, size - start)
+    moved: Path | None = None
+    if keep:
+        moved = target.with_name(target.name + ".torn")
+        with open(moved, "ab") as aside:
+            aside.write(data + b"\n")
+            aside.flush()
+            os.fsync(aside.fileno())
+    os.ftruncate(fd, start)
+    os.fsync(fd)
+    return TornTail(target, start, data, moved)
+
+
+@contextlib.contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive advisory lock on the file while its tail is checked or a line is written, so two
+    writers (two app windows) never cut each other's line in progress; a killed holder's lock goes
+    with it."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here: a single writer is still safe
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _line(record: Any) -> bytes:
@@ -149,20 +172,26 @@ class JsonlAppender:
     def __init__(self, path: str | os.PathLike[str], *, sync: bool = True) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.recovered: TornTail | None = recover_torn_tail(self.path)
         self._sync = sync
-        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            with _locked(self._fd):
+                self.recovered: TornTail | None = _recover(self._fd, self.path, keep=True)
+        except BaseException:
+            os.close(self._fd)
+            raise
         self.count = 0
 
     def append(self, record: Any) -> None:
         if self._fd is None:
             raise ValueError(f"{self.path} is closed")
         data = _line(record)
-        written = os.write(self._fd, data)
-        while written < len(data):  # a short write on a regular file is rare, but finish the line
-            written += os.write(self._fd, data[written:])
-        if self._sync:
-            os.fsync(self._fd)
+        with _locked(self._fd):
+            written = os.write(self._fd, data)
+            while written < len(data):  # a short write on a regular file is rare, but finish the line
+                written += os.write(self._fd, data[written:])
+            if self._sync:
+                os.fsync(self._fd)
         self.count += 1
 
     def extend(self, records: Iterable[Any]) -> None:

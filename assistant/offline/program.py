@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.safetext import strip_control
 from synoema import ast as A
 from synoema.api import CheckResult, RunResult, prepare, run_source
 from synoema.diagnostics import Diagnostic
@@ -38,8 +39,11 @@ def run(source: str, stdin: str = "") -> RunResult:
             out = get_pool().run(RunRequest(source, stdin=stdin, limits=LIMITS))
         except SandboxUnavailable:
             return run_source(source, stdin=stdin, allow_io=False, limits=LIMITS)
-        return RunResult(out.stdout, out.exit_code, out.diagnostics, output=out.output, value=out.value,
-                         timings=out.timings)
+        for d in out.diagnostics:
+            d.message = strip_control(d.message)
+        value = None if out.value is None else strip_control(out.value)
+        return RunResult(strip_control(out.stdout), out.exit_code, out.diagnostics, output=strip_control(out.output),
+                         value=value, timings=out.timings)
     except Exception as exc:
         return RunResult("", 1, [Diagnostic("internal_error", f"the runner failed: {type(exc).__name__}")])
 

@@ -3,6 +3,7 @@ within the reply's deadline, without reading an oversized body whole, and with n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -22,8 +23,8 @@ from assistant.backends import (
     ServerError,
     complete,
     create_backend,
+    openai_compat,
 )
-from assistant.backends import openai_compat
 from assistant.backends.openai_compat import OpenAIBackend
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
@@ -43,10 +44,8 @@ def server() -> Iterator[tuple[list[Behaviour], str]]:
             length = int(self.headers.get("content-length") or 0)
             if length:
                 self.rfile.read(length)
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client hung up, as it should
                 behaviours[0](self)
-            except (BrokenPipeError, ConnectionResetError):  # the client hung up, as it should
-                pass
 
         do_GET = do_POST = _serve
 
