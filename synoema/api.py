@@ -210,6 +210,15 @@ def check_source(source: str, filename: str | None = None, *, loader: Loader | N
     return g.value
 
 
+def preload(source: str, filename: str | None, *, types: bool = True) -> None:
+    """Load what running `source` will need (from the disk cache when it is there), so that a worker
+    forked after this starts with it: nothing trusted is then loaded inside the program's budget."""
+    if cache.exists("prog-" + cache.key(str(filename), str(types), source)):
+        prelude_runtime()
+    else:
+        _warm_checker()
+
+
 def _warm_checker() -> None:
     """The prelude (parsed, resolved, type-checked) is built once, outside any program's budget."""
     load_prelude()

@@ -57,6 +57,7 @@ class CheckReport:
     crashed: bool = False
     isolated: bool = False  # the run happened in a sandbox worker
     filename: str | None = None
+    peak_memory: int = 0  # peak resident growth of the sandbox worker while it checked this, in bytes
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -282,6 +283,7 @@ def _check_isolated(source: str, filename: str | None, run: bool, stdin: str, ex
     report.diagnostics = list(out.diagnostics)
     report.limit_exceeded = out.limit_exceeded
     report.crashed = out.crashed
+    report.peak_memory = out.peak_memory
     report.timings.update(out.timings)
     if expect_output is not None:
         report.matched = False

@@ -112,6 +112,9 @@ def _run_contained(source: str, filename: str | None, ns: argparse.Namespace, li
     where = os.path.abspath(filename) if filename else None
     try:
         if hasattr(os, "fork"):
+            from .api import preload
+
+            preload(source, where)  # the prelude (trusted) loads here, outside the program's budget
             worker: _Worker = _ForkedWorker(own_dir=ns.sandbox, keep_env=not ns.sandbox)
         else:
             worker = _Worker(stdin=sys.stdin.fileno() if stream else None, warm=False, own_dir=ns.sandbox,

@@ -26,8 +26,11 @@ from typing import Any
 
 from ._record import record
 
-RUN_STACK = 512 << 20  # bytes of (virtual) stack for a program's run thread
-CHECK_STACK = 256 << 20  # for parsing, resolving, type checking and compiling
+# Bytes of (virtual, lazily committed) stack of every guarded thread. One size for all: glibc keeps a
+# finished thread's stack for the next thread of the same size, so under an address-space cap (a
+# sandbox worker) checking and running reuse one mapping instead of needing two.
+RUN_STACK = 512 << 20
+CHECK_STACK = RUN_STACK
 CHECK_DEPTH = 60_000  # Python frames those stages may nest (hundreds of levels of source nesting)
 POLL = 0.01  # seconds between the watchdog's looks at the clock and the memory
 GIVE_UP = 1.0  # seconds a stopped thread may take to unwind before it is abandoned
@@ -203,9 +206,80 @@ def rss() -> int:
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+def process_memory(pid: int | str = "self") -> tuple[int, int]:
+    """(resident, peak resident) bytes of a process from /proc; (0, 0) where unavailable."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith(b"VmHWM:"):
+                    hwm = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, hwm
+
+
+def reset_peak() -> None:
+    """Start this process's peak-resident count again from now (Linux: /proc/self/clear_refs)."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
 # ── the guarded call ─────────────────────────────────────────────────────────────────────────
 
 _stack_lock = threading.Lock()
+
+
+class _Runner:
+    """One long-lived guarded thread that runs the calls one after another (see `keep_one_thread`)."""
+
+    def __init__(self, stack_size: int) -> None:
+        import queue
+
+        self.jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self.busy = False
+        self.abandoned = False
+        with _stack_lock:
+            old = threading.stack_size()
+            threading.stack_size(stack_size)
+            try:
+                self.thread = threading.Thread(target=self._serve, name="synoema-runner", daemon=True)
+                self.thread.start()
+            finally:
+                threading.stack_size(old)
+
+    def _serve(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                job()
+            except BaseException:  # a stop that landed between two jobs: nothing to stop
+                self.busy = False
+
+
+_runner: _Runner | None = None
+
+
+def keep_one_thread(stack_size: int = RUN_STACK) -> None:
+    """Run every guarded call of this process in one long-lived thread made now.
+
+    For a sandbox worker: under an address-space cap a fresh thread per stage can fail to start
+    (glibc may still hold the last thread's stack), and one made before the cap never needs to.
+    """
+    global _runner
+    if _runner is None:
+        _runner = _Runner(stack_size)
+
+
+def has_runner() -> bool:
+    return _runner is not None
+
+
+def abandoned() -> bool:
+    """Whether a guarded call had to be abandoned still running (this process should be retired)."""
+    return _runner is not None and _runner.abandoned
 
 
 def _async_raise(tid: int, exc: type[BaseException] | None) -> None:
@@ -254,17 +328,31 @@ def guarded(
         except BaseException as e:  # everything comes back to the caller as a value
             out.error = e
         finally:
-            settle()
+            while True:  # a stop can land on the way into `settle`: then settle again
+                try:
+                    settle()
+                    break
+                except Stop:
+                    continue
+            if runner is not None:
+                runner.busy = False  # before the caller wakes: its next call may come at once
             done.set()
 
-    with _stack_lock:
-        old = threading.stack_size()
-        threading.stack_size(stack_size)
-        try:
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-        finally:
-            threading.stack_size(old)
+    runner = _runner
+    if runner is not None and not runner.busy and not runner.abandoned:
+        runner.busy = True
+        thread = runner.thread
+        runner.jobs.put(target)
+    else:
+        runner = None
+        with _stack_lock:
+            old = threading.stack_size()
+            threading.stack_size(stack_size)
+            try:
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                thread.start()
+            finally:
+                threading.stack_size(old)
     start = time.perf_counter()
     base = rss() if max_memory else 0
     deadline = None if timeout is None else start + timeout
@@ -293,6 +381,10 @@ def guarded(
         out.stuck = not done.wait(0)
         break
     out.duration = time.perf_counter() - start
+    if out.stuck and runner is not None:
+        runner.abandoned = True
+    elif runner is None and not out.stuck:
+        thread.join(GIVE_UP)
     if out.stopped is None and isinstance(out.error, MemoryError):
         out.stopped = "memory"
     return out

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import Diagnostic, cap_text, capped_all
 from .execute import STAGE_WORDS, Limits, memory_diagnostic, stage_limit_diagnostic, timeout_diagnostic
-from .guard import RUN_STACK
+from .guard import RUN_STACK, abandoned, has_runner, keep_one_thread, process_memory, reset_peak
 
 if TYPE_CHECKING:
     from .check import CheckReport
@@ -43,12 +43,13 @@ if TYPE_CHECKING:
 RunKind = Literal["program", "expression", "check"]
 
 STARTUP_TIMEOUT = 60.0  # seconds a fresh worker may take to import and warm up
-STACK_RESERVE = RUN_STACK + (16 << 20)  # address space for the run thread's big stack (see synoema.guard)
-AS_HEADROOM = 48 << 20  # address space beyond the memory limit: interpreter bookkeeping, thread creation
+STACK_RESERVE = RUN_STACK + (16 << 20)  # address space for a run thread made per request (no runner thread)
+AS_HEADROOM = 8 << 20  # address space beyond the memory limit (plus 2% of it): interpreter bookkeeping
 MAX_FILE_SIZE = 16 << 20  # largest file a worker may write (only reachable with allow_io)
 MAX_OPEN_FILES = 64
 RETIRE_AFTER = 2000  # requests served before a worker is recycled (bounds slow leaks)
 PARENT_POLL = 0.5  # seconds between a worker's checks that its parent is still alive
+SWOLLEN = 96 << 20  # resident growth over its start after which a worker is replaced
 
 
 def default_grace(timeout: float) -> float:
@@ -97,6 +98,7 @@ class RunOutcome:
     isolated: bool = False  # ran in a worker process (not in the caller's process)
     report: CheckReport | None = None  # for a "check" request, the worker's whole report
     stage: str | None = None  # the stage the worker was in when it stopped answering
+    peak_memory: int = 0  # the worker's peak resident growth during the request, in bytes (0: unknown)
 
     @property
     def ok(self) -> bool:
@@ -157,9 +159,10 @@ def _harden_process(workdir: str | None, keep_env: bool) -> None:
 def _limit_request(limits: Limits) -> None:
     """Before each request: a CPU budget and an address-space cap sized for this request.
 
-    The cap is the address space in use now, the run thread's stack reservation, the memory limit
-    and a small headroom, so the heap can grow by about the limit and no more (the guard's resident
-    memory watch catches slower growth, such as the stack of a deep recursion, at the limit itself).
+    The cap is the address space in use now (the worker's one guarded thread and its stack are
+    already mapped), the memory limit and a small headroom, so the heap can grow by the limit and
+    hardly more; the guard's resident-memory watch stops slower growth (the stack of a deep
+    recursion) at the limit itself.
     """
     try:
         import resource
@@ -171,7 +174,9 @@ def _limit_request(limits: Limits) -> None:
     else:
         _set_limit(resource.RLIMIT_CPU, resource.RLIM_INFINITY)
     if limits.max_memory is not None:
-        _set_limit(resource.RLIMIT_AS, _vm_size() + STACK_RESERVE + limits.max_memory + AS_HEADROOM)
+        reserve = 0 if has_runner() else STACK_RESERVE
+        headroom = AS_HEADROOM + limits.max_memory // 50
+        _set_limit(resource.RLIMIT_AS, _vm_size() + reserve + limits.max_memory + headroom)
     else:
         _set_limit(resource.RLIMIT_AS, resource.RLIM_INFINITY)
 
@@ -241,7 +246,8 @@ def cap_output(out: RunOutcome, limits: Limits) -> None:
 
 def _stray_run_thread() -> bool:
     """A run the watchdog could not stop (stuck in one long C-level step) poisons the worker."""
-    return any(t.name in ("synoema-run", "synoema-check") and t.is_alive() for t in threading.enumerate())
+    return abandoned() or any(t.name in ("synoema-run", "synoema-check") and t.is_alive()
+                              for t in threading.enumerate())
 
 
 def _warm_up() -> None:
@@ -255,6 +261,17 @@ def _warm_up() -> None:
     from .check import check
 
     check("f x = x + 1\n", isolate=False)
+
+
+def _one_malloc_arena() -> None:
+    """glibc gives each new thread a malloc arena of its own, reserving 64-128 MiB of address space
+    that the address-space cap would count as memory; one shared arena keeps the cap honest (a
+    spawned worker also gets MALLOC_ARENA_MAX=1; a forked one needs it said here)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None)  # this process's own symbols: libc among them
+        libc.mallopt(-8, 1)  # M_ARENA_MAX
 
 
 def _remove_workdir(workdir: str | None) -> None:
@@ -288,10 +305,12 @@ def worker_main(conn: Connection, workdir: str | None = None, parent: int | None
     """Warm up, harden, then serve requests until told to stop or the parent goes away."""
     with contextlib.suppress(ValueError, OSError, AttributeError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _one_malloc_arena()
     if parent:
         _watch_parent(parent, workdir)
     try:
         try:
+            keep_one_thread()  # before any address-space cap: see `synoema.guard.keep_one_thread`
             if warm:
                 _warm_up()
             _harden_process(workdir, keep_env)
@@ -314,6 +333,7 @@ def _serve(conn: Connection) -> None:
 
     api.STAGE_HOOK = stage
     served = 0
+    ready_rss = process_memory()[0]
     while True:
         try:
             req = conn.recv()
@@ -322,6 +342,8 @@ def _serve(conn: Connection) -> None:
         if req is None:
             return
         _limit_request(req.limits)
+        reset_peak()
+        base = process_memory()[0]
         try:
             out = _execute(req)
         except MemoryError:
@@ -330,9 +352,12 @@ def _serve(conn: Connection) -> None:
         except Exception as e:
             out = RunOutcome(diagnostics=[Diagnostic("runtime_error", cap_text(f"internal error in the sandbox: {e}"))],
                              crashed=True, worker_pid=os.getpid())
+        out.peak_memory = max(process_memory()[1] - base, 0)
+        if out.report is not None:
+            out.report.peak_memory = out.peak_memory
         served += 1
-        # a worker that hit its memory cap keeps a fragmented heap: a fresh one is cheaper
-        retire = _stray_run_thread() or served >= RETIRE_AFTER or _hit_memory(out)
+        # a worker whose heap stayed swollen (a run near its memory cap, fragmentation) is replaced
+        retire = _stray_run_thread() or served >= RETIRE_AFTER or process_memory()[0] > ready_rss + SWOLLEN
         try:
             conn.send(("done", out, retire))
         except MemoryError:
@@ -341,10 +366,6 @@ def _serve(conn: Connection) -> None:
             return
         if retire:
             return
-
-
-def _hit_memory(out: RunOutcome) -> bool:
-    return any(d.code == "limit_exceeded" and d.data.get("limit") == "memory" for d in out.diagnostics)
 
 
 # ── the parent side ──────────────────────────────────────────────────────────────────────────
@@ -470,6 +491,7 @@ class _Worker:
         the worker is killed. Never raises for anything the worker or the program does.
         """
         started = time.perf_counter()
+        base = process_memory(self.pid or 0)[0]
         try:
             self.conn.send(req)
         except (OSError, ValueError, EOFError):
@@ -481,8 +503,11 @@ class _Worker:
             wait = None if timeout is None else max(timeout + pad, 0.0)
             try:
                 if not self.conn.poll(wait):
+                    peak = process_memory(self.pid or 0)[1]  # the worker reset its peak at the start
                     self.kill()
-                    return _timed_out(req, self.pid, stage, time.perf_counter() - started)
+                    out = _timed_out(req, self.pid, stage, time.perf_counter() - started)
+                    out.peak_memory = max(peak - base, 0)
+                    return out
                 msg = self.conn.recv()
             except (EOFError, OSError):
                 return _died(self, req, stage, time.perf_counter() - started)
