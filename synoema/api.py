@@ -15,7 +15,7 @@ from . import cache
 from . import runtime as R
 from ._record import Factory, record
 from .diagnostics import Diagnostic, cap_text, capped_all, with_defaults
-from .execute import Execution, Limits, allow_set, base_namespace, execute, stage_limit_diagnostic
+from .execute import Execution, Limits, allow_set, base_namespace, execute, stage_limit_diagnostic, time_left, with_deadline
 from .guard import CHECK_DEPTH, Guarded, MemoryOut, Stop, guarded
 
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
@@ -192,17 +192,18 @@ def check_source(source: str, filename: str | None = None, *, loader: Loader | N
                  types: bool = True, imports: ImportMode = "confined", limits: Limits = DEFAULT_LIMITS) -> CheckResult:
     """Parse, resolve and type-check `source`. Never raises.
 
-    The stages run in a guarded thread (`synoema.guard`) under `limits.timeout` and
-    `limits.max_memory`, so a hostile program ends with a `limit_exceeded` diagnostic that names the
-    stage. Imports follow `imports` (see `synoema.resolve.read_import`) unless a `loader` is given.
+    The stages run in a guarded thread (`synoema.guard`) under `limits` (one deadline for all of
+    them, `limits.timeout` from the start of the request, and `limits.max_memory`), so a hostile
+    program ends with a `limit_exceeded` diagnostic that names the stage. Imports follow `imports` (see `synoema.resolve.read_import`) unless a `loader` is given.
     """
     from .resolve import import_loader
 
     if loader is None:
         loader = import_loader(imports, filename)
     _warm_checker()
+    limits = with_deadline(limits)
     stage = ["parse"]
-    g = guarded(lambda: _check(source, filename, loader, types, stage), timeout=limits.timeout,
+    g = guarded(lambda: _check(source, filename, loader, types, stage), timeout=time_left(limits),
                 max_memory=limits.max_memory, depth=CHECK_DEPTH, name="synoema-check")
     problem = _stage_problem(g, stage[0], limits)
     if problem is not None:
@@ -304,6 +305,7 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader | None =
     With `use_disk_cache`, programs without imports are also cached on disk (like .pyc files).
     Checking and compiling run under `limits` (time and memory; see `check_source`).
     """
+    limits = with_deadline(limits)
     key = cache.digest(str(filename), str(types), imports, source)
     with _cache_lock:
         hit = _cache.get(key)
@@ -348,7 +350,7 @@ def _compile(checked: CheckResult, filename: str | None, limits: Limits) -> Comp
         compiled.code = compile(compiled.source, compiled.filename, "exec")
         return compiled
 
-    g = guarded(build, timeout=limits.timeout, max_memory=limits.max_memory, depth=CHECK_DEPTH,
+    g = guarded(build, timeout=time_left(limits), max_memory=limits.max_memory, depth=CHECK_DEPTH,
                 name="synoema-check")
     if isinstance(g.error, SyntaxError):  # Python's own parser refused the nesting we could not flatten
         g.error = RecursionError(str(g.error))
@@ -384,6 +386,7 @@ def run_source(
     `stdin` is the program's input: a string, or a file object read a line at a time when the
     program calls `readline` (what `synoema run` passes). Imports follow `imports`.
     """
+    limits = with_deadline(limits)  # checking, compiling and running share one deadline
     checked, compiled = prepare(source, filename, loader=loader, types=types, use_disk_cache=use_disk_cache,
                                 imports=imports, limits=limits)
     diags = list(checked.diagnostics)

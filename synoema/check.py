@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import ast as A
 from .api import check_source, eval_source, run_source
 from .diagnostics import Diagnostic, Span, capped_all, with_defaults
-from .execute import Limits, timeout_diagnostic
+from .execute import Limits, timeout_diagnostic, with_deadline
 from .parser import parse_expression
 
 if TYPE_CHECKING:
@@ -342,7 +342,7 @@ def check(
             return got
         note = got
     try:
-        report = _check(source, filename, run, stdin, expect_output, limits, allow_io)
+        report = _check(source, filename, run, stdin, expect_output, with_deadline(limits), allow_io)
     except Exception as e:  # a bug of ours must come back as a verdict, not a traceback
         report = CheckReport(source, filename=filename)
         report.stages["parse"] = "failed"

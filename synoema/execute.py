@@ -9,6 +9,7 @@ environment) are off unless the caller allows them.
 from __future__ import annotations
 
 import sys
+import time
 
 from . import runtime as R
 from ._record import Factory, record
@@ -34,6 +35,25 @@ class Limits:
     max_output: int = 1 << 20  # bytes printed
     max_memory: int | None = 1 << 30  # bytes of process memory growth
     max_range: int = 20_000_000  # elements of one range literal
+    # When this check or run must end, as a time.perf_counter() value: set by `with_deadline`, so that all
+    # stages of one request (parse, types, compile, run) share one `timeout`. Never sent to another process.
+    deadline: float | None = None
+
+
+def with_deadline(limits: Limits) -> Limits:
+    """The limits of a request that starts now: its stages share one deadline `timeout` from now."""
+    if limits.timeout is None or limits.deadline is not None:
+        return limits
+    return limits.replace(deadline=time.perf_counter() + limits.timeout)  # type: ignore[no-any-return]
+
+
+def time_left(limits: Limits) -> float | None:
+    """Seconds left before the request's deadline (None: no time limit)."""
+    if limits.timeout is None:
+        return None
+    if limits.deadline is None:
+        return limits.timeout
+    return max(limits.deadline - time.perf_counter(), 0.0)
 
 
 UNLIMITED = Limits(timeout=None, max_memory=None)
@@ -186,7 +206,7 @@ def execute(
                 fixability="hard",
             )
 
-    g = guarded(body, timeout=limits.timeout, max_memory=limits.max_memory, depth=limits.max_depth + 200,
+    g = guarded(body, timeout=time_left(limits), max_memory=limits.max_memory, depth=limits.max_depth + 200,
                 stack_size=RUN_STACK, name="synoema-run")
     if g.stopped is not None or isinstance(g.error, Stop | MemoryError):
         # a limit fired; whatever the thread managed to record after that does not count

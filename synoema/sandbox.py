@@ -7,9 +7,9 @@ like multiprocessing's "spawn", but through subprocess so the host's `__main__` 
 warmed up, and reused; it runs with resource limits (address space, CPU time,
 open files, file size, no core dumps), an empty environment and a private working directory, and the
 language's capabilities for files, network, processes and environment switched off unless a request
-allows them. The parent enforces a hard wall-time deadline per stage (the worker says when it moves
-from parsing to type checking to running): a worker that does not answer in time is killed and
-replaced, as is one that dies; the outcome then says `limit_exceeded` or `crashed` (with the signal
+allows them. The parent enforces a hard wall-time deadline (the worker says when it moves from
+parsing to type checking to running, so the verdict names the stage): a worker that does not answer
+in time is killed and replaced, as is one that dies; the outcome then says `limit_exceeded` or `crashed` (with the signal
 that killed it: nothing is guessed) and the pool keeps serving.
 
 A worker's private directory lives under `tempfile.gettempdir()`; the worker removes it when it
@@ -29,7 +29,7 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -169,7 +169,7 @@ def _limit_request(limits: Limits) -> None:
     except ImportError:
         return
     if limits.timeout is not None:
-        budget = math.ceil(_cpu_seconds() + limits.timeout * 3 + 2)  # check stages and the run
+        budget = math.ceil(_cpu_seconds() + limits.timeout * 2 + 2)
         _set_limit(resource.RLIMIT_CPU, budget)
     else:
         _set_limit(resource.RLIMIT_CPU, resource.RLIM_INFINITY)
@@ -487,10 +487,13 @@ class _Worker:
     def exchange(self, req: RunRequest, grace: float | None = None) -> RunOutcome:
         """Send `req`, wait for the answer under a deadline per stage, and say truthfully how it ended.
 
-        The worker reports each stage it enters; each gets `req.limits.timeout` plus the grace before
-        the worker is killed. Never raises for anything the worker or the program does.
+        The worker's own guard ends the request at `req.limits.timeout` (all stages together); the
+        worker is killed if it has not answered a grace later. It reports each stage it enters, so
+        the verdict names the stage it was in. Never raises for anything the worker or the program does.
         """
         started = time.perf_counter()
+        if req.limits.deadline is not None:  # a deadline is this process's clock: the worker keeps its own
+            req = replace(req, limits=req.limits.replace(deadline=None))
         base = process_memory(self.pid or 0)[0]
         try:
             self.conn.send(req)
@@ -499,8 +502,9 @@ class _Worker:
         timeout = req.limits.timeout
         pad = default_grace(timeout or 0.0) if grace is None else grace
         stage = "check" if req.kind == "check" else "run"
+        end = None if timeout is None else started + timeout + pad
         while True:
-            wait = None if timeout is None else max(timeout + pad, 0.0)
+            wait = None if end is None else max(end - time.perf_counter(), 0.0)
             try:
                 if not self.conn.poll(wait):
                     peak = process_memory(self.pid or 0)[1]  # the worker reset its peak at the start

@@ -129,7 +129,7 @@ def run_file_tests(path: str, source: str | None = None, limits: Limits = TEST_L
     report.diagnostics += diags
     if not pending:
         return report
-    checked, compiled = prepare(full, path)
+    checked, compiled = prepare(full, path, imports="own")  # `synoema test`: the user's own files
     report.diagnostics += [d for d in checked.diagnostics if d.is_error]
     if compiled is None:
         for p in pending:
