@@ -15,7 +15,16 @@ from . import cache
 from . import runtime as R
 from ._record import Factory, record
 from .diagnostics import Diagnostic, cap_text, capped_all, with_defaults
-from .execute import Execution, Limits, allow_set, base_namespace, execute, stage_limit_diagnostic, time_left, with_deadline
+from .execute import (
+    Execution,
+    Limits,
+    allow_set,
+    base_namespace,
+    execute,
+    stage_limit_diagnostic,
+    time_left,
+    with_deadline,
+)
 from .guard import CHECK_DEPTH, Guarded, MemoryOut, Stop, guarded
 
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path

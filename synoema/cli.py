@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, render_human
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
     from .api import RunResult
     from .execute import Limits
@@ -93,7 +94,9 @@ def cmd_run(ns: argparse.Namespace) -> int:
         if result is None:
             return 2
     else:
-        stdin = io.StringIO("") if ns.file == "-" or sys.stdin is None else sys.stdin  # read when asked
+        from .execute import LineReader
+
+        stdin: Any = io.StringIO("") if ns.file == "-" or sys.stdin is None else LineReader(sys.stdin.fileno())
         result = run_source(source, filename=filename, stdin=stdin, args=ns.args, allow_io=True, limits=limits,
                             use_disk_cache=True, imports="own")
     sys.stdout.write(result.stdout)

@@ -8,6 +8,7 @@ environment) are off unless the caller allows them.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -246,6 +247,44 @@ def timeout_diagnostic(limits: Limits) -> Diagnostic:
         fixability="medium",
         data={"limit": "time"},
     )
+
+
+class LineReader:
+    """A program's standard input read a line at a time, only when `readline` asks (`synoema run`).
+
+    It reads the file descriptor itself, waiting in short `select` steps, so the run's time limit can
+    stop a program blocked on an input that never comes (an open pipe): a plain blocking read could
+    not be interrupted.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+        self.eof = False
+
+    def readline(self, limit: int = -1) -> str:
+        import select
+
+        while b"\n" not in self.buffer and not self.eof and (limit < 0 or len(self.buffer) < limit):
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.05)
+            except (OSError, ValueError):
+                ready = [self.fd]
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.eof = True
+            self.buffer += chunk
+        cut = self.buffer.find(b"\n")
+        end = cut + 1 if cut >= 0 else len(self.buffer)
+        if limit >= 0:
+            end = min(end, limit)
+        line, self.buffer = self.buffer[:end], self.buffer[end:]
+        return line.decode("utf-8", "replace")
 
 
 STAGE_WORDS = {"parse": "parsing", "resolve": "resolving names", "types": "type checking",

@@ -34,7 +34,14 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import Diagnostic, cap_text, capped_all
-from .execute import STAGE_WORDS, Limits, memory_diagnostic, stage_limit_diagnostic, timeout_diagnostic
+from .execute import (
+    STAGE_WORDS,
+    Limits,
+    LineReader,
+    memory_diagnostic,
+    stage_limit_diagnostic,
+    timeout_diagnostic,
+)
 from .guard import RUN_STACK, abandoned, has_runner, keep_one_thread, process_memory, reset_peak
 
 if TYPE_CHECKING:
@@ -186,7 +193,7 @@ def _execute(req: RunRequest) -> RunOutcome:
 
     if req.kind == "check":
         return _execute_check(req)
-    stdin: Any = sys.stdin if req.stdin_stream and sys.stdin is not None else req.stdin
+    stdin: Any = LineReader(0) if req.stdin_stream else req.stdin
     if req.kind == "expression":
         result = api.eval_source(req.source, limits=req.limits, allow_io=req.allow_io, stdin=req.stdin)
     else:

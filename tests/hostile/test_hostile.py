@@ -125,13 +125,16 @@ def _cli_args(probe: Probe, folder: Path) -> list[str]:
 def cli_runs(folder: Path) -> dict[str, tuple[subprocess.CompletedProcess[str], float, float]]:
     """Every probe through `synoema run --sandbox`, two at a time: (result, seconds, start-up seconds).
 
-    Start-up (interpreter, imports, the fork) is what a trivial program takes the same way, alongside."""
+    Start-up (interpreter, imports, loading the prelude, the fork) is what a trivial new program
+    takes the same way, alongside."""
     from concurrent.futures import ThreadPoolExecutor
 
-    (folder / "trivial.sno").write_text("main = 1\n")
-    trivial = Probe("trivial", "main = 1\n", ("ok",))
+    def trivial(i: int) -> float:  # a program never run before, as the probes are (nothing cached)
+        (folder / f"trivial{i}.sno").write_text(f"main = {time.time_ns() + i}\n")
+        return _cli(_cli_args(Probe(f"trivial{i}", "", ("ok",)), folder))[1]
+
     with ThreadPoolExecutor(2) as pool:
-        base = min(pool.map(lambda _: _cli(_cli_args(trivial, folder))[1], range(2)))
+        base = min(pool.map(trivial, range(2)))
         runs = dict(zip((p.name for p in PROBES),
                         pool.map(lambda p: _cli(_cli_args(p, folder), p.stdin_open), PROBES)))
     return {name: (done, elapsed, base) for name, (done, elapsed) in runs.items()}
