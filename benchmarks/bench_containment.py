@@ -91,7 +91,7 @@ def main() -> None:
             mem = report.peak_memory / (probe.memory * MIB)
             cli_s = max(cli(path, probe) - base, 0.0) if not ns.skip_cli else 0.0
             started = time.perf_counter()
-            local, local_grew = caller_growth(lambda p=probe, f=path: check(p.source, filename=str(f), limits=p.limits,
+            _, local_grew = caller_growth(lambda p=probe, f=path: check(p.source, filename=str(f), limits=p.limits,
                                                                            isolate=False))
             local_s = time.perf_counter() - started
             first = report.first_error
