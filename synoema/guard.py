@@ -16,15 +16,18 @@ parent that kills on a deadline); both report the same `limit_exceeded` diagnost
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 from ._record import record
+
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    import ctypes
+    from collections.abc import Callable
+    from typing import Any
 
 # Bytes of (virtual, lazily committed) stack of every guarded thread. One size for all: glibc keeps a
 # finished thread's stack for the next thread of the same size, so under an address-space cap (a
@@ -64,20 +67,32 @@ class Guarded:
 # ── per-thread recursion limits (CPython) ───────────────────────────────────────────────────
 
 
-_api = ctypes.pythonapi
-_api.PyThreadState_Get.restype = ctypes.c_void_p
-_api.PyThreadState_SetAsyncExc.argtypes = (ctypes.c_ulong, ctypes.py_object)
-_api.PyThreadState_SetAsyncExc.restype = ctypes.c_int
+_capi: Any = None  # ctypes.pythonapi with the signatures used here, loaded on first need
 _offset: int | None = None  # where (remaining, limit) sit in PyThreadState; -1 when not found
 _offset_lock = threading.Lock()
+
+
+def _c() -> Any:
+    """ctypes, imported only when a thread limit or a stop is needed (not on every `synoema run`)."""
+    global _capi
+    import ctypes
+
+    if _capi is None:
+        api = ctypes.pythonapi
+        api.PyThreadState_Get.restype = ctypes.c_void_p
+        api.PyThreadState_SetAsyncExc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+        api.PyThreadState_SetAsyncExc.restype = ctypes.c_int
+        _capi = api
+    return ctypes
 
 
 def _depth_fields() -> tuple[ctypes.c_int, ctypes.c_int] | None:
     off = _find_offset()
     if off < 0:
         return None
-    base = _api.PyThreadState_Get()
-    return ctypes.c_int.from_address(base + off), ctypes.c_int.from_address(base + off + 4)
+    ct = _c()
+    base = _capi.PyThreadState_Get()
+    return ct.c_int.from_address(base + off), ct.c_int.from_address(base + off + 4)
 
 
 def _find_offset() -> int:
@@ -98,11 +113,12 @@ def _find_offset() -> int:
 
 def _probe_offset() -> int:
     limit = sys.getrecursionlimit()
+    ct = _c()
 
     def depths(off: int) -> tuple[int, int]:
-        base = _api.PyThreadState_Get()
-        rem = ctypes.c_int.from_address(base + off).value
-        lim = ctypes.c_int.from_address(base + off + 4).value
+        base = _capi.PyThreadState_Get()
+        rem = ct.c_int.from_address(base + off).value
+        lim = ct.c_int.from_address(base + off + 4).value
         return lim, lim - rem
 
     def nested(off: int, n: int) -> tuple[int, int]:
@@ -129,10 +145,12 @@ def _raise_works(off: int) -> bool:
     def deep(n: int) -> int:
         return 0 if n == 0 else deep(n - 1) + 1
 
+    ct = _c()
+
     def probe() -> None:
-        base = _api.PyThreadState_Get()
-        rem = ctypes.c_int.from_address(base + off)
-        lim = ctypes.c_int.from_address(base + off + 4)
+        base = _capi.PyThreadState_Get()
+        rem = ct.c_int.from_address(base + off)
+        lim = ct.c_int.from_address(base + off + 4)
         used = lim.value - rem.value
         lim.value = need + 1000
         rem.value = need + 1000 - used
@@ -156,9 +174,12 @@ def _raise_works(off: int) -> bool:
 def set_thread_depth(frames: int) -> bool:
     """Let the calling thread nest `frames` more Python frames than it has now, leaving others alone.
 
-    Returns False where the interpreter offers no per-thread limit (the caller falls back to the
-    process-wide limit). Only ever raises this thread's limit above the process-wide one.
+    Returns False where the interpreter offers no per-thread limit, and where no other thread could
+    notice (the caller, waiting, and this one): the caller then raises the process-wide limit for the
+    call, which costs nothing. Only ever raises this thread's limit above the process-wide one.
     """
+    if threading.active_count() <= 2:
+        return False  # `synoema run`: the main thread waits for this one; nothing else runs
     fields = _depth_fields()
     if fields is None:
         return False
@@ -283,7 +304,8 @@ def abandoned() -> bool:
 
 
 def _async_raise(tid: int, exc: type[BaseException] | None) -> None:
-    _api.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(exc) if exc else ctypes.py_object())
+    ct = _c()
+    _capi.PyThreadState_SetAsyncExc(ct.c_ulong(tid), ct.py_object(exc) if exc else ct.py_object())
 
 
 def guarded(
@@ -303,7 +325,7 @@ def guarded(
     out = Guarded()
     done = threading.Event()
     lock = threading.Lock()
-    state = {"finished": False, "tid": 0}
+    state = {"finished": False, "raised": False}
 
     def settle() -> None:
         # From here on the watchdog must not raise into this thread: mark it finished and drop an
@@ -312,14 +334,14 @@ def guarded(
             try:
                 with lock:
                     state["finished"] = True
-                    _async_raise(threading.get_ident(), None)
+                    if state["raised"]:
+                        _async_raise(threading.get_ident(), None)
                 return
             except Stop:
                 continue
 
     def target() -> None:
         try:
-            state["tid"] = threading.get_ident()
             if set_thread_depth(depth):
                 out.value = fn()
             else:
@@ -375,6 +397,7 @@ def guarded(
                 if state["finished"]:  # it finished on its own just now: its result stands
                     break
                 out.stopped = why
+                state["raised"] = True
                 _async_raise(thread.ident or 0, TimeUp if why == "time" else MemoryOut)
             if done.wait(RESEND) or time.perf_counter() > give_up:
                 break

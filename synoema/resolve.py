@@ -13,7 +13,6 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from . import ast as A
 from .diagnostics import Diagnostic, Span
@@ -71,7 +70,11 @@ class Unit:
 
 
 Loader = Callable[[str], str | None]
-ImportMode = Literal["confined", "own"]
+TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ImportMode = Literal["confined", "own"]
 MAX_IMPORT_BYTES = 1 << 20  # largest file an `import` reads
 
 
