@@ -45,7 +45,7 @@ def default_loader(path: str) -> str | None:
 PRELUDE_FILE = "<prelude>"
 DEFAULT_LIMITS = Limits()
 # Told the name of each stage as it starts (parse, resolve, types, compile, run); a sandbox worker
-# sets it so that its parent can put each stage under its own deadline.
+# sets it so that its parent knows which stage it was in if it has to kill it.
 STAGE_HOOK: Callable[[str], None] | None = None
 
 
@@ -203,7 +203,8 @@ def check_source(source: str, filename: str | None = None, *, loader: Loader | N
 
     The stages run in a guarded thread (`synoema.guard`) under `limits` (one deadline for all of
     them, `limits.timeout` from the start of the request, and `limits.max_memory`), so a hostile
-    program ends with a `limit_exceeded` diagnostic that names the stage. Imports follow `imports` (see `synoema.resolve.read_import`) unless a `loader` is given.
+    program ends with a `limit_exceeded` diagnostic that names the stage. Imports follow `imports`
+    (see `synoema.resolve.read_import`) unless a `loader` is given.
     """
     from .resolve import import_loader
 
@@ -333,6 +334,8 @@ def prepare(source: str, filename: str | None = None, *, loader: Loader | None =
     compiled: CompiledUnit | None = None
     if checked.ok and checked.unit is not None:
         compiled = _compile(checked, filename, limits)
+    if _ran_out(checked):  # time and memory depend on the limits and the machine: check again next time
+        return checked, compiled
     with _cache_lock:
         _cache[key] = (checked, compiled)
         while len(_cache) > _CACHE_SIZE:
@@ -368,6 +371,10 @@ def _compile(checked: CheckResult, filename: str | None, limits: Limits) -> Comp
         checked.diagnostics.append(with_defaults(problem))
         return None
     return g.value
+
+
+def _ran_out(checked: CheckResult) -> bool:
+    return any(d.code == "limit_exceeded" and d.data.get("limit") in ("time", "memory") for d in checked.diagnostics)
 
 
 def _has_imports(checked: CheckResult) -> bool:

@@ -408,7 +408,6 @@ class _Worker:
         self.workdir: str | None = tempfile.mkdtemp(prefix="synoema-worker-") if own_dir else None
         env = dict(os.environ)
         env["MALLOC_ARENA_MAX"] = "1"  # one malloc arena: threads reserve no address space of their own
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
         flags = ("cold," if not warm else "") + ("env" if keep_env else "")
         parent, child = socket.socketpair()
         try:
