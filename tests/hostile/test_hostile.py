@@ -37,6 +37,10 @@ from synoema.sandbox import get_pool
 
 PROBES = load()
 ASSISTANT_TIMEOUT = 2.0  # the offline engine's own limits (assistant.offline.program)
+# Two CLI processes run at once beside the start-up baseline, on a 2-core machine other jobs share:
+# a contained probe ends within seconds, an uncontained one would run into the 60 s subprocess
+# timeout. The exact overshoot per probe is printed by benchmarks/bench_containment.py.
+CLI_SLACK = 3.0
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -149,7 +153,7 @@ def test_synoema_run_sandbox(probe: Probe, cli_runs: dict[str, tuple[subprocess.
         problems.append(f"exit status {done.returncode}: {done.stderr[-300:]}")
     if done.stderr.strip() and not diagnostics:
         problems.append(f"stderr is not diagnostics: {done.stderr[-300:]}")
-    if elapsed - start_up > TIME_FACTOR * probe.timeout + TIME_SLACK:
+    if elapsed - start_up > TIME_FACTOR * probe.timeout + CLI_SLACK:
         problems.append(f"took {elapsed:.2f} s (start-up {start_up:.2f} s)")
     assert not problems, problems
 
