@@ -61,8 +61,9 @@ SWOLLEN = 96 << 20  # resident growth over its start after which a worker is rep
 
 def default_grace(timeout: float) -> float:
     """Seconds the parent waits past a stage's deadline before it kills the worker: the worker's own
-    guard stops the program at the deadline, this is only the backstop (so a run ends by 1.5x)."""
-    return 0.2 + 0.2 * timeout
+    guard stops the program at the deadline, this is only the backstop: 40% of the limit (at least
+    0.1 s), so that a killed worker's verdict still comes back within 1.5x the limit."""
+    return max(0.1, 0.4 * timeout)
 
 
 @dataclass(frozen=True)
