@@ -296,7 +296,8 @@ def stage_limit_diagnostic(stage: str, kind: str, limits: Limits) -> Diagnostic:
     word = STAGE_WORDS.get(stage, stage)
     if kind == "time":
         message = f"{word} the program took longer than {limits.timeout:g} s"
-        hint = "The program's types grow too fast (a function that doubles a type, used again and again)."
+        hint = ("The program's types grow too fast (a function that doubles a type, used again and again)."
+                if stage == "types" else "The program is very long or deeply nested; split it into smaller definitions.")
     elif kind == "memory":
         message = f"{word} the program used more memory than allowed ({_mib(limits.max_memory)})"
         hint = "The program's types or definitions grow too large; simplify the code."
