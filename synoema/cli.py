@@ -120,7 +120,7 @@ def _run_contained(source: str, filename: str | None, ns: argparse.Namespace, li
             preload(source, where)  # the prelude (trusted) loads here, outside the program's budget
             worker: _Worker = _ForkedWorker(own_dir=ns.sandbox, keep_env=not ns.sandbox)
         else:
-            worker = _Worker(stdin=sys.stdin.fileno() if stream else None, warm=False, own_dir=ns.sandbox,
+            worker = _Worker(stdin=sys.stdin.fileno() if stream and sys.stdin is not None else None, warm=False, own_dir=ns.sandbox,
                              keep_env=not ns.sandbox)
     except OSError as e:
         print(f"synoema: cannot start the sandbox worker: {e}", file=sys.stderr)
