@@ -1,7 +1,7 @@
 """The engine's door to the language layer: check a block into a `Verdict`, repair a block.
 
-`synoema.check` runs programs in its sandboxed worker pool (`isolate=True`) or in-process under the
-watchdog (`isolate=False`: no worker start-up, what a one-shot command wants); `synoema.repair`
+`synoema.check` checks and runs snippets in its sandboxed worker pool (`isolate=True`, what the
+engine always uses: snippets are untrusted) or in-process in guarded threads (`isolate=False`); `synoema.repair`
 applies the rule-based fixes. Neither raises for bad code: every problem is a diagnostic.
 """
 
