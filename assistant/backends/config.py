@@ -102,7 +102,8 @@ class OpenAIOptions(BackendOptions):
         "OPENAI_API_KEY", "SYNOEMA_API_KEY_ENV", "Name of the env var holding the API key; the key itself is never stored."
     )
     n_ctx: int = setting(4096, "SYNOEMA_N_CTX", "Context window of the served model, in tokens.", minimum=256)
-    timeout: float = setting(120.0, "SYNOEMA_TIMEOUT", "Seconds to wait for the server.", minimum=0.1)
+    timeout: float = setting(120.0, "SYNOEMA_TIMEOUT", "Seconds a whole reply may take (each read waits at most 60 s).",
+                             minimum=0.1)
     retries: int = setting(2, "SYNOEMA_RETRIES", "Retries after a failed request.", minimum=0, maximum=10)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from assistant.backends import (
-    BackendConfig,
     BackendConnectionError,
     BackendError,
     BackendTimeoutError,
@@ -67,7 +66,7 @@ def server() -> Iterator[tuple[list[Behaviour], str]]:
 
 
 def backend(url: str, timeout: float = 30.0) -> OpenAIBackend:
-    made = create_backend(BackendConfig(kind="openai", base_url=url, model="m", timeout=timeout, retries=0))
+    made = create_backend("openai", {"base_url": url, "model": "m", "timeout": timeout, "retries": 0})
     assert isinstance(made, OpenAIBackend)
     return made
 
