@@ -303,9 +303,23 @@ def abandoned() -> bool:
     return _runner is not None and _runner.abandoned
 
 
-def _async_raise(tid: int, exc: type[BaseException] | None) -> None:
+def _async_raise(tid: int, exc: type[BaseException]) -> None:
     ct = _c()
-    _capi.PyThreadState_SetAsyncExc(ct.c_ulong(tid), ct.py_object(exc) if exc else ct.py_object())
+    _capi.PyThreadState_SetAsyncExc(ct.c_ulong(tid), ct.py_object(exc))
+
+
+def _drain() -> None:
+    """Give an exception the watchdog sent this thread the chance to land, and drop it.
+
+    (Clearing it with `PyThreadState_SetAsyncExc(id, NULL)` instead leaves CPython's eval breaker
+    set for good: every thread runs slower from then on, and a thread with a profile hook hangs.)
+    A loop's back edge checks for a pending exception, so the first turn receives it.
+    """
+    try:
+        for _ in range(64):
+            pass
+    except Stop:
+        pass
 
 
 def guarded(
@@ -328,14 +342,15 @@ def guarded(
     state = {"finished": False, "raised": False}
 
     def settle() -> None:
-        # From here on the watchdog must not raise into this thread: mark it finished and drop an
-        # exception it may have sent a moment ago, so nothing lands in threading's own code.
+        # From here on the watchdog must not raise into this thread: mark it finished and let an
+        # exception it may have sent a moment ago land here, so nothing lands in threading's own code.
         while True:
             try:
                 with lock:
                     state["finished"] = True
-                    if state["raised"]:
-                        _async_raise(threading.get_ident(), None)
+                    pending = state["raised"]
+                if pending:
+                    _drain()
                 return
             except Stop:
                 continue

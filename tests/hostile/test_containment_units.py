@@ -141,6 +141,25 @@ def test_a_guarded_call_is_stopped_and_the_caller_goes_on() -> None:
     assert guarded(lambda: 6 * 7, timeout=1.0, max_memory=None, depth=1000).value == 42
 
 
+def test_a_stop_leaves_nothing_pending_for_later_threads() -> None:
+    """After a stopped call, threads with a profile hook (a profiler, coverage, tracemalloc tests)
+    still run: the stop is drained in its own thread, not cleared in a way that leaves CPython's
+    eval breaker set. In a process of its own, so that a regression cannot hang this one."""
+    script = textwrap.dedent("""
+        import threading
+        from synoema.guard import guarded
+        g = guarded(lambda: [0 for _ in iter(int, 1)], timeout=0.1, max_memory=None, depth=1000)
+        assert g.stopped == "time", g
+        threading.setprofile(lambda *a: None)
+        t = threading.Thread(target=lambda: sum(range(1000)))
+        t.start()
+        t.join(10)
+        print("alive" if t.is_alive() else "done")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "done", (done.stdout, done.stderr[-500:])
+
+
 # ── workers ──────────────────────────────────────────────────────────────────────────────────
 
 
