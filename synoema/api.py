@@ -230,6 +230,12 @@ def preload(source: str, filename: str | None, *, types: bool = True) -> None:
         _warm_checker()
 
 
+def warm(source: str, filename: str | None, *, types: bool = True) -> None:
+    """`preload`, and the compiled prelude a run needs: called before a request's deadline starts."""
+    preload(source, filename, types=types)
+    prelude_runtime()
+
+
 def _warm_checker() -> None:
     """The prelude (parsed, resolved, type-checked) is built once, outside any program's budget."""
     load_prelude()
@@ -402,6 +408,7 @@ def run_source(
     `stdin` is the program's input: a string, or a file object read a line at a time when the
     program calls `readline` (what `synoema run` passes). Imports follow `imports`.
     """
+    warm(source, filename, types=types)  # the prelude (trusted) loads outside the program's budget
     limits = with_deadline(limits)  # checking, compiling and running share one deadline
     checked, compiled = prepare(source, filename, loader=loader, types=types, use_disk_cache=use_disk_cache,
                                 imports=imports, limits=limits)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import ast as A
-from .api import check_source, eval_source, run_source
+from .api import check_source, eval_source, run_source, warm
 from .diagnostics import Diagnostic, Span, capped_all, with_defaults
 from .execute import Limits, timeout_diagnostic, with_deadline
 from .parser import parse_expression
@@ -341,6 +341,7 @@ def check(
             got.timings["total"] = time.perf_counter() - started
             return got
         note = got
+    warm(source, filename)  # the prelude (trusted) loads outside this snippet's budget
     try:
         report = _check(source, filename, run, stdin, expect_output, with_deadline(limits), allow_io)
     except Exception as e:  # a bug of ours must come back as a verdict, not a traceback
