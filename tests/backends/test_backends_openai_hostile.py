@@ -110,11 +110,24 @@ def test_redirect_loop_is_one_clear_error(server: tuple[list[Behaviour], str]) -
         backend(url).list_models()
 
 
+def answers_discovery(h: BaseHTTPRequestHandler) -> bool:
+    """Answer what the client asks before its first reply (`server_facts`: the model list, the
+    context, the tokenizer) the way a plain server does; False for the chat request itself."""
+    if h.command == "POST" and h.path.endswith("/chat/completions"):
+        return False
+    body = json.dumps({"data": [{"id": "m"}]}).encode() if h.path.endswith("/models") else b"{}"
+    headers(h, 200 if h.path.endswith("/models") else 404, "application/json", len(body))
+    h.wfile.write(body)
+    return True
+
+
 def test_keep_alive_stall_ends_at_the_reply_deadline(server: tuple[list[Behaviour], str]) -> None:
     behaviours, url = server
     stop = threading.Event()
 
     def stall(h: BaseHTTPRequestHandler) -> None:
+        if answers_discovery(h):
+            return
         headers(h, 200, "text/event-stream")
         chunk(h, b'data: {"choices":[{"delta":{"content":"wait"}}]}\n\n')
         while not stop.wait(0.1):  # comments keep every read short: only the deadline ends it
@@ -138,6 +151,8 @@ def test_silent_server_ends_at_the_reply_deadline(server: tuple[list[Behaviour],
     stop = threading.Event()
 
     def silent(h: BaseHTTPRequestHandler) -> None:
+        if answers_discovery(h):
+            return
         headers(h, 200, "text/event-stream")
         chunk(h, b'data: {"choices":[{"delta":{"content":"a"}}]}\n\n')
         stop.wait(10)
