@@ -71,17 +71,30 @@ def _first_failure(source: str, stdin: str) -> _Failure | None:
     return _Failure(first.code, first.span.line, message, first.llm_hint, first)
 
 
+# The repair injectors behind each habit this builder has words for (keys of HABITS). Named here
+# rather than taken from `mistakes.INJECTORS`, whose classes group several habits under one name.
+_HABIT_INJECTORS = (
+    "list_commas", "if_then_else", "def_return", "let_in", "where", "case_of", "lambda_backslash",
+    "comments", "string_plus", "indexing", "foreign_names", "foldr_habit", "cons_pattern", "call_syntax",
+    "missing_main",
+)
+
+
+def _injector_habit(name: str) -> str:
+    return name.removesuffix("_habit")
+
+
 def _inject(source: str, kind: str, rng: random.Random) -> _Mistake | None:
     from synoema.repair import mistakes as M
 
     prog = M.load(source)
     if prog is None:
         return None
-    edits = M.INJECTORS[kind](prog, rng)
+    edits = getattr(M, kind)(prog, rng)
     if not edits:
         return None
-    habit, fields = kind, {}
-    if kind == "foreign_names":
+    habit, fields = _injector_habit(kind), {}
+    if habit == "foreign_names":
         e = edits[0]
         old = source[e.start:e.end]
         habit = "foreign_names" if e.new in M.FOREIGN.get(old, []) else "typo"
@@ -123,10 +136,8 @@ class FixBuilder:
     # --- compile errors -----------------------------------------------------------------------
 
     def _compile_error(self, record: Any, w: Wording) -> Draft | None:
-        from synoema.repair.mistakes import INJECTORS
-
         source, stdin = record.source, record.stdin
-        kinds = [k for k in INJECTORS]
+        kinds = list(_HABIT_INJECTORS)
         w.rng.shuffle(kinds)
         for _ in range(MAX_TRIES):
             if not kinds:

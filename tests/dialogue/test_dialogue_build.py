@@ -97,3 +97,14 @@ def test_user_turns_show_code_in_several_styles(built: Path, kind: str) -> None:
     rows = read_rows(kind_file(built, kind)).rows
     styles = {t.split("#")[0] + "#" + t.split("#")[1] for r in rows for t in r.meta["templates"] if t.startswith("user.")}
     assert len(styles) >= 4, styles
+
+
+def test_every_injected_habit_has_words_and_an_injector() -> None:
+    from synoema.repair import mistakes as M
+
+    from dialogue.builders.fix import _HABIT_INJECTORS, _injector_habit
+    from dialogue.builders.mistakes import HABITS
+
+    for name in _HABIT_INJECTORS:
+        assert callable(getattr(M, name)), name
+        assert _injector_habit(name) in HABITS, name
