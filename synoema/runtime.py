@@ -21,7 +21,7 @@ from .stdlib import ENV, FILE, IO, NET, PROC
 
 TYPE_CHECKING = False  # typing (and the re it imports) stays off the `synoema run` path
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TextIO
 
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
@@ -259,7 +259,7 @@ def compare(a: Any, b: Any) -> int:
 class Context:
     """Per-run state: buffered output, stdin, args, permissions and limits."""
 
-    def __init__(self, stdin: str = "", args: list[str] | None = None, allow: frozenset[str] = frozenset({IO}),
+    def __init__(self, stdin: str | TextIO = "", args: list[str] | None = None, allow: frozenset[str] = frozenset({IO}),
                  max_output: int = 1 << 20, base_dir: str = ".") -> None:
         self.stdin = stdin
         self.args = list(args or [])

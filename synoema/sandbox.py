@@ -500,7 +500,7 @@ class _Worker:
         """
         started = time.perf_counter()
         if req.limits.deadline is not None:  # a deadline is this process's clock: the worker keeps its own
-            req = replace(req, limits=req.limits.replace(deadline=None))
+            req = replace(req, limits=req.limits.replace(deadline=None))  # pyright: ignore[reportAttributeAccessIssue]
         base = process_memory(self.pid or 0)[0]
         try:
             self.conn.send(req)
