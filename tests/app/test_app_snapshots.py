@@ -84,13 +84,20 @@ def test_chat_at_80_by_24(snap_compare, make_app) -> None:
 
     async def run_before(pilot: Pilot) -> None:
         chat = app.chat
-        await wait_until(pilot, lambda: chat.services.engine is not None)
+        # the answer's header names the backend and model that the status bar shows when it is sent
+        await wait_until(pilot, lambda: chat.services.engine is not None and chat.status.info.model not in ("", "…"))
         chat.action_set_kind("ask")
         chat.prompt.load_text("how do I reverse a list?")
         await pilot.press("enter")
         await wait_until(pilot, lambda: chat.job is None and chat.messages.last_answer() is not None)
         chat.status.update_info(tokens_per_second=42.0, context_tokens=1800)
         chat.prompt.focus()
+        # the reply overflows this small screen by a line: settle the layout, then show its end and
+        # repaint, so the scroll bar's thumb is not drawn where an earlier layout pass left it
+        await pilot.pause(0.1)
+        chat.messages.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        chat.messages.refresh(layout=True)
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
