@@ -16,6 +16,7 @@ from training.config import (
     load_toml,
     make_config,
 )
+from training.scratch import SCRATCH_SIZES
 
 
 def parse(argv: list[str]) -> TrainConfig:
@@ -79,5 +80,7 @@ def test_bad_settings_are_named(tmp_path: Path, text: str, message: str) -> None
 
 def test_scratch_models_start_from_their_size_preset_under_the_users_values() -> None:
     config = make_config(None, {"init": "scratch", "size": "tiny", "warmup_steps": 3})
-    assert config.method == "full" and config.learning_rate == 3e-3  # the preset
+    tiny = SCRATCH_SIZES["tiny"]
+    assert config.method == "full" and config.learning_rate == tiny.learning_rate  # the preset
+    assert config.batch_size == tiny.batch_size
     assert config.warmup_steps == 3  # the user's value wins
