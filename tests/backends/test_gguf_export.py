@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("numpy", reason="the train extra is not installed")
+pytest.importorskip("transformers", reason="the train extra is not installed")
 
 from training.gguf_export import ExportError, export_gguf, gguf_tensor_name
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("numpy", reason="the train extra is not installed")
+pytest.importorskip("transformers", reason="the train extra is not installed")
 pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed")
 
 from export_support import F32_ATOL, GREEDY_TOKENS, compare, gguf_fields, load_hf, open_llama, variant
