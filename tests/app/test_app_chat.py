@@ -218,8 +218,8 @@ async def test_engine_that_cannot_start_is_reported(make_app, tmp_path) -> None:
 
     app = SynoemaApp(Config(), engine_factory=broken)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.chat.status.info.state == "error")
-        assert any("no engine today" in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: app.chat.status.info.state == "error"
+                         and any("no engine today" in n.message for n in app._notifications))
         app.chat.prompt.load_text("hello")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.chat.job is None and answers(app.chat) == 1)

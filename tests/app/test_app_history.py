@@ -6,6 +6,7 @@ import json
 
 import pytest
 from app_support import ask, wait_until
+from textual.widgets import Button
 
 from assistant.app.screens.dialogs import Confirm, TextPrompt
 from assistant.app.screens.model_picker import ModelPicker
@@ -196,14 +197,14 @@ async def test_model_picker_refuses_a_missing_or_foreign_gguf(make_app, tmp_path
         picker.query_one("#kind").value = "gguf"
         await pilot.pause()
         picker.query_one("#model_path").value = str(tmp_path / "missing.gguf")
-        await pilot.click("#use")
+        picker.query_one("#use", Button).press()  # not a click: a toast may cover the button
         problem = picker.query_one("#problem")
         await wait_until(pilot, lambda: "not found" in str(problem.render()) or "not installed" in str(problem.render()))
         assert app.screen is picker and chat.status.info.backend == "scripted"  # nothing switched
         notes = tmp_path / "notes.gguf"
         notes.write_text("not a model", encoding="utf-8")
         picker.query_one("#model_path").value = str(notes)
-        await pilot.click("#use")
+        picker.query_one("#use", Button).press()  # not a click: a toast may cover the button
         await wait_until(pilot, lambda: "not a GGUF" in str(problem.render()) or "not installed" in str(problem.render()))
         assert app.screen is picker
         await pilot.press("escape")
