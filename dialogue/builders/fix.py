@@ -73,15 +73,12 @@ def _first_failure(source: str, stdin: str) -> _Failure | None:
 
 # The repair injectors behind each habit this builder has words for (keys of HABITS). Named here
 # rather than taken from `mistakes.INJECTORS`, whose classes group several habits under one name.
-_HABIT_INJECTORS = (
-    "list_commas", "if_then_else", "def_return", "let_in", "where", "case_of", "lambda_backslash",
-    "comments", "string_plus", "indexing", "foreign_names", "foldr_habit", "cons_pattern", "call_syntax",
-    "missing_main",
-)
-
-
-def _injector_habit(name: str) -> str:
-    return name.removesuffix("_habit")
+_HABIT_INJECTORS: dict[str, str] = {  # habit -> the injector's name in synoema.repair.mistakes
+    habit: habit for habit in (
+        "list_commas", "if_then_else", "def_return", "let_in", "where", "case_of", "lambda_backslash",
+        "comments", "string_plus", "indexing", "foreign_names", "cons_pattern", "call_syntax", "missing_main",
+    )
+} | {"foldr": "foldr_habit"}
 
 
 def _inject(source: str, kind: str, rng: random.Random) -> _Mistake | None:
@@ -90,10 +87,10 @@ def _inject(source: str, kind: str, rng: random.Random) -> _Mistake | None:
     prog = M.load(source)
     if prog is None:
         return None
-    edits = getattr(M, kind)(prog, rng)
+    edits = getattr(M, _HABIT_INJECTORS[kind])(prog, rng)
     if not edits:
         return None
-    habit, fields = _injector_habit(kind), {}
+    habit, fields = kind, {}
     if habit == "foreign_names":
         e = edits[0]
         old = source[e.start:e.end]

@@ -100,10 +100,10 @@ def test_user_turns_show_code_in_several_styles(built: Path, kind: str) -> None:
 
 
 def test_every_injected_habit_has_words_and_an_injector() -> None:
-    from dialogue.builders.fix import _HABIT_INJECTORS, _injector_habit
+    from dialogue.builders.fix import _HABIT_INJECTORS
     from dialogue.builders.mistakes import HABITS
     from synoema.repair import mistakes as M
 
-    for name in _HABIT_INJECTORS:
+    for habit, name in _HABIT_INJECTORS.items():
         assert callable(getattr(M, name)), name
-        assert _injector_habit(name) in HABITS, name
+        assert habit in HABITS, habit
