@@ -98,6 +98,8 @@ def test_chat_at_80_by_24(snap_compare, make_app) -> None:
         chat.messages.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         chat.messages.refresh(layout=True)
+        # repaint the scroll bar too: it can keep the strips it drew for the thumb mid-stream
+        chat.messages.vertical_scrollbar.refresh()
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -101,16 +101,13 @@ class LiveBlock(Static):
     LiveBlock { height: auto; margin: 0 0 1 0; }
     """
 
-    def __init__(self, segment: Segment, number: int) -> None:
-        super().__init__()
+    def __init__(self, segment: Segment, number: int, verdict: Verdict | None = None) -> None:
+        # drawn from the start, so a verdict that lands before the widget mounts is never lost
+        super().__init__(block_content(segment, number, verdict))
         self.segment = segment
         self.number = number
-        self.verdict: Verdict | None = None
-
-    def on_mount(self) -> None:
-        self.update(block_content(self.segment, self.number, self.verdict))
+        self.verdict = verdict
 
     def set_verdict(self, verdict: Verdict | None) -> None:
         self.verdict = verdict
-        if self.is_attached:
-            self.update(block_content(self.segment, self.number, verdict))
+        self.update(block_content(self.segment, self.number, verdict))

@@ -56,9 +56,7 @@ class MessageBody(Vertical):
     def _widget_for(self, segment: Segment, *, live: bool = False) -> Widget:
         number = self.first_number + segment.index
         if live:
-            block = LiveBlock(segment, number)
-            block.verdict = self.verdicts.get(segment.index)
-            return block
+            return LiveBlock(segment, number, self.verdicts.get(segment.index))
         if segment.kind == "output":
             return OutputBlock(segment)
         block = CodeBlock(segment, self.first_number + segment.index,
