@@ -98,6 +98,8 @@ def mismatch_hint(exp: Type | None, fnd: Type | None, where: Where) -> str | Non
     if he in nums and hf in nums:
         return ("Int and Float never mix and there is no Int-to-Float conversion: write Float literals "
                 "such as 2.0 (or keep everything Int).")
+    if he is STRING_C and hf in (INT_C, FLOAT_C) and (repeat := repetition_hint(where)):
+        return repeat
     if he is STRING_C and hf in (INT_C, FLOAT_C, BOOL_C, CHAR_C):
         return 'Turn the value into a String with `show x`, or use interpolation: "text ${x}".'
     if hf is STRING_C and he is LIST_C:
@@ -120,6 +122,38 @@ def mismatch_hint(exp: Type | None, fnd: Type | None, where: Where) -> str | Non
         return "A Bool is needed: write a comparison such as `n > 0` or `x == y`."
     if isinstance(hf, object) and getattr(hf, "name", "") == "Result" and he is not hf:
         return "This is a Result: take the value out first (`unwrap_or fallback r`) or transform it with `map_ok`."
+    return None
+
+
+def _unparen(node: object) -> object:
+    while isinstance(node, A.Paren):
+        node = node.expr
+    return node
+
+
+def _text_of(node: object, fallback: str) -> str:
+    node = _unparen(node)
+    if isinstance(node, A.Var):
+        return node.name.rsplit(".", 1)[-1]
+    if isinstance(node, A.Lit) and node.kind in ("int", "str"):
+        return f'"{node.value}"' if node.kind == "str" else str(node.value)
+    return fallback
+
+
+def repetition_hint(where: Where) -> str | None:
+    """`s * 3` beside `++` is Python's string repetition: the clash is the `*`, not the join."""
+    node = where.node
+    if where.op != "++" or not isinstance(node, A.BinOp):
+        return None
+    for side in (node.left, node.right):
+        side = _unparen(side)
+        if isinstance(side, A.BinOp) and side.op == "*":
+            left, right = _unparen(side.left), _unparen(side.right)
+            product = f"{_text_of(left, 'a')} * {_text_of(right, 'b')}"
+            text, count = (right, left) if isinstance(left, A.Lit) and left.kind == "int" else (left, right)
+            s, n = _text_of(text, "s"), _text_of(count, "n")
+            return (f"`{product}` is a number: show it as text with `show ({product})`. `*` does not repeat "
+                    f'Strings; to repeat {s} {n} times write `str_join "" (map (\\_ -> {s}) [1..{n}])`.')
     return None
 
 
@@ -151,7 +185,8 @@ def class_problem(err: UnifyError, where: Where) -> tuple[str, str, str | None]:
     if c == CONCAT:
         hint = None
         if h in (INT_C, FLOAT_C):
-            hint = "Use + to add numbers; ++ joins Strings or lists. To build text use `show n` or \"${n}\"."
+            hint = repetition_hint(where) or (
+                "Use + to add numbers; ++ joins Strings or lists. To build text use `show n` or \"${n}\".")
         elif h is CHAR_C:
             hint = "A Char is not a String: write the literal in double quotes, or put it in a list."
         return "type_mismatch", f"`++` joins Strings or lists, found {printed}", hint

@@ -94,6 +94,21 @@ def test_plus_on_strings_hints_concat(tc) -> None:
     assert "use ++ to join strings" in d.llm_hint.lower()
 
 
+@pytest.mark.parametrize(
+    ("source", "product", "repeat"),
+    [
+        ('f s = "a" ++ s * 2', "s * 2", 'str_join "" (map (\\_ -> s) [1..2])'),  # operands differ
+        ('f s = "<" ++ s * 3 ++ ">"', "s * 3", "[1..3]"),  # `++` finds an Int
+        ('f w = (3 * w) ++ "!"', "3 * w", "(\\_ -> w) [1..3]"),  # count first, in parentheses
+    ],
+)
+def test_multiplying_beside_concat_blames_the_star(tc, source: str, product: str, repeat: str) -> None:
+    """Python's `s * 3` inside a `++` chain: the hint names the product, `show` and the Synoema repeat."""
+    hint = tc.first_error(source).llm_hint
+    assert f"`{product}` is a number" in hint and f"show ({product})" in hint
+    assert repeat in hint
+
+
 def test_length_of_string_hints_str_len(tc) -> None:
     d = tc.first_error('n = length "abc"')
     assert "str_len" in d.llm_hint
