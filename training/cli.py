@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         "--corpus-target",
         type=int,
         default=0,
-        help="programs in the corpus (default: 1,000 for tiny, else 5,000)",
+        help="programs in the corpus (default: the size preset: 1,500 for tiny, else 5,000)",
     )
     every.add_argument("--gguf-dtype", default="f16", help="GGUF weight type (default f16)")
     every.add_argument("--no-eval", action="store_true", help="skip the trained-vs-untrained evaluation")

@@ -102,7 +102,7 @@ class LiveBlock(Static):
     """
 
     def __init__(self, segment: Segment, number: int, verdict: Verdict | None = None) -> None:
-        # drawn from the start, so a verdict that lands before the widget mounts is never lost
+        # drawn from construction: what it renders never depends on whether it has mounted yet
         super().__init__(block_content(segment, number, verdict))
         self.segment = segment
         self.number = number
