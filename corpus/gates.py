@@ -50,6 +50,23 @@ def _need_datasketch() -> Any:
     return datasketch
 
 
+def count_near_duplicates(sets: Iterable[set[str]], threshold: float = THRESHOLD) -> int:
+    """How many shingle sets have an earlier one at Jaccard >= ``threshold`` (MinHash LSH candidates,
+    confirmed by exact Jaccard): the one measure behind both corpora's stats."""
+    ds = _need_datasketch()
+    lsh = ds.MinHashLSH(threshold=lsh_threshold(threshold), num_perm=NUM_PERM)
+    seen: list[set[str]] = []
+    near = 0
+    for i, sh in enumerate(sets):
+        m = ds.MinHash(num_perm=NUM_PERM)
+        m.update_batch([s.encode("utf-8") for s in sorted(sh)])
+        if any(jaccard(sh, seen[int(j)]) >= threshold for j in lsh.query(m)):
+            near += 1
+        lsh.insert(str(i), m)
+        seen.append(sh)
+    return near
+
+
 @dataclass(frozen=True)
 class GateVerdict:
     kind: str | None  # None: passed; else duplicate | near_duplicate | contaminated | too_long

@@ -16,8 +16,8 @@ from synoema.durable import write_atomic
 
 from .features import ALL as ALL_FEATURES
 from .features import MIN_PROGRAMS, REQUIRED
-from .gates import NUM_PERM, THRESHOLD, _need_datasketch, lsh_threshold
-from .normalize import fingerprint, jaccard, normalized_tokens, shingles
+from .gates import THRESHOLD, count_near_duplicates
+from .normalize import fingerprint, normalized_tokens, shingles
 from .schema import CATEGORIES, RECIPE
 from .store import CorpusDir
 from .validate import FAILURE_KINDS, GATE_KINDS
@@ -25,25 +25,9 @@ from .validate import FAILURE_KINDS, GATE_KINDS
 
 def near_duplicates(sources: list[str], threshold: float = THRESHOLD) -> tuple[int, int]:
     """(programs with an earlier near-duplicate, exact duplicates after renaming)."""
-    ds = _need_datasketch()
-    lsh = ds.MinHashLSH(threshold=lsh_threshold(threshold), num_perm=NUM_PERM)
-    sets: list[set[str]] = []
-    keys: set[str] = set()
-    near = exact = 0
-    for i, src in enumerate(sources):
-        toks = normalized_tokens(src)
-        key = fingerprint(toks)
-        if key in keys:
-            exact += 1
-        keys.add(key)
-        sh = shingles(toks)
-        sets.append(sh)
-        m = ds.MinHash(num_perm=NUM_PERM)
-        m.update_batch([s.encode("utf-8") for s in sorted(sh)])
-        if any(jaccard(sh, sets[int(j)]) >= threshold for j in lsh.query(m)):
-            near += 1
-        lsh.insert(str(i), m)
-    return near, exact
+    tokens = [normalized_tokens(src) for src in sources]
+    exact = len(tokens) - len({fingerprint(toks) for toks in tokens})
+    return count_near_duplicates((shingles(toks) for toks in tokens), threshold), exact
 
 
 def compute(folder: str | Path, *, diversity: bool = True) -> dict[str, Any]:

@@ -23,27 +23,15 @@ NEAR_THRESHOLD = 0.85
 
 def near_duplicates(texts: Sequence[str], threshold: float = NEAR_THRESHOLD) -> int:
     """How many texts have an earlier near-duplicate."""
+    from corpus.gates import count_near_duplicates
+    from corpus.normalize import text_shingles
+    from corpus.schema import CorpusError
+
     try:
-        import datasketch
-    except ImportError:
+        return count_near_duplicates((text_shingles(t) for t in texts), threshold)
+    except CorpusError:  # datasketch is missing
         raise ValueError("measuring near duplicates needs datasketch: pip install 'synoema-assistant[corpus]' "
                          "(or pass --no-diversity)") from None
-
-    from corpus.gates import NUM_PERM, lsh_threshold
-    from corpus.normalize import jaccard, text_shingles
-
-    lsh = datasketch.MinHashLSH(threshold=lsh_threshold(threshold), num_perm=NUM_PERM)
-    sets: list[set[str]] = []
-    near = 0
-    for i, text in enumerate(texts):
-        sh = text_shingles(text)
-        sets.append(sh)
-        m = datasketch.MinHash(num_perm=NUM_PERM)
-        m.update_batch([s.encode("utf-8") for s in sorted(sh)])
-        if any(jaccard(sh, sets[int(j)]) >= threshold for j in lsh.query(m)):
-            near += 1
-        lsh.insert(str(i), m)
-    return near
 
 
 def _user_style(text: str) -> str:
