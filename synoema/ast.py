@@ -554,3 +554,10 @@ def walk(node: object):
 
 def pattern_vars(pat: Pattern) -> list[PVar]:
     return [n for n in walk(pat) if isinstance(n, PVar)]
+
+
+def unparen(e: Expr) -> Expr:
+    """The expression inside any number of parentheses."""
+    while isinstance(e, Paren):
+        e = e.expr
+    return e

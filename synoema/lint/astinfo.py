@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import ast as A
+from ..ast import unparen
 
 LIBRARY_SCOPES = ("builtin", "prelude")
 
@@ -19,12 +20,6 @@ def text(source: str, node: object) -> str:
     if span is None or span.end_offset <= span.offset:
         return ""
     return source[span.offset : span.end_offset]
-
-
-def unparen(e: A.Expr) -> A.Expr:
-    while isinstance(e, A.Paren):
-        e = e.expr
-    return e
 
 
 def call_parts(e: A.Expr) -> tuple[str | None, list[A.Expr]]:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from .. import ast as A
 from ..api import CheckResult
+from ..ast import unparen
 from ..edits import TextEdit
 from ..library import library_names
 from ..parser import BINOPS
-from .astinfo import call_parts, cond_chain, iter_funcs, library_call, mentions, op_chain, text, unparen
+from .astinfo import call_parts, cond_chain, iter_funcs, library_call, mentions, op_chain, text
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "style": 2, "info": 3}
 _ATOMS = (A.Var, A.Lit, A.Con, A.ListLit, A.Record, A.Range, A.ListComp, A.Paren, A.Interp, A.Pair)

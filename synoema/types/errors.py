@@ -125,14 +125,8 @@ def mismatch_hint(exp: Type | None, fnd: Type | None, where: Where) -> str | Non
     return None
 
 
-def _unparen(node: object) -> object:
-    while isinstance(node, A.Paren):
-        node = node.expr
-    return node
-
-
-def _text_of(node: object, fallback: str) -> str:
-    node = _unparen(node)
+def _text_of(node: A.Expr, fallback: str) -> str:
+    node = A.unparen(node)
     if isinstance(node, A.Var):
         return node.name.rsplit(".", 1)[-1]
     if isinstance(node, A.Lit) and node.kind in ("int", "str"):
@@ -146,9 +140,9 @@ def repetition_hint(where: Where) -> str | None:
     if where.op != "++" or not isinstance(node, A.BinOp):
         return None
     for side in (node.left, node.right):
-        side = _unparen(side)
+        side = A.unparen(side)
         if isinstance(side, A.BinOp) and side.op == "*":
-            left, right = _unparen(side.left), _unparen(side.right)
+            left, right = A.unparen(side.left), A.unparen(side.right)
             product = f"{_text_of(left, 'a')} * {_text_of(right, 'b')}"
             text, count = (right, left) if isinstance(left, A.Lit) and left.kind == "int" else (left, right)
             s, n = _text_of(text, "s"), _text_of(count, "n")
