@@ -155,6 +155,21 @@ def _local_device() -> Any:
     return "cpu"
 
 
+def keep_4bit_weights_trainable(model: Any) -> None:
+    """Turn off bitsandbytes' CPU inference repacking of 4-bit weights.
+
+    On a CPU with AVX512-BF16, a ``Linear4bit`` forward in eval mode without gradients (our packing
+    probe, every evaluation) repacks its weights for a fast inference kernel, for good; the next
+    training step then adds the bias in place on that path and autograd refuses. Training keeps the
+    layout the backward pass needs.
+    """
+    import bitsandbytes as bnb
+
+    for module in model.modules():
+        if isinstance(module, bnb.nn.Linear4bit):
+            module.support_avx512bf16_for_cpu = False
+
+
 def load_model(model_dir: Path, method: str, dtype: str, config: TrainConfig) -> Any:
     """The base model as the method needs it: 4-bit NF4 for qlora, the compute dtype for lora (the base
     is frozen), fp32 master weights for full training (bf16/fp16 then runs as autocast)."""
@@ -193,6 +208,7 @@ def load_model(model_dir: Path, method: str, dtype: str, config: TrainConfig) ->
     if method == "qlora":
         from peft import prepare_model_for_kbit_training
 
+        keep_4bit_weights_trainable(model)
         model = prepare_model_for_kbit_training(
             model, use_gradient_checkpointing=config.gradient_checkpointing
         )
