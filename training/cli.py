@@ -18,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant.config import EngineConfig
 from training.config import ConfigError, TrainConfig, add_config_flags, config_from_args
 
 
@@ -65,12 +66,14 @@ def _parser() -> argparse.ArgumentParser:
         "--corpus-target",
         type=int,
         default=0,
-        help="programs in the corpus (default: the size preset: 1,500 for tiny, else 5,000)",
+        help="programs in the corpus (default: the size preset: 3,000 for tiny, else 5,000)",
     )
     every.add_argument("--gguf-dtype", default="f16", help="GGUF weight type (default f16)")
     every.add_argument("--no-eval", action="store_true", help="skip the trained-vs-untrained evaluation")
     every.add_argument("--eval-tasks", default="fifty", help="synoema-eval task set or file (default: fifty)")
-    every.add_argument("--eval-samples", type=int, default=1, help="samples per task (default 1, greedy)")
+    every.add_argument("--eval-samples", type=int, default=4, help="seeded samples per task (default 4)")
+    every.add_argument("--eval-temperature", type=float, default=EngineConfig().temperature,
+                       help="sampling temperature of the evaluation (default: the app's, %(default)s)")  # fmt: skip
     every.add_argument("--eval-max-tokens", type=int, default=384, help="reply length in the evaluation")
     every.add_argument("--no-install", action="store_true", help="do not point the app at the model")
     every.add_argument("--app-config", type=Path, help="the app's config.toml (default: the user's)")
@@ -186,6 +189,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         evaluate=not args.no_eval,
         eval_tasks=args.eval_tasks,
         eval_samples=args.eval_samples,
+        eval_temperature=args.eval_temperature,
         eval_max_tokens=args.eval_max_tokens,
         install=not args.no_install,
         app_config=args.app_config,

@@ -38,7 +38,7 @@ class ScratchSize:
     # training preset (applied unless the config file or a flag sets the value)
     learning_rate: float
     epochs: float
-    max_length: int  # the small vocabularies spend more tokens on the system prompt than Qwen's
+    max_length: int  # a small vocabulary spends more tokens on a program than Qwen's
     warmup_steps: int
     batch_size: int
     grad_accum: int
@@ -46,12 +46,12 @@ class ScratchSize:
 
 
 SCRATCH_SIZES: dict[str, ScratchSize] = {
-    # ~1M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`).
-    # Compute is the limit (~3,600 tokens/s on two idle cores, ~630 tokens a row, over half of them
-    # the masked system prompt): the 20-minute budget buys about 3M tokens, here 3.5 epochs of 1,500
-    # programs, in small batches (more updates per token) at a high learning rate, which a
-    # random-weight model this small takes. Syntax rate grows with tokens: 2% after 2.3M, 8% after 6.4M.
-    "tiny": ScratchSize(2048, 128, 384, 4, 4, 2, 2048, 5e-3, 3.5, 1024, 20, 4, 1, 1500),
+    # ~0.9M parameters: trains on two CPU cores in minutes (tests, `synoema-train all --init scratch`).
+    # Compute is the limit. With the system prompt as one token a row is ~350 tokens, ~2/3 of them
+    # the answer; 6 epochs of 3,000 programs (~5M tokens) take ~8 minutes of two cores. A 1,024-token
+    # vocabulary beat 512 and 2,048 at this size (syntax 8.0% against 5.5% and 2.5%, the app's
+    # sampling); at 2,048, 12 epochs of 3,000 programs, or 3 of 5,000, did no better than 4 of 3,000.
+    "tiny": ScratchSize(1024, 128, 384, 4, 4, 2, 2048, 5e-3, 6.0, 1024, 20, 4, 1, 3000),
     # ~16M parameters: a CPU afternoon or a GPU minute
     "small": ScratchSize(8192, 384, 1024, 8, 6, 2, 4096, 1e-3, 3.0, 1024, 50, 8, 2, 5000),
     # ~90M parameters: a GPU run

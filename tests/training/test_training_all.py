@@ -40,7 +40,7 @@ def _all(run: Path, config_dir: Path) -> subprocess.CompletedProcess[str]:
         sys.executable, "-m", "training", "all", "--init", "scratch", "--size", "tiny", "--run-dir", str(run),
         "--app-config", str(config_dir / "config.toml"), "--max-steps", "6", "--batch-size", "4",
         "--grad-accum", "1", "--logging-steps", "2", "--no-progress", "--eval-tasks", "standard",
-        "--eval-max-tokens", "64", "--corpus-target", "120",
+        "--eval-max-tokens", "64", "--eval-samples", "1", "--corpus-target", "120",
     ]  # fmt: skip
     return subprocess.run(cmd, capture_output=True, text=True, env=_env(), timeout=600, check=False)
 
